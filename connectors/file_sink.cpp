@@ -1,1 +1,66 @@
-// placeholder
+#include "connectors/file_sink.hpp"
+
+#include <google/protobuf/util/json_util.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace nexus::connectors {
+
+std::string to_json_line(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string out;
+  // Cannot fail for messages of this process's own descriptors.
+  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
+  return out;
+}
+
+Result<std::unique_ptr<MessageFileWriter>> MessageFileWriter::open(
+    const std::filesystem::path& path, engine::InputFormat format) {
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (file == nullptr) return make_error("output", path.string() + ": " + std::strerror(errno));
+  return std::unique_ptr<MessageFileWriter>(new MessageFileWriter(file, format, path.string()));
+}
+
+MessageFileWriter::~MessageFileWriter() {
+  (void)flush();
+  std::fclose(file_);
+}
+
+void MessageFileWriter::write(const google::protobuf::Message& message) {
+  if (format_ == engine::InputFormat::kNdjson) {
+    buffer_ += to_json_line(message);
+    buffer_.push_back('\n');
+  } else {
+    const size_t size = message.ByteSizeLong();
+    uint64_t length = size;
+    do {
+      const auto byte = static_cast<char>((length & 0x7F) | (length > 0x7F ? 0x80 : 0));
+      buffer_.push_back(byte);
+      length >>= 7;
+    } while (length);
+    const size_t at = buffer_.size();
+    buffer_.resize(at + size);
+    message.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(buffer_.data() + at));
+  }
+  ++written_;
+  if (buffer_.size() > (1 << 20)) {
+    std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
+    buffer_.clear();
+  }
+}
+
+Result<void> MessageFileWriter::flush() {
+  if (!buffer_.empty()) {
+    const size_t wrote = std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
+    const bool complete = wrote == buffer_.size();
+    buffer_.clear();
+    if (!complete) return make_error("output", path_ + ": write failed: " + std::strerror(errno));
+  }
+  if (std::fflush(file_) != 0) return make_error("output", path_ + ": " + std::strerror(errno));
+  return outcome::success();
+}
+
+}  // namespace nexus::connectors

@@ -1,1 +1,214 @@
-// placeholder
+#include "engine/engine.hpp"
+
+#include "engine/alert_builder.hpp"
+
+#include <algorithm>
+#include <bit>
+
+namespace nexus::engine {
+
+Engine::Engine(std::shared_ptr<const rules::RuleSet> rules, FxTable fx, StateStore& store,
+               AlertSink& alerts, DeadLetterSink& dead_letters, Screener* screener,
+               EngineConfig config)
+    : rules_(std::move(rules)),
+      fx_(std::move(fx)),
+      store_(store),
+      alerts_(alerts),
+      dead_letters_(dead_letters),
+      screener_(screener),
+      config_(config),
+      windows_(store, config.windows) {
+  set_rules(rules_);
+}
+
+Engine::~Engine() = default;
+
+void Engine::set_rules(std::shared_ptr<const rules::RuleSet> rules) {
+  // Flush per-rule counts of the outgoing set before the indexes change meaning.
+  if (evaluator_) {
+    for (size_t i = 0; i < rule_counts_.size() && i < rules_->rules.size(); ++i) {
+      metrics_.count_rule(rules_->rules[i].id, rule_counts_[i].first, rule_counts_[i].second);
+    }
+  }
+  rules_ = std::move(rules);
+  evaluator_ = std::make_unique<Evaluator>(*rules_, windows_);
+  rule_counts_.assign(rules_->rules.size(), {0, 0});
+}
+
+std::string Engine::offset_key(std::string_view topic, int32_t partition) {
+  return "o/" + std::string(topic) + "/" + std::to_string(partition);
+}
+
+Result<std::optional<int64_t>> Engine::committed_offset(std::string_view topic, int32_t partition) {
+  const std::string key = offset_key(topic, partition);
+  if (auto found = next_offsets_.find(key); found != next_offsets_.end()) {
+    return std::optional<int64_t>(found->second);
+  }
+  NEXUS_TRY(stored, store_.get(key));
+  if (!stored) return std::optional<int64_t>();
+  NEXUS_TRY(mark, store_.get("m/" + std::string(topic) + "/" + std::to_string(partition)));
+  if (mark) watermarks_[std::string(topic) + "/" + std::to_string(partition)] = std::stoll(*mark);
+  return std::optional<int64_t>(std::stoll(*stored));
+}
+
+void Engine::dead_letter(const InputRecord& record, const std::string& reason,
+                         const std::string& detail) {
+  nexus::v1::DeadLetter letter;
+  letter.set_reason(reason);
+  letter.set_detail(detail);
+  letter.set_source_topic(std::string(record.topic));
+  letter.set_source_partition(record.partition);
+  letter.set_source_offset(record.offset);
+  letter.set_payload(std::string(record.bytes));
+  dead_letters_.publish(letter);
+  metrics_.count_dead_letter(reason);
+}
+
+Result<void> Engine::process(const InputRecord& record) {
+  metrics_.records_in.fetch_add(1, std::memory_order_relaxed);
+  next_offsets_[offset_key(record.topic, record.partition)] = record.offset + 1;
+  ++since_checkpoint_;
+  evaluator_->reset_scratch();
+
+  const DecodeStatus decoded = decoder_.decode(record.bytes, record.format, &tx_);
+  if (!decoded.ok) {
+    dead_letter(record, decoded.reason, decoded.detail);
+    return outcome::success();
+  }
+  const ValidationStatus valid = validate(tx_, fx_, config_.limits);
+  if (!valid.ok) {
+    dead_letter(record, valid.reason, valid.detail);
+    return outcome::success();
+  }
+  EnrichedEvent event;
+  event.tx = &tx_;
+  event.time_ms = tx_.event_time().seconds() * 1000 + tx_.event_time().nanos() / 1'000'000;
+  int64_t& watermark =
+      watermarks_[std::string(record.topic) + "/" + std::to_string(record.partition)];
+  if (watermark != 0 && event.time_ms < watermark - config_.allowed_lateness_ms) {
+    dead_letter(record, "late_event",
+                "event time is " + std::to_string((watermark - event.time_ms) / 1000) +
+                    "s behind the partition's watermark; allowed lateness is " +
+                    std::to_string(config_.allowed_lateness_ms / 1000) + "s");
+    return outcome::success();
+  }
+  watermark = std::max(watermark, event.time_ms);
+  metrics_.watermark_ms.store(watermark, std::memory_order_relaxed);
+  const FxTable::Currency* currency = fx_.find(tx_.currency());
+  event.amount = fx_.to_major(tx_.amount_minor(), *currency);
+  event.amount_usd = fx_.to_reference(tx_.amount_minor(), *currency);
+  if (screener_) {
+    for (const auto* role : {"originator", "beneficiary"}) {
+      const auto& party = role[0] == 'o' ? tx_.originator() : tx_.beneficiary();
+      if (party.name().empty()) continue;
+      for (auto& hit : screener_->screen(party))
+        event.hits.push_back(PartyHit{role, std::move(hit)});
+    }
+    std::stable_sort(
+        event.hits.begin(), event.hits.end(),
+        [](const PartyHit& a, const PartyHit& b) { return a.hit.score > b.hit.score; });
+  }
+
+  // Windows first, so an aggregate includes the event that is being judged.
+  const int64_t horizon_base = watermark - config_.allowed_lateness_ms;
+  for (const auto& aggregate : rules_->aggregates) {
+    if (aggregate.where && !evaluator_->holds(*aggregate.where, event)) continue;
+    const std::string key = evaluator_->field_text(aggregate.key, event);
+    if (key.empty()) continue;
+    slot_buffer_.clear();
+    for (const auto& measure : aggregate.measures) {
+      if (measure.kind == rules::Measure::Kind::kCount) continue;
+      const Value value = evaluator_->field(measure.field, event);
+      if (measure.kind == rules::Measure::Kind::kDistinct) {
+        const std::string text = render(value);
+        slot_buffer_.push_back(text.empty() ? 0 : WindowStore::hash_string(text));
+      } else {
+        slot_buffer_.push_back(std::bit_cast<uint64_t>(value.number));
+      }
+    }
+    NEXUS_TRY(windows_.add(aggregate, key, event.time_ms, tx_.id(), slot_buffer_.data(),
+                           horizon_base - aggregate.window_ms));
+  }
+  NEXUS_TRY(evaluate(event));
+  metrics_.events_processed.fetch_add(1, std::memory_order_relaxed);
+  return outcome::success();
+}
+
+Result<bool> Engine::suppressed(const rules::Rule& rule, const std::string& subject,
+                                int64_t time_ms) {
+  if (rule.suppress_ms == 0) return false;
+  const std::string key = "s/" + rule.id + "/" + subject;
+  auto found = suppressions_.find(key);
+  if (found == suppressions_.end()) {
+    NEXUS_TRY(stored, store_.get(key));
+    found = suppressions_.emplace(key, Suppression{stored ? std::stoll(*stored) : 0, false}).first;
+  }
+  if (time_ms < found->second.until_ms) return true;
+  found->second = Suppression{time_ms + rule.suppress_ms, true};
+  return false;
+}
+
+Result<void> Engine::evaluate(const EnrichedEvent& event) {
+  for (size_t i = 0; i < rules_->rules.size(); ++i) {
+    const rules::Rule& rule = rules_->rules[i];
+    ++rule_counts_[i].first;
+    const bool fired = evaluator_->holds(*rule.condition, event);
+    if (auto error = evaluator_->take_io_error()) return *error;
+    if (!fired) continue;
+    ++rule_counts_[i].second;
+    const std::string subject = evaluator_->field_text(rule.subject, event);
+    NEXUS_TRY(is_suppressed, suppressed(rule, subject, event.time_ms));
+    if (is_suppressed) {
+      metrics_.alerts_suppressed.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    alert_.Clear();
+    alert_.set_id(alert_id(rule.id, rule.version, tx_.id()));
+    fill_rule_identity(rule, rules_->content_hash, &alert_);
+    alert_.set_subject(subject);
+    *alert_.mutable_event_time() = tx_.event_time();
+    evaluator_->explain(*rule.condition, event, alert_.mutable_evidence());
+    collect_transaction_ids(tx_.id(), &alert_);
+    for (const auto& party_hit : event.hits) {
+      auto* hit = alert_.add_sanctions_hits();
+      hit->set_party_role(party_hit.role);
+      hit->set_list(party_hit.hit.list);
+      hit->set_reference(party_hit.hit.reference);
+      hit->set_matched_name(party_hit.hit.matched_name);
+      hit->set_score(party_hit.hit.score);
+      hit->set_programme(party_hit.hit.programme);
+    }
+    alerts_.publish(alert_);
+    metrics_.alerts.fetch_add(1, std::memory_order_relaxed);
+  }
+  return outcome::success();
+}
+
+Result<void> Engine::checkpoint() {
+  NEXUS_TRY(alerts_.flush());
+  NEXUS_TRY(dead_letters_.flush());
+  StateBatch batch;
+  windows_.collect_dirty(&batch);
+  for (auto& [key, suppression] : suppressions_) {
+    if (!suppression.dirty) continue;
+    batch.put(key, std::to_string(suppression.until_ms));
+    suppression.dirty = false;
+  }
+  for (const auto& [key, offset] : next_offsets_) batch.put(key, std::to_string(offset));
+  for (const auto& [partition, watermark] : watermarks_) {
+    batch.put("m/" + partition, std::to_string(watermark));
+  }
+  NEXUS_TRY(store_.write(batch));
+  windows_.evict();
+  for (size_t i = 0; i < rule_counts_.size(); ++i) {
+    metrics_.count_rule(rules_->rules[i].id, rule_counts_[i].first, rule_counts_[i].second);
+    rule_counts_[i] = {0, 0};
+  }
+  metrics_.checkpoints.fetch_add(1, std::memory_order_relaxed);
+  metrics_.cached_windows.store(windows_.cached_keys(), std::memory_order_relaxed);
+  metrics_.state_misses.store(windows_.misses(), std::memory_order_relaxed);
+  since_checkpoint_ = 0;
+  return outcome::success();
+}
+
+}  // namespace nexus::engine

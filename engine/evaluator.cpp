@@ -1,1 +1,383 @@
-// placeholder
+#include "engine/evaluator.hpp"
+
+#include "rules/field_catalog.hpp"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/reflection.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace nexus::engine {
+
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using rules::Expr;
+using rules::Op;
+using rules::ValueType;
+
+Value number(double value) {
+  Value out;
+  out.type = ValueType::kNumber;
+  out.number = value;
+  return out;
+}
+
+Value boolean(bool value) {
+  Value out;
+  out.type = ValueType::kBool;
+  out.boolean = value;
+  return out;
+}
+
+Value text(std::string_view value) {
+  Value out;
+  out.type = ValueType::kString;
+  out.text = value;
+  return out;
+}
+
+const std::string kEmpty;
+
+}  // namespace
+
+std::string format_number(double value) {
+  if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15) {
+    return std::to_string(static_cast<long long>(value));
+  }
+  // Two decimals for money-sized numbers, shortest exact form otherwise.
+  char buffer[64];
+  if (std::fabs(value) >= 1) {
+    std::snprintf(buffer, sizeof buffer, "%.2f", value);
+    std::string out(buffer);
+    while (!out.empty() && out.back() == '0') out.pop_back();
+    if (!out.empty() && out.back() == '.') out.pop_back();
+    return out;
+  }
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, ec == std::errc() ? end : buffer);
+}
+
+std::string render(const Value& value) {
+  switch (value.type) {
+    case ValueType::kNumber:
+      return format_number(value.number);
+    case ValueType::kBool:
+      return value.boolean ? "true" : "false";
+    default:
+      return std::string(value.text);
+  }
+}
+
+Evaluator::Evaluator(const rules::RuleSet& rules, WindowStore& windows)
+    : rules_(rules), windows_(windows) {}
+
+std::optional<Error> Evaluator::take_io_error() {
+  auto error = std::move(io_error_);
+  io_error_.reset();
+  return error;
+}
+
+std::string_view Evaluator::enum_name(const google::protobuf::EnumDescriptor* type, int value) {
+  auto found = enum_names_.find(type);
+  if (found == enum_names_.end()) {
+    found = enum_names_.emplace(type, rules::enum_display_names(type)).first;
+  }
+  const auto* descriptor = type->FindValueByNumber(value);
+  if (descriptor == nullptr) return "unknown";
+  return found->second[static_cast<size_t>(descriptor->index())];
+}
+
+Value Evaluator::field(const rules::FieldRef& ref, const EnrichedEvent& event) {
+  using rules::VirtualField;
+  switch (ref.virtual_field) {
+    case VirtualField::kNone:
+      break;
+    case VirtualField::kAmountUsd:
+      return number(event.amount_usd);
+    case VirtualField::kAmount:
+      return number(event.amount);
+    case VirtualField::kHour:
+      return number(static_cast<double>((event.time_ms / 3'600'000) % 24));
+    case VirtualField::kWeekday:
+      // 1970-01-01 was a Thursday (3 with Monday = 0).
+      return number(static_cast<double>((event.time_ms / 86'400'000 + 3) % 7));
+    case VirtualField::kEventTimeMs:
+      return number(static_cast<double>(event.time_ms));
+    case VirtualField::kSanctionsHit:
+      return boolean(!event.hits.empty());
+    case VirtualField::kSanctionsScore:
+      return number(event.hits.empty() ? 0 : event.hits.front().hit.score);
+    case VirtualField::kSanctionsList:
+      return text(event.hits.empty() ? kEmpty : event.hits.front().hit.list);
+    case VirtualField::kSanctionsProgramme:
+      return text(event.hits.empty() ? kEmpty : event.hits.front().hit.programme);
+    case VirtualField::kSanctionsReference:
+      return text(event.hits.empty() ? kEmpty : event.hits.front().hit.reference);
+  }
+  const Message* message = event.tx;
+  const size_t depth = ref.descriptors.size();
+  for (size_t i = 0; i + 1 < depth; ++i) {
+    message = &message->GetReflection()->GetMessage(*message, ref.descriptors[i]);
+  }
+  const FieldDescriptor* leaf = ref.descriptors.back();
+  const auto* reflection = message->GetReflection();
+  switch (leaf->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING: {
+      std::string scratch;
+      const std::string& value = reflection->GetStringReference(*message, leaf, &scratch);
+      if (&value == &scratch) {
+        scratch_.push_back(std::move(scratch));
+        return text(scratch_.back());
+      }
+      return text(value);
+    }
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return text(enum_name(leaf->enum_type(), reflection->GetEnumValue(*message, leaf)));
+    case FieldDescriptor::CPPTYPE_INT32:
+      return number(reflection->GetInt32(*message, leaf));
+    case FieldDescriptor::CPPTYPE_INT64:
+      return number(static_cast<double>(reflection->GetInt64(*message, leaf)));
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return number(reflection->GetUInt32(*message, leaf));
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return number(static_cast<double>(reflection->GetUInt64(*message, leaf)));
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      return number(reflection->GetDouble(*message, leaf));
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      return number(reflection->GetFloat(*message, leaf));
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return boolean(reflection->GetBool(*message, leaf));
+    default:
+      return text(kEmpty);
+  }
+}
+
+std::string Evaluator::field_text(const rules::FieldRef& ref, const EnrichedEvent& event) {
+  return render(field(ref, event));
+}
+
+Value Evaluator::aggregate(const Expr& expr, const EnrichedEvent& event, MeasureResult* detail) {
+  const auto& aggregate = rules_.aggregates[static_cast<size_t>(expr.aggregate_index)];
+  std::string key;
+  if (!expr.args.empty()) {
+    key = render(eval(*expr.args[0], event));
+  } else {
+    key = field_text(aggregate.key, event);
+  }
+  if (key.empty()) return number(0);
+  auto result = windows_.measure(aggregate, expr.measure_index, key, event.time_ms);
+  if (!result) {
+    if (!io_error_) io_error_ = result.error();
+    return number(0);
+  }
+  if (detail) *detail = result.value();
+  return number(result.value().value);
+}
+
+bool Evaluator::holds(const Expr& condition, const EnrichedEvent& event) {
+  return eval(condition, event).boolean;
+}
+
+Value Evaluator::eval(const Expr& expr, const EnrichedEvent& event) {
+  switch (expr.kind) {
+    case Expr::Kind::kNumber:
+      return number(expr.number);
+    case Expr::Kind::kString:
+      return text(expr.string);
+    case Expr::Kind::kBool:
+      return boolean(expr.boolean);
+    case Expr::Kind::kList: {
+      Value out;
+      out.type = ValueType::kList;
+      out.text = expr.string;
+      return out;
+    }
+    case Expr::Kind::kField:
+      return field(expr.field, event);
+    case Expr::Kind::kAggregate:
+      return aggregate(expr, event, nullptr);
+    case Expr::Kind::kUnary: {
+      const Value operand = eval(*expr.args[0], event);
+      return expr.op == Op::kNot ? boolean(!operand.boolean) : number(-operand.number);
+    }
+    case Expr::Kind::kCall: {
+      const Value first = eval(*expr.args[0], event);
+      switch (expr.function) {
+        case rules::Function::kLower:
+        case rules::Function::kUpper: {
+          std::string out(first.text);
+          for (auto& c : out) {
+            c = static_cast<char>(expr.function == rules::Function::kLower
+                                      ? std::tolower(static_cast<unsigned char>(c))
+                                      : std::toupper(static_cast<unsigned char>(c)));
+          }
+          scratch_.push_back(std::move(out));
+          return text(scratch_.back());
+        }
+        case rules::Function::kLen:
+          return number(static_cast<double>(first.text.size()));
+        case rules::Function::kAbs:
+          return number(std::fabs(first.number));
+        case rules::Function::kMin:
+          return number(std::min(first.number, eval(*expr.args[1], event).number));
+        case rules::Function::kMax:
+          return number(std::max(first.number, eval(*expr.args[1], event).number));
+      }
+      return number(0);
+    }
+    case Expr::Kind::kBinary:
+      break;
+  }
+  // Binary operators; and/or short-circuit so aggregates are read only when needed.
+  if (expr.op == Op::kAnd) {
+    return boolean(eval(*expr.args[0], event).boolean && eval(*expr.args[1], event).boolean);
+  }
+  if (expr.op == Op::kOr) {
+    return boolean(eval(*expr.args[0], event).boolean || eval(*expr.args[1], event).boolean);
+  }
+  const Value lhs = eval(*expr.args[0], event);
+  if (expr.op == Op::kIn || expr.op == Op::kNotIn) {
+    const auto& list = rules_.lists[static_cast<size_t>(expr.args[1]->list_index)];
+    const std::string key =
+        lhs.type == ValueType::kNumber ? format_number(lhs.number) : std::string(lhs.text);
+    const bool found = list.set.count(key) > 0;
+    return boolean(expr.op == Op::kIn ? found : !found);
+  }
+  const Value rhs = eval(*expr.args[1], event);
+  switch (expr.op) {
+    case Op::kEq:
+    case Op::kNe: {
+      bool equal = false;
+      if (lhs.type == ValueType::kNumber) {
+        equal = lhs.number == rhs.number;
+      } else if (lhs.type == ValueType::kBool) {
+        equal = lhs.boolean == rhs.boolean;
+      } else {
+        equal = lhs.text == rhs.text;
+      }
+      return boolean(expr.op == Op::kEq ? equal : !equal);
+    }
+    case Op::kLt:
+      return boolean(lhs.number < rhs.number);
+    case Op::kLe:
+      return boolean(lhs.number <= rhs.number);
+    case Op::kGt:
+      return boolean(lhs.number > rhs.number);
+    case Op::kGe:
+      return boolean(lhs.number >= rhs.number);
+    case Op::kContains:
+      return boolean(lhs.text.find(rhs.text) != std::string_view::npos);
+    case Op::kStartsWith:
+      return boolean(lhs.text.substr(0, rhs.text.size()) == rhs.text);
+    case Op::kEndsWith:
+      return boolean(lhs.text.size() >= rhs.text.size() &&
+                     lhs.text.substr(lhs.text.size() - rhs.text.size()) == rhs.text);
+    case Op::kAdd:
+      return number(lhs.number + rhs.number);
+    case Op::kSub:
+      return number(lhs.number - rhs.number);
+    case Op::kMul:
+      return number(lhs.number * rhs.number);
+    case Op::kDiv:
+      return number(rhs.number == 0 ? 0 : lhs.number / rhs.number);
+    default:
+      return boolean(false);
+  }
+}
+
+void Evaluator::explain(const Expr& condition, const EnrichedEvent& event,
+                        google::protobuf::RepeatedPtrField<nexus::v1::Evidence>* out) {
+  const int before = out->size();
+  explain_node(condition, event, out);
+  // An aggregate read on both sides of a comparison (or by two comparisons) is shown once.
+  for (int i = out->size() - 1; i > before; --i) {
+    const auto& candidate = out->Get(i);
+    if (candidate.op() != "=") continue;
+    for (int j = before; j < i; ++j) {
+      if (out->Get(j).name() == candidate.name()) {
+        out->DeleteSubrange(i, 1);
+        break;
+      }
+    }
+  }
+}
+
+void Evaluator::explain_node(const Expr& expr, const EnrichedEvent& event,
+                             google::protobuf::RepeatedPtrField<nexus::v1::Evidence>* out) {
+  if (expr.kind == Expr::Kind::kBinary && expr.op == Op::kAnd) {
+    explain_node(*expr.args[0], event, out);
+    explain_node(*expr.args[1], event, out);
+    return;
+  }
+  if (expr.kind == Expr::Kind::kBinary && expr.op == Op::kOr) {
+    // The branch that made it true (the first, as evaluation short-circuits).
+    if (eval(*expr.args[0], event).boolean) {
+      explain_node(*expr.args[0], event, out);
+    } else {
+      explain_node(*expr.args[1], event, out);
+    }
+    return;
+  }
+  auto* evidence = out->Add();
+  evidence->set_name(expr.text);
+  if (expr.kind == Expr::Kind::kBinary && rules::is_comparison(expr.op)) {
+    const Expr& lhs = *expr.args[0];
+    const Expr& rhs = *expr.args[1];
+    evidence->set_name(lhs.text);
+    evidence->set_observed(render(eval(lhs, event)));
+    evidence->set_op(rules::op_name(expr.op));
+    if (rhs.kind == Expr::Kind::kNumber || rhs.kind == Expr::Kind::kString ||
+        rhs.kind == Expr::Kind::kList || rhs.kind == Expr::Kind::kBool) {
+      evidence->set_threshold(rhs.kind == Expr::Kind::kString ? rhs.string : rhs.text);
+    } else {
+      evidence->set_threshold(render(eval(rhs, event)) + " (" + rhs.text + ")");
+    }
+  } else {
+    evidence->set_observed(render(eval(expr, event)));
+    evidence->set_op("is");
+    evidence->set_threshold("true");
+  }
+  // Each aggregate the comparison read: its window and the transactions in it.
+  const int first_aggregate_evidence = out->size();
+  explain_aggregates(expr, event, out);
+  if (out->size() > first_aggregate_evidence && expr.kind == Expr::Kind::kBinary &&
+      expr.args[0]->kind == Expr::Kind::kAggregate) {
+    // The comparison's left side is itself one aggregate: fold its window into the comparison.
+    auto* window = out->Mutable(first_aggregate_evidence);
+    evidence->set_window_ms(window->window_ms());
+    evidence->set_window_key(window->window_key());
+    *evidence->mutable_transaction_ids() = window->transaction_ids();
+    evidence->set_truncated(window->truncated());
+    out->DeleteSubrange(first_aggregate_evidence, 1);
+  }
+}
+
+void Evaluator::explain_aggregates(const Expr& expr, const EnrichedEvent& event,
+                                   google::protobuf::RepeatedPtrField<nexus::v1::Evidence>* out) {
+  if (expr.kind == Expr::Kind::kAggregate) {
+    MeasureResult detail;
+    const Value value = aggregate(expr, event, &detail);
+    const auto& definition = rules_.aggregates[static_cast<size_t>(expr.aggregate_index)];
+    auto* evidence = out->Add();
+    evidence->set_name(expr.text);
+    evidence->set_observed(render(value));
+    evidence->set_op("=");
+    evidence->set_window_ms(definition.window_ms);
+    evidence->set_window_key(expr.args.empty() ? field_text(definition.key, event)
+                                               : render(eval(*expr.args[0], event)));
+    if (detail.window) {
+      for (size_t i = detail.first; i < detail.last; ++i) {
+        evidence->add_transaction_ids(detail.window->tx_ids[i]);
+      }
+      evidence->set_truncated(detail.window->truncated);
+    }
+    return;
+  }
+  for (const auto& arg : expr.args) explain_aggregates(*arg, event, out);
+}
+
+}  // namespace nexus::engine

@@ -1,1 +1,68 @@
-// placeholder
+#include "engine/metrics.hpp"
+
+namespace nexus::engine {
+
+void Metrics::count_dead_letter(const std::string& reason) {
+  dead_letters.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard lock(mutex_);
+  ++dead_letter_reasons_[reason];
+}
+
+void Metrics::count_rule(const std::string& rule_id, uint64_t evaluations, uint64_t hits) {
+  std::lock_guard lock(mutex_);
+  auto& entry = rules_[rule_id];
+  entry.first += evaluations;
+  entry.second += hits;
+}
+
+std::map<std::string, uint64_t> Metrics::dead_letters_by_reason() const {
+  std::lock_guard lock(mutex_);
+  return dead_letter_reasons_;
+}
+
+std::map<std::string, std::pair<uint64_t, uint64_t>> Metrics::rules() const {
+  std::lock_guard lock(mutex_);
+  return rules_;
+}
+
+std::string Metrics::prometheus() const {
+  std::string out;
+  auto counter = [&out](const char* name, const char* help, uint64_t value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
+           " " + std::to_string(value) + "\n";
+  };
+  counter("nexus_records_in_total", "Input records handed to the engine.", records_in.load());
+  counter("nexus_events_processed_total", "Valid events evaluated by the rules.",
+          events_processed.load());
+  counter("nexus_alerts_total", "Alerts published.", alerts.load());
+  counter("nexus_alerts_suppressed_total", "Rule firings suppressed by a rule's suppress window.",
+          alerts_suppressed.load());
+  counter("nexus_checkpoints_total", "Checkpoints committed.", checkpoints.load());
+  counter("nexus_state_misses_total", "Window reads that went to the state store.",
+          state_misses.load());
+  out += "# HELP nexus_cached_windows Windows held in memory.\n# TYPE nexus_cached_windows gauge\n";
+  out += "nexus_cached_windows " + std::to_string(cached_windows.load()) + "\n";
+  out += "# HELP nexus_watermark_ms Highest event time seen (ms since epoch).\n";
+  out += "# TYPE nexus_watermark_ms gauge\nnexus_watermark_ms " +
+         std::to_string(watermark_ms.load()) + "\n";
+  std::lock_guard lock(mutex_);
+  out += "# HELP nexus_dead_letters_total Records refused, by reason.\n";
+  out += "# TYPE nexus_dead_letters_total counter\n";
+  for (const auto& [reason, count] : dead_letter_reasons_) {
+    out += "nexus_dead_letters_total{reason=\"" + reason + "\"} " + std::to_string(count) + "\n";
+  }
+  out += "# HELP nexus_rule_evaluations_total Rule conditions evaluated.\n";
+  out += "# TYPE nexus_rule_evaluations_total counter\n";
+  for (const auto& [rule, counts] : rules_) {
+    out += "nexus_rule_evaluations_total{rule=\"" + rule + "\"} " + std::to_string(counts.first) +
+           "\n";
+  }
+  out += "# HELP nexus_rule_hits_total Rule conditions that held.\n";
+  out += "# TYPE nexus_rule_hits_total counter\n";
+  for (const auto& [rule, counts] : rules_) {
+    out += "nexus_rule_hits_total{rule=\"" + rule + "\"} " + std::to_string(counts.second) + "\n";
+  }
+  return out;
+}
+
+}  // namespace nexus::engine

@@ -4,10 +4,10 @@
 // the engine owns none of the lists.
 #pragma once
 
+#include "nexus/v1/transaction.pb.h"
+
 #include <string>
 #include <vector>
-
-#include "nexus/v1/transaction.pb.h"
 
 namespace nexus::engine {
 

@@ -1,1 +1,76 @@
-// placeholder
+#include "engine/validator.hpp"
+
+namespace nexus::engine {
+
+namespace {
+
+using nexus::v1::Party;
+
+bool too_long(const std::string& value, size_t limit, const char* field, ValidationStatus* status) {
+  if (value.size() <= limit) return false;
+  *status = {false, "oversize_field",
+             std::string(field) + " is " + std::to_string(value.size()) + " bytes; the limit is " +
+                 std::to_string(limit)};
+  return true;
+}
+
+bool check_party(const Party& party, const char* role, const FieldLimits& limits,
+                 ValidationStatus* status) {
+  const std::string prefix(role);
+  return too_long(party.account(), limits.other, (prefix + ".account").c_str(), status) ||
+         too_long(party.name(), limits.other, (prefix + ".name").c_str(), status) ||
+         too_long(party.country(), 8, (prefix + ".country").c_str(), status) ||
+         too_long(party.address(), limits.address, (prefix + ".address").c_str(), status) ||
+         too_long(party.phone(), limits.other, (prefix + ".phone").c_str(), status) ||
+         too_long(party.email(), limits.other, (prefix + ".email").c_str(), status) ||
+         too_long(party.date_of_birth(), 32, (prefix + ".date_of_birth").c_str(), status) ||
+         too_long(party.national_id(), limits.other, (prefix + ".national_id").c_str(), status) ||
+         too_long(party.agent_bic(), 32, (prefix + ".agent_bic").c_str(), status);
+}
+
+}  // namespace
+
+ValidationStatus validate(const nexus::v1::Transaction& tx, const FxTable& fx,
+                          const FieldLimits& limits) {
+  ValidationStatus status;
+  if (tx.id().empty()) return {false, "missing_id", "transaction has no id"};
+  if (too_long(tx.id(), limits.id, "id", &status)) return status;
+  if (!tx.has_event_time()) return {false, "missing_event_time", "transaction has no event_time"};
+  const auto& time = tx.event_time();
+  if (time.seconds() < kMinEventTimeSeconds || time.seconds() >= kMaxEventTimeSeconds ||
+      time.nanos() < 0 || time.nanos() > 999'999'999) {
+    return {false, "bad_timestamp",
+            "event_time " + std::to_string(time.seconds()) +
+                "s is outside 2000-01-01..2100-01-01 or has invalid nanos"};
+  }
+  if (tx.amount_minor() <= 0) {
+    return {false, "non_positive_amount",
+            "amount_minor is " + std::to_string(tx.amount_minor()) + "; it must be > 0"};
+  }
+  if (fx.find(tx.currency()) == nullptr) {
+    return {false, "unknown_currency",
+            "currency '" + tx.currency().substr(0, 16) + "' is not in the FX table"};
+  }
+  const bool deposit = tx.channel() == nexus::v1::CHANNEL_CASH_DEPOSIT;
+  const bool withdrawal = tx.channel() == nexus::v1::CHANNEL_CASH_WITHDRAWAL;
+  if (tx.originator().account().empty() && !deposit) {
+    return {false, "missing_account", "originator.account is empty"};
+  }
+  if (tx.beneficiary().account().empty() && !withdrawal) {
+    return {false, "missing_account", "beneficiary.account is empty"};
+  }
+  if (check_party(tx.originator(), "originator", limits, &status) ||
+      check_party(tx.beneficiary(), "beneficiary", limits, &status) ||
+      too_long(tx.currency(), 8, "currency", &status) ||
+      too_long(tx.purpose_code(), 16, "purpose_code", &status) ||
+      too_long(tx.remittance_info(), limits.remittance_info, "remittance_info", &status) ||
+      too_long(tx.merchant_category_code(), 8, "merchant_category_code", &status) ||
+      too_long(tx.merchant_name(), limits.other, "merchant_name", &status) ||
+      too_long(tx.device_id(), limits.other, "device_id", &status) ||
+      too_long(tx.location_id(), limits.other, "location_id", &status)) {
+    return status;
+  }
+  return status;
+}
+
+}  // namespace nexus::engine

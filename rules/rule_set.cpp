@@ -1,1 +1,94 @@
-// placeholder
+#include "rules/rule_set.hpp"
+
+namespace nexus::rules {
+
+std::string SourcePos::to_string() const {
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+const char* value_type_name(ValueType type) {
+  switch (type) {
+    case ValueType::kNumber:
+      return "number";
+    case ValueType::kString:
+      return "string";
+    case ValueType::kBool:
+      return "bool";
+    case ValueType::kList:
+      return "list";
+  }
+  return "?";
+}
+
+const char* op_name(Op op) {
+  switch (op) {
+    case Op::kOr:
+      return "or";
+    case Op::kAnd:
+      return "and";
+    case Op::kNot:
+      return "not";
+    case Op::kNeg:
+      return "-";
+    case Op::kEq:
+      return "==";
+    case Op::kNe:
+      return "!=";
+    case Op::kLt:
+      return "<";
+    case Op::kLe:
+      return "<=";
+    case Op::kGt:
+      return ">";
+    case Op::kGe:
+      return ">=";
+    case Op::kIn:
+      return "in";
+    case Op::kNotIn:
+      return "not in";
+    case Op::kContains:
+      return "contains";
+    case Op::kStartsWith:
+      return "startswith";
+    case Op::kEndsWith:
+      return "endswith";
+    case Op::kAdd:
+      return "+";
+    case Op::kSub:
+      return "-";
+    case Op::kMul:
+      return "*";
+    case Op::kDiv:
+      return "/";
+  }
+  return "?";
+}
+
+bool is_comparison(Op op) {
+  switch (op) {
+    case Op::kEq:
+    case Op::kNe:
+    case Op::kLt:
+    case Op::kLe:
+    case Op::kGt:
+    case Op::kGe:
+    case Op::kIn:
+    case Op::kNotIn:
+    case Op::kContains:
+    case Op::kStartsWith:
+    case Op::kEndsWith:
+      return true;
+    default:
+      return false;
+  }
+}
+
+int Aggregate::slot_count() const {
+  int slots = 0;
+  for (const auto& measure : measures) {
+    if (measure.kind != Measure::Kind::kCount) ++slots;
+  }
+  return slots;
+}
+
+}  // namespace nexus::rules

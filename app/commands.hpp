@@ -1,0 +1,15 @@
+// The nexus subcommands. Each add_* registers one subcommand on the CLI11 app;
+// the callbacks run on the main thread.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace nexus::app {
+
+void add_replay_command(CLI::App& app);
+void add_generate_command(CLI::App& app);
+void add_rules_command(CLI::App& app);
+void add_run_command(CLI::App& app);
+void add_demo_command(CLI::App& app);
+
+}  // namespace nexus::app

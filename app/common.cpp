@@ -1,0 +1,177 @@
+#include "app/common.hpp"
+
+#include "engine/evaluator.hpp"
+#include "engine/transaction_decoder.hpp"
+#include "rules/compiler.hpp"
+#include "rules/duration.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <set>
+
+#ifndef NEXUS_DEFAULT_RULES_DIR
+#define NEXUS_DEFAULT_RULES_DIR "rules/packs"
+#endif
+
+namespace nexus::app {
+
+std::filesystem::path default_rules_dir() {
+  if (const char* env = std::getenv("NEXUS_RULES_DIR"); env && *env) return env;
+  return NEXUS_DEFAULT_RULES_DIR;
+}
+
+std::shared_ptr<const rules::RuleSet> load_rules_or_exit(const std::filesystem::path& dir) {
+  auto compiled = rules::compile_rule_dir(dir);
+  if (!compiled) {
+    std::cerr << "nexus: rules refused:\n" << compiled.error().message << "\n";
+    std::exit(2);
+  }
+  return compiled.value();
+}
+
+void log_json(const char* level, const std::string& message,
+              const std::map<std::string, std::string>& fields) {
+  nlohmann::json line;
+  const auto now = std::chrono::system_clock::now();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  line["ts"] = engine::format_rfc3339_ms(ms);
+  line["level"] = level;
+  line["msg"] = message;
+  for (const auto& [key, value] : fields) line[key] = value;
+  std::cerr << line.dump() << "\n";
+}
+
+void AlertTally::add(const nexus::v1::Alert& alert) {
+  ++by_rule_[alert.rule_id()];
+  ++total_;
+  alerts_.push_back(alert);
+}
+
+void print_summary(const engine::Metrics& metrics, const AlertTally& tally, double seconds) {
+  const uint64_t records = metrics.records_in.load();
+  std::printf("\n== Summary ==\n");
+  std::printf("records read        %llu\n", static_cast<unsigned long long>(records));
+  std::printf("events evaluated    %llu\n",
+              static_cast<unsigned long long>(metrics.events_processed.load()));
+  std::printf("dead-lettered       %llu\n",
+              static_cast<unsigned long long>(metrics.dead_letters.load()));
+  for (const auto& [reason, count] : metrics.dead_letters_by_reason()) {
+    std::printf("  %-22s %llu\n", reason.c_str(), static_cast<unsigned long long>(count));
+  }
+  std::printf("alerts              %llu (suppressed repeats: %llu)\n",
+              static_cast<unsigned long long>(tally.total()),
+              static_cast<unsigned long long>(metrics.alerts_suppressed.load()));
+  for (const auto& [rule, count] : tally.by_rule()) {
+    std::printf("  %-28s %llu\n", rule.c_str(), static_cast<unsigned long long>(count));
+  }
+  if (seconds > 0) {
+    std::printf("elapsed             %.2f s (%.0f records/s)\n", seconds,
+                static_cast<double>(records) / seconds);
+  }
+}
+
+void print_alert(const nexus::v1::Alert& alert) {
+  static const char* kSeverity[] = {"?", "low", "medium", "high", "critical"};
+  const int severity = static_cast<int>(alert.severity());
+  std::printf("\nALERT %s  %s v%u  [%s]\n", alert.id().c_str(), alert.rule_id().c_str(),
+              alert.rule_version(), kSeverity[severity >= 0 && severity <= 4 ? severity : 0]);
+  std::printf("  %s\n", alert.title().c_str());
+  const int64_t ms = alert.event_time().seconds() * 1000 + alert.event_time().nanos() / 1'000'000;
+  std::printf("  subject %s at %s, trigger %s\n", alert.subject().c_str(),
+              engine::format_rfc3339_ms(ms).c_str(),
+              alert.transaction_ids_size() ? alert.transaction_ids(0).c_str() : "-");
+  for (const auto& evidence : alert.evidence()) {
+    std::printf("  - %s = %s", evidence.name().c_str(), evidence.observed().c_str());
+    if (!evidence.op().empty() && evidence.op() != "=" && evidence.op() != "is") {
+      std::printf("  (%s %s)", evidence.op().c_str(), evidence.threshold().c_str());
+    }
+    if (evidence.window_ms() > 0) {
+      std::printf("  window %s, key %s, %d tx",
+                  rules::format_duration(evidence.window_ms()).c_str(),
+                  evidence.window_key().c_str(), evidence.transaction_ids_size());
+    }
+    std::printf("\n");
+  }
+  std::printf("  source: %s\n", alert.source().c_str());
+}
+
+int print_label_report(const std::filesystem::path& labels_path, const AlertTally& tally,
+                       const rules::RuleSet& rules) {
+  std::ifstream in(labels_path);
+  if (!in) {
+    std::fprintf(stderr, "nexus: cannot read labels %s\n", labels_path.c_str());
+    return -1;
+  }
+  struct Label {
+    std::string id, scenario, rule;
+    std::set<std::string> transactions;
+  };
+  std::vector<Label> labels;
+  std::set<std::string> labelled;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const auto json = nlohmann::json::parse(line, nullptr, false);
+    if (json.is_discarded()) continue;
+    Label label;
+    label.id = json.value("scenario_id", "");
+    label.scenario = json.value("scenario", "");
+    label.rule = json.value("rule_id", "");
+    for (const auto& id : json.value("transaction_ids", nlohmann::json::array())) {
+      label.transactions.insert(id.get<std::string>());
+      labelled.insert(id.get<std::string>());
+    }
+    labels.push_back(std::move(label));
+  }
+  // An alert catches a scenario when it is the scenario's rule and its trigger is one
+  // of the scenario's transactions.
+  std::map<std::string, std::pair<int, int>> by_scenario;  // family -> caught, planted
+  int missed = 0;
+  for (const auto& label : labels) {
+    bool caught = false;
+    for (const auto& alert : tally.alerts()) {
+      if (alert.rule_id() == label.rule && alert.transaction_ids_size() > 0 &&
+          label.transactions.count(alert.transaction_ids(0))) {
+        caught = true;
+        break;
+      }
+    }
+    auto& entry = by_scenario[label.scenario + " -> " + label.rule];
+    entry.second += 1;
+    entry.first += caught ? 1 : 0;
+    if (!caught) {
+      ++missed;
+      std::printf("  missed %s (%s)\n", label.id.c_str(), label.rule.c_str());
+    }
+  }
+  std::printf("\n== Planted scenarios (labels: %s) ==\n", labels_path.c_str());
+  std::printf("  %-46s %8s %8s %8s\n", "scenario -> rule", "planted", "caught", "recall");
+  for (const auto& [name, counts] : by_scenario) {
+    std::printf("  %-46s %8d %8d %8.2f\n", name.c_str(), counts.second, counts.first,
+                counts.second ? static_cast<double>(counts.first) / counts.second : 0.0);
+  }
+  std::printf("\n== Alerts per rule: on planted vs unlabelled traffic ==\n");
+  std::printf("  %-28s %8s %10s %12s\n", "rule", "alerts", "planted", "unlabelled");
+  for (const auto& rule : rules.rules) {
+    int on_planted = 0, unlabelled = 0;
+    for (const auto& alert : tally.alerts()) {
+      if (alert.rule_id() != rule.id || alert.transaction_ids_size() == 0) continue;
+      if (labelled.count(alert.transaction_ids(0))) {
+        ++on_planted;
+      } else {
+        ++unlabelled;
+      }
+    }
+    std::printf("  %-28s %8d %10d %12d\n", rule.id.c_str(), on_planted + unlabelled, on_planted,
+                unlabelled);
+  }
+  return missed;
+}
+
+}  // namespace nexus::app

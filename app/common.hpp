@@ -1,0 +1,54 @@
+// Shared pieces of the nexus subcommands: rule loading, logging, the run
+// summary and the label (recall) report. Main thread only.
+#pragma once
+
+#include "engine/metrics.hpp"
+#include "nexus/v1/alert.pb.h"
+#include "rules/rule_set.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace nexus::app {
+
+/// The shipped packs: $NEXUS_RULES_DIR, else the source tree's rules/packs.
+std::filesystem::path default_rules_dir();
+
+/// Compiles a rule directory or exits with status 2 and the compiler's messages.
+std::shared_ptr<const rules::RuleSet> load_rules_or_exit(const std::filesystem::path& dir);
+
+/// One JSON object per line on stderr: {"ts":..., "level":..., "msg":..., ...}.
+void log_json(const char* level, const std::string& message,
+              const std::map<std::string, std::string>& fields = {});
+
+/// Counts alerts per rule and keeps the first few for display.
+class AlertTally {
+ public:
+  void add(const nexus::v1::Alert& alert);
+  const std::map<std::string, uint64_t>& by_rule() const { return by_rule_; }
+  const std::vector<nexus::v1::Alert>& alerts() const { return alerts_; }
+  uint64_t total() const { return total_; }
+
+ private:
+  std::map<std::string, uint64_t> by_rule_;
+  std::vector<nexus::v1::Alert> alerts_;  // every alert, for the label report
+  uint64_t total_ = 0;
+};
+
+/// Prints the end-of-run summary: counts, alerts by rule, dead letters by reason.
+void print_summary(const engine::Metrics& metrics, const AlertTally& tally, double seconds);
+
+/// Prints one alert the way an analyst reads it: rule, subject, each evidence line.
+void print_alert(const nexus::v1::Alert& alert);
+
+/// Reads generator labels (NDJSON) and prints recall per scenario family and per
+/// rule, plus alerts on unlabelled traffic. Returns the number of missed scenarios,
+/// or -1 when the file cannot be read.
+int print_label_report(const std::filesystem::path& labels, const AlertTally& tally,
+                       const rules::RuleSet& rules);
+
+}  // namespace nexus::app

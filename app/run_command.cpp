@@ -1,0 +1,124 @@
+// nexus run: the engine against any Kafka cluster, configured by a YAML file.
+#include "app/commands.hpp"
+#include "app/common.hpp"
+#include "app/stream_runner.hpp"
+#include "connectors/kafka_sink.hpp"
+#include "connectors/rocksdb_state_store.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <csignal>
+#include <cstdio>
+
+namespace nexus::app {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+struct RunConfig {
+  std::map<std::string, std::string> kafka;
+  std::string input_topic = "transactions";
+  std::string alerts_topic = "alerts";
+  std::string dlq_topic = "transactions.dlq";
+  std::string format = "protobuf";
+  std::string rules_dir;
+  std::string state_dir = "./nexus-data/state";
+  StreamOptions stream;
+};
+
+RunConfig load_config(const std::string& path) {
+  RunConfig config;
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::Exception& e) {
+    std::fprintf(stderr, "nexus: %s:%d:%d: %s\n", path.c_str(), e.mark.line + 1, e.mark.column + 1,
+                 e.msg.c_str());
+    std::exit(2);
+  }
+  try {
+    for (const auto& pair : root["kafka"]) {
+      config.kafka[pair.first.as<std::string>()] = pair.second.as<std::string>();
+    }
+    if (auto topics = root["topics"]) {
+      config.input_topic = topics["input"].as<std::string>(config.input_topic);
+      config.alerts_topic = topics["alerts"].as<std::string>(config.alerts_topic);
+      config.dlq_topic = topics["dlq"].as<std::string>(config.dlq_topic);
+    }
+    config.format = root["input_format"].as<std::string>(config.format);
+    config.rules_dir = root["rules"].as<std::string>("");
+    config.state_dir = root["state_dir"].as<std::string>(config.state_dir);
+    if (auto checkpoint = root["checkpoint"]) {
+      config.stream.checkpoint_events =
+          checkpoint["events"].as<uint64_t>(config.stream.checkpoint_events);
+      config.stream.checkpoint_interval_ms =
+          checkpoint["interval_ms"].as<int64_t>(config.stream.checkpoint_interval_ms);
+    }
+  } catch (const YAML::Exception& e) {
+    std::fprintf(stderr, "nexus: %s:%d:%d: %s\n", path.c_str(), e.mark.line + 1, e.mark.column + 1,
+                 e.msg.c_str());
+    std::exit(2);
+  }
+  if (!config.kafka.count("bootstrap.servers")) {
+    std::fprintf(stderr, "nexus: %s: kafka.bootstrap.servers is required\n", path.c_str());
+    std::exit(2);
+  }
+  config.stream.format =
+      config.format == "ndjson" ? engine::InputFormat::kNdjson : engine::InputFormat::kProtobuf;
+  return config;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  auto path = std::make_shared<std::string>();
+  auto* command =
+      app.add_subcommand("run", "Run the engine against a Kafka cluster until SIGINT/SIGTERM");
+  command->add_option("--config,-c", *path, "YAML config (see deploy/nexus.yaml)")->required();
+  command->callback([path] {
+    RunConfig config = load_config(*path);
+    auto rule_set = load_rules_or_exit(
+        config.rules_dir.empty() ? default_rules_dir() : std::filesystem::path(config.rules_dir));
+    auto store = connectors::RocksDbStateStore::open(config.state_dir);
+    if (!store) {
+      std::fprintf(stderr, "nexus: %s\n", store.error().message.c_str());
+      std::exit(2);
+    }
+    auto producer = connectors::KafkaProducer::create(config.kafka);
+    if (!producer) {
+      std::fprintf(stderr, "nexus: %s\n", producer.error().message.c_str());
+      std::exit(2);
+    }
+    connectors::KafkaAlertSink alerts(*producer.value(), config.alerts_topic);
+    connectors::KafkaDeadLetterSink dead_letters(*producer.value(), config.dlq_topic);
+    engine::Engine engine(rule_set, engine::FxTable::defaults(), *store.value(), alerts,
+                          dead_letters, nullptr);
+    connectors::KafkaSourceConfig source_config;
+    source_config.properties = config.kafka;
+    source_config.topics = {config.input_topic};
+    source_config.start_offset = [&engine](const std::string& topic, int32_t partition) {
+      auto offset = engine.committed_offset(topic, partition);
+      return offset ? offset.value() : std::nullopt;
+    };
+    source_config.on_revoke = [&engine] { (void)engine.checkpoint(); };
+    auto source = connectors::KafkaSource::create(std::move(source_config));
+    if (!source) {
+      std::fprintf(stderr, "nexus: %s\n", source.error().message.c_str());
+      std::exit(2);
+    }
+    std::signal(SIGINT, [](int) { g_stop = true; });
+    std::signal(SIGTERM, [](int) { g_stop = true; });
+    log_json("info", "engine running",
+             {{"bootstrap", config.kafka["bootstrap.servers"]},
+              {"input", config.input_topic},
+              {"rules", rule_set->content_hash}});
+    const int status = run_stream(engine, *source.value(), g_stop, config.stream, nullptr);
+    log_json("info", "engine stopped",
+             {{"events", std::to_string(engine.metrics().events_processed.load())},
+              {"alerts", std::to_string(engine.metrics().alerts.load())}});
+    std::exit(status);
+  });
+}
+
+}  // namespace nexus::app

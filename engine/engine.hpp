@@ -1,0 +1,117 @@
+// Engine: the per-event pipeline. decode -> validate -> enrich (FX, screening)
+// -> update windows -> evaluate rules -> publish alerts; refused records go to
+// the dead-letter sink with a reason. Checkpoints write dirty state and the
+// next input offsets in one StateStore batch, after the sinks have flushed,
+// so a crash loses nothing and a restart reproduces the same alert ids.
+//
+// Lifecycle: construct with a rule set, call start() to load offsets, then
+// process() records in order and checkpoint() now and then. Threading: one
+// thread calls everything except metrics(), which any thread may read.
+#pragma once
+
+#include "engine/evaluator.hpp"
+#include "engine/fx_table.hpp"
+#include "engine/metrics.hpp"
+#include "engine/screener.hpp"
+#include "engine/sinks.hpp"
+#include "engine/state_store.hpp"
+#include "engine/transaction_decoder.hpp"
+#include "engine/validator.hpp"
+#include "engine/window_store.hpp"
+#include "rules/rule_set.hpp"
+
+#include "base/result.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace nexus::engine {
+
+struct EngineConfig {
+  /// Events later than this behind their partition's watermark are dead-lettered
+  /// ("late_event") instead of changing windows. Default: 1 hour.
+  int64_t allowed_lateness_ms = 3'600'000;
+  /// In-memory window cache and per-key caps (see WindowStore). Defaults there.
+  WindowStoreConfig windows;
+  /// String field limits for validation.
+  FieldLimits limits;
+};
+
+/// One input record and where it came from (topic/partition/offset for Kafka;
+/// file name, partition 0 and the record's ordinal for files).
+struct InputRecord {
+  std::string_view bytes;
+  InputFormat format = InputFormat::kProtobuf;
+  std::string_view topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+};
+
+class Engine {
+ public:
+  /// `rules` is shared with whoever may swap it (hot reload); `screener` may be null.
+  Engine(std::shared_ptr<const rules::RuleSet> rules, FxTable fx, StateStore& store,
+         AlertSink& alerts, DeadLetterSink& dead_letters, Screener* screener,
+         EngineConfig config = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  /// The offset to resume from for a partition: one past the last record of the
+  /// last checkpoint, or nullopt when the engine never committed it.
+  Result<std::optional<int64_t>> committed_offset(std::string_view topic, int32_t partition);
+
+  /// Runs one record through the pipeline. Bad input never fails this call (it is
+  /// dead-lettered); an error means state I/O failed and the caller must stop.
+  Result<void> process(const InputRecord& record);
+
+  /// Flushes the sinks, then writes dirty windows, suppression marks, watermarks
+  /// and the next offsets in one batch.
+  Result<void> checkpoint();
+
+  /// Swaps in a new rule set between events. Windows of aggregates whose definition
+  /// changed start empty; unchanged ones carry on.
+  void set_rules(std::shared_ptr<const rules::RuleSet> rules);
+  const rules::RuleSet& rules() const { return *rules_; }
+
+  const Metrics& metrics() const { return metrics_; }
+  uint64_t records_since_checkpoint() const { return since_checkpoint_; }
+
+ private:
+  void dead_letter(const InputRecord& record, const std::string& reason, const std::string& detail);
+  Result<void> evaluate(const EnrichedEvent& event);
+  Result<bool> suppressed(const rules::Rule& rule, const std::string& subject, int64_t time_ms);
+  static std::string offset_key(std::string_view topic, int32_t partition);
+
+  std::shared_ptr<const rules::RuleSet> rules_;
+  FxTable fx_;
+  StateStore& store_;
+  AlertSink& alerts_;
+  DeadLetterSink& dead_letters_;
+  Screener* screener_;
+  EngineConfig config_;
+  Metrics metrics_;
+  TransactionDecoder decoder_;
+  WindowStore windows_;
+  std::unique_ptr<Evaluator> evaluator_;
+  nexus::v1::Transaction tx_;
+  nexus::v1::Alert alert_;
+  std::vector<uint64_t> slot_buffer_;
+  std::map<std::string, int64_t>
+      next_offsets_;  // offset key -> next offset (dirty until checkpoint)
+  std::unordered_map<std::string, int64_t> watermarks_;  // "topic/partition" -> max event time
+  struct Suppression {
+    int64_t until_ms = 0;
+    bool dirty = false;
+  };
+  std::unordered_map<std::string, Suppression> suppressions_;
+  std::vector<std::pair<uint64_t, uint64_t>> rule_counts_;  // per rule: evaluations, hits
+  uint64_t since_checkpoint_ = 0;
+};
+
+}  // namespace nexus::engine

@@ -1,0 +1,40 @@
+// Metrics: the engine's counters, rendered in Prometheus text format. Written
+// by the engine thread, read by any thread (the metrics endpoint, the demo's
+// progress line): counters are relaxed atomics, labelled maps take a mutex.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace nexus::engine {
+
+class Metrics {
+ public:
+  std::atomic<uint64_t> records_in{0};        // records handed to the engine
+  std::atomic<uint64_t> events_processed{0};  // valid events that reached the rules
+  std::atomic<uint64_t> alerts{0};
+  std::atomic<uint64_t> alerts_suppressed{0};
+  std::atomic<uint64_t> dead_letters{0};
+  std::atomic<uint64_t> checkpoints{0};
+  std::atomic<uint64_t> state_misses{0};
+  std::atomic<uint64_t> cached_windows{0};
+  std::atomic<int64_t> watermark_ms{0};
+
+  void count_dead_letter(const std::string& reason);
+  void count_rule(const std::string& rule_id, uint64_t evaluations, uint64_t hits);
+
+  std::map<std::string, uint64_t> dead_letters_by_reason() const;
+  /// rule id -> (evaluations, hits)
+  std::map<std::string, std::pair<uint64_t, uint64_t>> rules() const;
+  std::string prometheus() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, uint64_t> dead_letter_reasons_;
+  std::map<std::string, std::pair<uint64_t, uint64_t>> rules_;
+};
+
+}  // namespace nexus::engine

@@ -1,0 +1,89 @@
+// WindowStore: the event-time sliding windows of every aggregate, per key.
+// Working state lives in an in-memory cache that reads through to the
+// StateStore on a miss; dirty windows are written in the checkpoint batch.
+// Memory is bounded: at most `max_entries_per_key` events per window (older
+// ones are dropped and the window marked truncated) and at most
+// `max_cached_keys` windows in memory (clean ones are evicted, least recently
+// used first, after each checkpoint). Engine thread only.
+#pragma once
+
+#include "engine/state_store.hpp"
+#include "rules/rule_set.hpp"
+
+#include "base/result.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace nexus::engine {
+
+/// The events of one key of one aggregate, in event-time order.
+struct KeyWindow {
+  std::vector<int64_t> times;
+  std::vector<std::string> tx_ids;
+  std::vector<uint64_t> slots;  // slot_count values per event: doubles bit-cast, or string hashes
+  bool truncated = false;
+  bool dirty = false;
+  bool persisted = false;  // exists in the StateStore
+  uint64_t last_access = 0;
+
+  size_t size() const { return times.size(); }
+  std::string serialize(int slot_count) const;
+  static bool deserialize(std::string_view bytes, int slot_count, KeyWindow* out);
+};
+
+struct WindowStoreConfig {
+  /// Windows kept in memory before clean ones are evicted. Default: 1,000,000.
+  size_t max_cached_keys = 1'000'000;
+  /// Events kept per key and window. Default: 10,000.
+  size_t max_entries_per_key = 10'000;
+};
+
+/// The value of a measure over a window, with the events that made it.
+struct MeasureResult {
+  double value = 0;
+  const KeyWindow* window = nullptr;
+  size_t first = 0;  // events [first, last) of window lie in the span
+  size_t last = 0;
+};
+
+class WindowStore {
+ public:
+  WindowStore(StateStore& store, WindowStoreConfig config);
+
+  /// Adds an event to aggregate `aggregate`'s window for `key`, and drops events at or
+  /// before `horizon_ms` (the oldest time any window can still need).
+  Result<void> add(const rules::Aggregate& aggregate, std::string_view key, int64_t time_ms,
+                   std::string_view tx_id, const uint64_t* slot_values, int64_t horizon_ms);
+
+  /// A measure over (time_ms - window, time_ms] for `key`. Missing keys read as empty.
+  Result<MeasureResult> measure(const rules::Aggregate& aggregate, int measure_index,
+                                std::string_view key, int64_t time_ms);
+
+  /// Adds every dirty window to `batch` and marks it clean.
+  void collect_dirty(StateBatch* batch);
+  /// Evicts clean windows beyond the configured cache size.
+  void evict();
+
+  size_t cached_keys() const { return cache_.size(); }
+  uint64_t misses() const { return misses_; }
+  static uint64_t hash_string(std::string_view text);
+  static std::string state_key(const rules::Aggregate& aggregate, std::string_view key);
+
+ private:
+  Result<KeyWindow*> find(const rules::Aggregate& aggregate, std::string_view key);
+
+  StateStore& store_;
+  WindowStoreConfig config_;
+  std::unordered_map<std::string, std::unique_ptr<KeyWindow>> cache_;
+  std::unordered_map<std::string, int> slot_counts_;  // state key -> slot count, for flushing
+  uint64_t clock_ = 0;
+  uint64_t misses_ = 0;
+  std::string key_buffer_;
+};
+
+}  // namespace nexus::engine

@@ -1,0 +1,327 @@
+#include "generator/detail/background.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace nexus::generator::detail {
+namespace {
+
+using nexus::v1::Channel;
+
+// Background channel mix and amount shape. Amounts are log-normal-like in USD:
+// median * 2^(sigma * Z), sigma in log2 units Q8 (256 = a factor of 2 per sd),
+// then capped and converted into the payer's currency.
+struct ChannelMix {
+  Channel channel;
+  uint32_t permille;         // share of background transactions
+  int64_t median_usd_cents;  // median amount
+  int64_t sigma_log2_q8;     // spread
+  int64_t max_usd_cents;     // hard cap
+};
+constexpr std::array<ChannelMix, 11> kChannelMix = {{
+    {nexus::v1::CHANNEL_CARD, 340, 3'500, 360, 500'000},
+    {nexus::v1::CHANNEL_ACH, 170, 25'000, 400, 2'000'000},
+    {nexus::v1::CHANNEL_WIRE, 80, 90'000, 410, 50'000'000},
+    {nexus::v1::CHANNEL_CASH_DEPOSIT, 60, 30'000, 384, 2'500'000},
+    {nexus::v1::CHANNEL_CASH_WITHDRAWAL, 80, 12'000, 300, 500'000},
+    {nexus::v1::CHANNEL_MOBILE_MONEY, 120, 2'500, 384, 300'000},
+    {nexus::v1::CHANNEL_MSB, 45, 25'000, 256, 750'000},
+    {nexus::v1::CHANNEL_PREPAID_CARD, 45, 5'000, 300, 100'000},
+    {nexus::v1::CHANNEL_CHEQUE, 45, 40'000, 384, 2'000'000},
+    {nexus::v1::CHANNEL_HAWALA, 5, 30'000, 256, 300'000},
+    {nexus::v1::CHANNEL_CRYPTO, 10, 20'000, 512, 2'000'000},
+}};
+
+// Background remittances to conflict zones stay small, as family support does
+// (and far below TF-CONFLICT-CORRIDOR's 10,000 USD per 30 days).
+constexpr int64_t kConflictZoneRemittanceMaxUsdCents = 150'000;
+
+// Share of customers that are organisations, and of cross-border wires.
+constexpr uint32_t kOrganizationPermille = 120;
+constexpr uint32_t kCrossBorderWirePermille = 200;
+// Share of persons in remittance-sending countries who send money home.
+constexpr uint32_t kRemitterPermille = 150;
+// One merchant per this many customers (at least kMinMerchants): keeps each
+// merchant's daily distinct payers low (well under TF-CROWDFUND-FANIN's 20).
+constexpr uint32_t kCustomersPerMerchant = 25;
+constexpr uint32_t kMinMerchants = 50;
+// Weekend days carry 7/10 of a weekday's volume.
+constexpr uint64_t kWeekendWeight = 7;
+constexpr uint64_t kWeekdayWeight = 10;
+
+// Payments per local hour of day, relative.
+constexpr std::array<uint32_t, 24> kHourWeights = {2,  1,  1,  1,  1,  2,  4,  7,  10, 12, 13, 13,
+                                                   13, 13, 12, 12, 12, 12, 11, 10, 8,  6,  4,  3};
+
+struct Destination {
+  const char* country;
+  uint32_t weight;
+};
+// Where remitters' families live. Conflict zones and their neighbours get a
+// small share, as real diaspora corridors do.
+constexpr std::array<Destination, 18> kRemittanceDestinations = {{
+    {"IN", 14},
+    {"PK", 12},
+    {"NG", 10},
+    {"KE", 6},
+    {"PH", 12},
+    {"MX", 14},
+    {"TR", 6},
+    {"EG", 6},
+    {"SY", 3},
+    {"IQ", 3},
+    {"AF", 3},
+    {"YE", 2},
+    {"SO", 3},
+    {"LY", 1},
+    {"ML", 1},
+    {"LB", 2},
+    {"JO", 2},
+    {"CM", 1},
+}};
+
+constexpr std::array<const char*, 11> kRemittanceSenders = {"US", "GB", "DE", "FR", "NL", "AE",
+                                                            "CA", "ES", "IT", "KW", "SA"};
+constexpr std::array<const char*, 7> kConflictZones = {"SY", "IQ", "AF", "YE", "SO", "LY", "ML"};
+
+bool in_list(const char* code, const auto& list) {
+  for (const char* c : list) {
+    if (c[0] == code[0] && c[1] == code[1]) return true;
+  }
+  return false;
+}
+
+template <class T>
+size_t pick_weighted(const T& items, uint32_t total, Rng* rng) {
+  uint64_t r = rng->below(total);
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (r < items[i].weight) return i;
+    r -= items[i].weight;
+  }
+  return items.size() - 1;
+}
+
+uint32_t pick(const std::vector<uint32_t>& pool, Rng* rng) { return pool[rng->below(pool.size())]; }
+
+// A customer of `country` other than `exclude` (any customer if the country has
+// too few).
+uint32_t pick_domestic(const Population& population, uint8_t country, uint32_t exclude, Rng* rng) {
+  const auto& local = population.customers_by_country[country];
+  if (local.size() < 2) {
+    uint32_t c = static_cast<uint32_t>(rng->below(population.customer_count));
+    return c == exclude ? (c + 1) % population.customer_count : c;
+  }
+  const size_t i = rng->below(local.size());
+  return local[i] == exclude ? local[(i + 1) % local.size()] : local[i];
+}
+
+uint32_t pick_merchant(const Population& population, uint8_t country, Rng* rng) {
+  const auto& local = population.merchants_by_country[country];
+  // Mostly domestic; the rest is e-commerce abroad.
+  if (!local.empty() && rng->chance_permille(900)) return pick(local, rng);
+  return pick(population.merchants, rng);
+}
+
+}  // namespace
+
+int64_t rhythm_time_ms(const GeneratorConfig& config, uint32_t day, int utc_offset_h, Rng* rng) {
+  static constexpr uint32_t kTotal = [] {
+    uint32_t t = 0;
+    for (uint32_t w : kHourWeights) t += w;
+    return t;
+  }();
+  uint64_t r = rng->below(kTotal);
+  int64_t hour = 0;
+  while (r >= kHourWeights[static_cast<size_t>(hour)]) {
+    r -= kHourWeights[static_cast<size_t>(hour)];
+    ++hour;
+  }
+  const int64_t local_ms = hour * kHourMs + static_cast<int64_t>(rng->below(kHourMs));
+  int64_t utc_ms = (local_ms - utc_offset_h * kHourMs) % kDayMs;
+  if (utc_ms < 0) utc_ms += kDayMs;
+  return config.start_time_ms + static_cast<int64_t>(day) * kDayMs + utc_ms;
+}
+
+std::vector<uint64_t> background_counts_per_day(const GeneratorConfig& config, uint64_t total) {
+  std::vector<uint64_t> weights(config.days);
+  uint64_t weight_total = 0;
+  for (uint32_t d = 0; d < config.days; ++d) {
+    // Days since the Unix epoch (a Thursday); 0 = Sunday.
+    const int64_t epoch_day = (config.start_time_ms + static_cast<int64_t>(d) * kDayMs) / kDayMs;
+    const int64_t weekday = ((epoch_day + 4) % 7 + 7) % 7;
+    weights[d] = (weekday == 0 || weekday == 6) ? kWeekendWeight : kWeekdayWeight;
+    weight_total += weights[d];
+  }
+  std::vector<uint64_t> counts(config.days);
+  uint64_t assigned = 0;
+  for (uint32_t d = 0; d < config.days; ++d) {
+    counts[d] =
+        total / weight_total * weights[d] + (total % weight_total) * weights[d] / weight_total;
+    assigned += counts[d];
+  }
+  // Rounding leftovers, one per day from the first.
+  for (uint32_t d = 0; assigned < total; d = (d + 1) % config.days, ++assigned) ++counts[d];
+  return counts;
+}
+
+Population build_population(const GeneratorConfig& config, World* world) {
+  Rng rng(mix_seed(config.seed, 0x706f70));
+  Population pop;
+  pop.customer_count = config.accounts;
+  pop.customers_by_country.resize(kCountries.size());
+  pop.merchants_by_country.resize(kCountries.size());
+
+  struct Weighted {
+    uint8_t country;
+    uint32_t weight;
+  };
+  std::vector<Weighted> homes;
+  uint32_t home_total = 0;
+  for (size_t i = 0; i < kCountries.size(); ++i) {
+    if (kCountries[i].customer_weight == 0) continue;
+    homes.push_back({static_cast<uint8_t>(i), kCountries[i].customer_weight});
+    home_total += kCountries[i].customer_weight;
+  }
+
+  for (uint32_t i = 0; i < config.accounts; ++i) {
+    const uint8_t country = homes[pick_weighted(homes, home_total, &rng)].country;
+    const bool organization = rng.chance_permille(kOrganizationPermille);
+    const uint32_t index = world->add_profile(country, organization);
+    pop.customers_by_country[country].push_back(index);
+    // Activity: most people pay a little, businesses and some people more;
+    // capped so nobody nears AML-VELOCITY-1H's 20 payments per hour.
+    const uint32_t weight = organization ? static_cast<uint32_t>(rng.between(2, 5))
+                                         : (rng.chance_permille(300) ? 2u : 1u);
+    for (uint32_t w = 0; w < weight; ++w) pop.activity.push_back(index);
+  }
+
+  const uint32_t merchant_count = std::max(kMinMerchants, config.accounts / kCustomersPerMerchant);
+  for (uint32_t i = 0; i < merchant_count; ++i) {
+    const uint8_t country = homes[pick_weighted(homes, home_total, &rng)].country;
+    const int category = static_cast<int>(rng.below(kMerchantCategories.size()));
+    const uint32_t index = world->add_profile(country, true, category);
+    pop.merchants.push_back(index);
+    pop.merchants_by_country[country].push_back(index);
+  }
+
+  uint32_t destination_total = 0;
+  for (const auto& d : kRemittanceDestinations) destination_total += d.weight;
+  pop.remit_recipient.assign(config.accounts, kNone);
+  for (uint32_t i = 0; i < config.accounts; ++i) {
+    const Profile& p = world->profile(i);
+    if (p.organization || !in_list(kCountries[p.country].code, kRemittanceSenders)) continue;
+    if (!rng.chance_permille(kRemitterPermille)) continue;
+    const uint8_t destination = country_index(
+        kRemittanceDestinations[pick_weighted(kRemittanceDestinations, destination_total, &rng)]
+            .country);
+    pop.remit_recipient[i] = world->add_profile(destination, false);
+    pop.remitters.push_back(i);
+  }
+  // Tiny populations may have no remitter; let anyone send then.
+  if (pop.remitters.empty()) {
+    pop.remitters.push_back(0);
+    pop.remit_recipient[0] = world->add_profile(country_index("PK"), false);
+  }
+  return pop;
+}
+
+void generate_background_day(const GeneratorConfig& config, const World& world,
+                             const Population& population, uint32_t day, uint64_t count,
+                             uint64_t first_seq, std::vector<TxRecord>* out) {
+  Rng rng(mix_seed(config.seed, 0x646179'00000000ULL + day));
+  for (uint64_t n = 0; n < count; ++n) {
+    TxRecord r;
+    r.seq = first_seq + n;
+    const uint64_t roll = rng.below(1000);
+    uint64_t acc = 0;
+    size_t ci = 0;
+    while (ci + 1 < kChannelMix.size() && roll >= acc + kChannelMix[ci].permille) {
+      acc += kChannelMix[ci].permille;
+      ++ci;
+    }
+    const ChannelMix& mix = kChannelMix[ci];
+    r.channel = static_cast<uint8_t>(mix.channel);
+    int64_t usd =
+        std::min(rng.log_normal(mix.median_usd_cents, mix.sigma_log2_q8), mix.max_usd_cents);
+
+    uint32_t actor = pick(population.activity, &rng);  // whose clock sets the time
+    switch (mix.channel) {
+      case nexus::v1::CHANNEL_CARD:
+      case nexus::v1::CHANNEL_PREPAID_CARD:
+        r.originator = actor;
+        r.beneficiary = pick_merchant(population, world.profile(actor).country, &rng);
+        if (rng.chance_permille(300)) r.flags |= kWithDevice;
+        break;
+      case nexus::v1::CHANNEL_CASH_DEPOSIT:
+        r.originator = actor;
+        r.beneficiary = actor;
+        r.flags |= kOriginatorCash;
+        r.narrative = kNarrativeCashDeposit;
+        break;
+      case nexus::v1::CHANNEL_CASH_WITHDRAWAL:
+        r.originator = actor;
+        r.beneficiary = actor;
+        r.flags |= kBeneficiaryCash;
+        r.narrative = kNarrativeAtm;
+        break;
+      case nexus::v1::CHANNEL_MSB:
+      case nexus::v1::CHANNEL_HAWALA: {
+        actor = pick(population.remitters, &rng);
+        r.originator = actor;
+        r.beneficiary = population.remit_recipient[actor];
+        r.narrative = rng.chance_permille(700) ? kNarrativeFamily : kNarrativeMedical;
+        if (in_list(kCountries[world.profile(r.beneficiary).country].code, kConflictZones)) {
+          usd = std::min(usd, kConflictZoneRemittanceMaxUsdCents);
+        }
+        break;
+      }
+      case nexus::v1::CHANNEL_CRYPTO:
+        r.originator = actor;
+        r.beneficiary = static_cast<uint32_t>(rng.below(population.customer_count));
+        if (r.beneficiary == actor) r.beneficiary = (actor + 1) % population.customer_count;
+        r.flags |= kWithDevice;
+        break;
+      case nexus::v1::CHANNEL_WIRE:
+        r.originator = actor;
+        if (rng.chance_permille(kCrossBorderWirePermille)) {
+          r.beneficiary = static_cast<uint32_t>(rng.below(population.customer_count));
+          if (r.beneficiary == actor) r.beneficiary = (actor + 1) % population.customer_count;
+        } else {
+          r.beneficiary = pick_domestic(population, world.profile(actor).country, actor, &rng);
+        }
+        r.narrative = world.profile(actor).organization ? kNarrativeSupplier : kNarrativeInvoice;
+        if (rng.chance_permille(500)) r.flags |= kWithDevice;
+        break;
+      default: {  // ach, mobile money, cheque: domestic person-to-person and bills
+        r.originator = actor;
+        r.beneficiary = pick_domestic(population, world.profile(actor).country, actor, &rng);
+        const Profile& from = world.profile(actor);
+        const Profile& to = world.profile(r.beneficiary);
+        if (from.organization && !to.organization) {
+          r.narrative = kNarrativeSalary;
+        } else if (to.organization) {
+          r.narrative = kNarrativeInvoice;
+        } else {
+          static constexpr uint8_t kPersonal[] = {kNarrativeRent, kNarrativeGift, kNarrativeDinner,
+                                                  kNarrativeNone};
+          r.narrative = kPersonal[rng.below(4)];
+        }
+        if (mix.channel == nexus::v1::CHANNEL_MOBILE_MONEY) r.flags |= kWithDevice;
+        break;
+      }
+    }
+
+    const Profile& payer = world.profile(r.originator);
+    r.currency = kCountries[payer.country].currency;
+    if (mix.channel == nexus::v1::CHANNEL_CRYPTO) r.currency = kUsd;
+    if (r.flags & (kOriginatorCash | kBeneficiaryCash)) {
+      r.location =
+          (static_cast<uint32_t>(payer.country) << 16) | static_cast<uint32_t>(1 + rng.below(400));
+    }
+    r.amount_minor = usd_cents_to_minor(usd, r.currency);
+    r.time_ms = rhythm_time_ms(config, day, kCountries[payer.country].utc_offset_h, &rng);
+    out->push_back(r);
+  }
+}
+
+}  // namespace nexus::generator::detail

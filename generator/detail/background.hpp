@@ -1,0 +1,45 @@
+// Background traffic: the ordinary retail and business payments that planted
+// scenarios hide in. Population is built once; each day is generated from its
+// own random stream, so days are independent of each other and of the
+// scenarios. Not thread-safe (one generate() call owns everything).
+#pragma once
+
+#include "generator/detail/tx_record.hpp"
+#include "generator/detail/world.hpp"
+#include "generator/generator.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace nexus::generator::detail {
+
+inline constexpr uint32_t kNone = 0xFFFF'FFFF;
+
+/// Who exists in the background and how active they are.
+struct Population {
+  uint32_t customer_count = 0;     // customers are World profiles [0, customer_count)
+  std::vector<uint32_t> activity;  // customer indexes, each repeated by its activity weight
+  std::vector<std::vector<uint32_t>> customers_by_country;  // by kCountries index
+  std::vector<uint32_t> merchants;
+  std::vector<std::vector<uint32_t>> merchants_by_country;
+  std::vector<uint32_t> remitters;        // customers who send money abroad to family
+  std::vector<uint32_t> remit_recipient;  // per customer: recipient profile or kNone
+};
+
+/// Adds customers, merchants and remittance recipients to `world`.
+Population build_population(const GeneratorConfig& config, World* world);
+
+/// Appends `count` background records of day `day` (0-based) to `out`, with
+/// seq numbers from `first_seq` on. Deterministic in (config.seed, day).
+void generate_background_day(const GeneratorConfig& config, const World& world,
+                             const Population& population, uint32_t day, uint64_t count,
+                             uint64_t first_seq, std::vector<TxRecord>* out);
+
+/// Background transactions per day, summing to `total`; weekends are quieter.
+std::vector<uint64_t> background_counts_per_day(const GeneratorConfig& config, uint64_t total);
+
+/// UTC milliseconds of a random moment of day `day` that follows the daily
+/// rhythm (few payments at night) in local time `utc_offset_h`.
+int64_t rhythm_time_ms(const GeneratorConfig& config, uint32_t day, int utc_offset_h, Rng* rng);
+
+}  // namespace nexus::generator::detail
