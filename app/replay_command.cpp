@@ -24,6 +24,7 @@ struct ReplayOptions {
   std::string state_dir;
   uint64_t checkpoint_every = 50'000;
   int show = 0;
+  bool progress = false;
 };
 
 /// Writes alerts to the file and keeps a tally for the summary.
@@ -107,6 +108,10 @@ int run_replay(const ReplayOptions& options) {
         std::fprintf(stderr, "nexus: checkpoint failed: %s\n", done.error().message.c_str());
         return 1;
       }
+      if (options.progress) {
+        log_json("info", "checkpoint",
+                 std::map<std::string, std::string>{{"next_record", std::to_string(ordinal + 1)}});
+      }
     }
   }
   if (auto done = engine.checkpoint(); !done) {
@@ -153,6 +158,7 @@ void add_replay_command(CLI::App& app) {
   command->add_option("--checkpoint-every", options->checkpoint_every, "Events per checkpoint")
       ->capture_default_str();
   command->add_option("--show", options->show, "Print the first N alerts with their evidence");
+  command->add_flag("--progress", options->progress, "Log each checkpoint (JSON, on stderr)");
   command->callback([options] { std::exit(run_replay(*options)); });
 }
 

@@ -1,6 +1,7 @@
 // nexus rules check: parse, type-check and compile a rule directory.
 #include "app/commands.hpp"
 #include "app/common.hpp"
+#include "engine/rule_test_runner.hpp"
 #include "rules/compiler.hpp"
 
 #include <cstdio>
@@ -30,6 +31,33 @@ void add_rules_command(CLI::App& app) {
       std::printf("  %-28s v%-3u %s\n", rule.id.c_str(), rule.version, rule.title.c_str());
     }
     std::exit(0);
+  });
+  auto test_dir = std::make_shared<std::string>();
+  auto* test = rules_command->add_subcommand(
+      "test", "Run every rule's inline tests (tests: under each rule); exit 0 when all pass");
+  test->add_option("dir", *test_dir, "Rule directory (default: shipped packs)");
+  test->callback([test_dir] {
+    const std::filesystem::path path =
+        test_dir->empty() ? default_rules_dir() : std::filesystem::path(*test_dir);
+    auto compiled = rules::compile_rule_dir(path);
+    if (!compiled) {
+      std::printf("%s\nFAILED: %s does not compile\n", compiled.error().message.c_str(),
+                  path.c_str());
+      std::exit(1);
+    }
+    const auto results = engine::run_rule_tests(compiled.value());
+    int failed = 0;
+    std::printf("%-6s %-26s %-9s %s\n", "result", "rule", "expect", "test");
+    for (const auto& result : results) {
+      std::printf("%-6s %-26s %-9s %s\n", result.passed ? "PASS" : "FAIL", result.rule_id.c_str(),
+                  result.expect_alert ? "alert" : "no_alert", result.test_name.c_str());
+      if (!result.passed) {
+        ++failed;
+        std::printf("       %s: %s\n", result.where.c_str(), result.detail.c_str());
+      }
+    }
+    std::printf("%zu passed, %d failed\n", results.size() - static_cast<size_t>(failed), failed);
+    std::exit(failed ? 1 : 0);
   });
 }
 

@@ -20,6 +20,9 @@ std::string_view KafkaRecord::value() const {
 std::string_view KafkaRecord::topic() const { return rd_kafka_topic_name(msg(message_)->rkt); }
 int32_t KafkaRecord::partition() const { return msg(message_)->partition; }
 int64_t KafkaRecord::offset() const { return msg(message_)->offset; }
+int64_t KafkaRecord::timestamp_ms() const {
+  return rd_kafka_message_timestamp(msg(message_), nullptr);
+}
 
 void KafkaSource::on_rebalance(void* handle, int err, void* partitions, void* opaque) {
   auto* self = static_cast<KafkaSource*>(opaque);

@@ -31,6 +31,9 @@ class KafkaRecord {
   std::string_view topic() const;
   int32_t partition() const;
   int64_t offset() const;
+  /// The message timestamp in Unix milliseconds (CreateTime unless the topic logs
+  /// append time), or -1 when the broker sent none.
+  int64_t timestamp_ms() const;
 
  private:
   void* message_;  // rd_kafka_message_t*

@@ -605,6 +605,8 @@ class Compiler {
         return;
       case Expr::Kind::kUnary:
         resolve(expr->args[0].get());
+        expr->type = expr->op == Op::kNot ? ValueType::kBool : ValueType::kNumber;
+        if (expr->args[0]->type == ValueType::kList) return;
         if (expr->op == Op::kNot) {
           expect_type(expr->args[0].get(), ValueType::kBool, "'not'");
           expr->type = ValueType::kBool;
@@ -666,8 +668,16 @@ class Compiler {
   void resolve_binary(Expr* expr) {
     Expr* lhs = expr->args[0].get();
     Expr* rhs = expr->args[1].get();
+    const size_t errors_before = errors_.size();
     resolve(lhs);
     resolve(rhs);
+    // An operand already reported: checking this node would only repeat that error.
+    if (errors_.size() != errors_before) {
+      expr->type = is_comparison(expr->op) || expr->op == Op::kAnd || expr->op == Op::kOr
+                       ? ValueType::kBool
+                       : ValueType::kNumber;
+      return;
+    }
     const std::string op = std::string("'") + op_name(expr->op) + "'";
     switch (expr->op) {
       case Op::kAnd:
@@ -723,7 +733,9 @@ class Compiler {
   }
 
   void resolve_call(Expr* expr) {
+    const size_t errors_before = errors_.size();
     for (auto& arg : expr->args) resolve(arg.get());
+    if (errors_.size() != errors_before) return;
     struct Signature {
       Function function;
       std::vector<ValueType> args;

@@ -1,2 +1,198 @@
+// The rule language: compile errors users see, and what compiles.
+#include "rules/compiler.hpp"
+#include "rules/duration.hpp"
+#include "rules/expression_parser.hpp"
+
 #include <gtest/gtest.h>
-TEST(Placeholder, Builds) { EXPECT_EQ(1 + 1, 2); }
+
+namespace nexus::rules {
+namespace {
+
+const char* kAggregate = R"(
+- aggregate: inbound_24h
+  key: beneficiary.account
+  window: 24h
+  measures: [count, sum(amount_usd), distinct(originator.account)]
+)";
+
+std::string compile_error(const std::string& text) {
+  auto result = compile_rules({{"pack.yaml", text}});
+  return result ? std::string() : result.error().message;
+}
+
+TEST(RuleCompiler, ShippedPackCompiles) {
+  auto result = compile_rule_dir(std::string(NEXUS_SOURCE_DIR) + "/rules/packs");
+  ASSERT_TRUE(result) << result.error().message;
+  const RuleSet& set = *result.value();
+  EXPECT_GE(set.rules.size(), 5u);
+  EXPECT_EQ(set.content_hash.size(), 16u);
+  for (const auto& rule : set.rules) {
+    EXPECT_FALSE(rule.source.empty()) << rule.id << " must cite its indicator";
+    EXPECT_GE(rule.tests.size(), 2u) << rule.id << " needs an alert and a no_alert test";
+  }
+}
+
+TEST(RuleCompiler, UnknownFieldNamesFileLineColumnAndSuggests) {
+  const std::string error = compile_error(std::string(kAggregate) + R"(
+- rule: R1
+  version: 1
+  source: test
+  condition: amount_usd > 10 and benficiary.country == "SY"
+)");
+  // Line 10 of the text (the leading newline is line 1); the field starts at column 34.
+  EXPECT_EQ(error,
+            "pack.yaml:10:34: unknown field or list 'benficiary.country' "
+            "(did you mean 'beneficiary.country'?)");
+}
+
+TEST(RuleCompiler, ErrorInFoldedConditionPointsAtItsLine) {
+  const std::string error = compile_error(std::string(kAggregate) + R"(
+- rule: R1
+  version: 1
+  source: test
+  condition: >
+    amount_usd > 10
+    and agg.inbound_24h.sum_amount > 5
+)");
+  EXPECT_EQ(error,
+            "pack.yaml:12:9: aggregate 'inbound_24h' has no measure 'sum_amount' (it has: count, "
+            "sum_amount_usd, distinct_originator_account)");
+}
+
+TEST(RuleCompiler, TypeMismatchIsRefused) {
+  const std::string error = compile_error(R"(
+- rule: R1
+  version: 1
+  source: test
+  condition: amount_usd == "SY"
+)");
+  EXPECT_NE(error.find("pack.yaml:5:14: cannot compare number 'amount_usd' with string"),
+            std::string::npos)
+      << error;
+}
+
+TEST(RuleCompiler, EnumValueTypoSuggestsTheValue) {
+  const std::string error = compile_error(R"(
+- rule: R1
+  version: 1
+  source: test
+  condition: channel == "cash_depost"
+)");
+  EXPECT_NE(error.find("'cash_depost' is not a value of channel (did you mean 'cash_deposit'?)"),
+            std::string::npos)
+      << error;
+}
+
+TEST(RuleCompiler, UnknownKeySuggestsTheKey) {
+  const std::string error = compile_error(R"(
+- rule: R1
+  version: 1
+  source: test
+  conditon: amount_usd > 1
+)");
+  EXPECT_NE(error.find("pack.yaml:5:3: unknown key 'conditon' (did you mean 'condition'?)"),
+            std::string::npos)
+      << error;
+}
+
+TEST(RuleCompiler, ReportsEveryErrorNotJustTheFirst) {
+  const std::string error = compile_error(R"(
+- rule: R1
+  version: 0
+  source: test
+  condition: amount_usd > 1
+- rule: R2
+  version: 1
+  source: test
+  condition: amount_usd >
+)");
+  EXPECT_NE(error.find("pack.yaml:3:12: version must be a whole number >= 1"), std::string::npos)
+      << error;
+  EXPECT_NE(error.find("pack.yaml:9:"), std::string::npos) << error;
+}
+
+TEST(RuleCompiler, YamlSyntaxErrorHasPosition) {
+  const std::string error = compile_error("- rule: R1\n  version: [1\n");
+  EXPECT_EQ(error.rfind("pack.yaml:", 0), 0u) << error;
+  EXPECT_NE(error.find("YAML syntax"), std::string::npos) << error;
+}
+
+TEST(RuleCompiler, DuplicateIdsAreRefused) {
+  const std::string error = compile_error(R"(
+- rule: R1
+  version: 1
+  source: test
+  condition: amount_usd > 1
+- rule: R1
+  version: 2
+  source: test
+  condition: amount_usd > 2
+)");
+  EXPECT_NE(error.find("rule 'R1' is defined twice"), std::string::npos) << error;
+}
+
+TEST(RuleCompiler, ListsResolveAndLiteralListsWork) {
+  auto result = compile_rules({{"pack.yaml", R"(
+- list: zones
+  items: [SY, IQ]
+- rule: R1
+  version: 3
+  source: test
+  severity: critical
+  condition: beneficiary.country in zones and channel in ["msb", "hawala"]
+)"}});
+  ASSERT_TRUE(result) << result.error().message;
+  const auto& rule = result.value()->rules[0];
+  EXPECT_EQ(rule.version, 3u);
+  EXPECT_EQ(rule.severity, Severity::kCritical);
+  EXPECT_EQ(rule.score, 90);
+}
+
+TEST(RuleCompiler, ContentHashFollowsTheBytes) {
+  const std::string text = R"(
+- rule: R1
+  version: 1
+  source: test
+  condition: amount_usd > 1
+)";
+  auto a = compile_rules({{"pack.yaml", text}});
+  auto b = compile_rules({{"pack.yaml", text + "# comment\n"}});
+  auto c = compile_rules({{"pack.yaml", text}});
+  ASSERT_TRUE(a && b && c);
+  EXPECT_NE(a.value()->content_hash, b.value()->content_hash);
+  EXPECT_EQ(a.value()->content_hash, c.value()->content_hash);
+}
+
+TEST(ExpressionParser, PrecedenceAndIsAbove0r) {
+  auto parsed = parse_expression("a or b and c");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed.expr->op, Op::kOr);
+  EXPECT_EQ(parsed.expr->args[1]->op, Op::kAnd);
+}
+
+TEST(ExpressionParser, SyntaxErrorsCarryOffsets) {
+  auto parsed = parse_expression("amount_usd = 5");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error.offset, 11u);
+  EXPECT_NE(parsed.error.message.find("use '=='"), std::string::npos);
+  EXPECT_FALSE(parse_expression("(a and b").ok());
+  EXPECT_FALSE(parse_expression("a < b < c").ok());
+  EXPECT_FALSE(parse_expression("name == 'open").ok());
+}
+
+TEST(Duration, ParsesUnitsAndRejectsNonsense) {
+  EXPECT_EQ(parse_duration_ms("500ms"), 500);
+  EXPECT_EQ(parse_duration_ms("24h"), 86'400'000);
+  EXPECT_EQ(parse_duration_ms("7d"), 604'800'000);
+  EXPECT_EQ(parse_duration_ms("2w"), 1'209'600'000);
+  EXPECT_FALSE(parse_duration_ms("24"));
+  EXPECT_FALSE(parse_duration_ms("0h"));
+  EXPECT_FALSE(parse_duration_ms("h"));
+  EXPECT_FALSE(parse_duration_ms("5y"));
+  EXPECT_EQ(format_duration(86'400'000), "24h");
+  EXPECT_EQ(format_duration(604'800'000), "7d");
+  EXPECT_EQ(format_duration(90'000), "90s");
+}
+
+}  // namespace
+}  // namespace nexus::rules

@@ -425,49 +425,5 @@ TEST(Generator, RulesCatchEveryPlantedScenarioAndRarelyTheBackground) {
   }
 }
 
-// Detection and noise at the brief's large scale; run with
-// --gtest_also_run_disabled_tests (about 10 s).
-TEST(Generator, DISABLED_RulesAtMillionTransactionsHundredThousandAccounts) {
-  GeneratorConfig config;
-  config.accounts = 100'000;
-  config.transactions = 1'000'000;
-  std::vector<ScenarioLabel> labels;
-  generate(
-      config, [](const Transaction&) {}, &labels);
-  RuleSimulator rules(labels);
-  generate(
-      config, [&rules](const Transaction& tx) { rules.observe(tx); }, nullptr);
-  for (const auto& label : labels) {
-    EXPECT_TRUE(rules.hits()[label.rule_id].subjects_planted.count(label.subject))
-        << label.scenario_id;
-  }
-  rules.print_background_rates();
-}
-
-// Throughput at the brief's scale; run with --gtest_also_run_disabled_tests.
-TEST(Generator, DISABLED_ThroughputMillionTransactionsHundredThousandAccounts) {
-  GeneratorConfig config;
-  config.accounts = 100'000;
-  config.transactions = 1'000'000;
-  uint64_t count = 0;
-  size_t bytes = 0;
-  const auto start = std::chrono::steady_clock::now();
-  generate(
-      config,
-      [&](const Transaction& tx) {
-        ++count;
-        bytes += tx.ByteSizeLong();
-      },
-      nullptr);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  std::printf("%llu tx in %.2f s = %.0f tx/s, %.1f MB protobuf, peak RSS %.1f MB\n",
-              static_cast<unsigned long long>(count), seconds, static_cast<double>(count) / seconds,
-              static_cast<double>(bytes) / 1e6, static_cast<double>(usage.ru_maxrss) / 1024.0);
-  EXPECT_EQ(count, config.transactions);
-}
-
 }  // namespace
 }  // namespace nexus::generator

@@ -1,0 +1,74 @@
+#include "engine/rule_test_runner.hpp"
+
+#include "engine/engine.hpp"
+#include "engine/memory_state_store.hpp"
+
+namespace nexus::engine {
+
+namespace {
+
+class CollectingAlertSink final : public AlertSink {
+ public:
+  void publish(const nexus::v1::Alert& alert) override { alerts.push_back(alert); }
+  Result<void> flush() override { return outcome::success(); }
+  std::vector<nexus::v1::Alert> alerts;
+};
+
+class CollectingDeadLetterSink final : public DeadLetterSink {
+ public:
+  void publish(const nexus::v1::DeadLetter& letter) override { letters.push_back(letter); }
+  Result<void> flush() override { return outcome::success(); }
+  std::vector<nexus::v1::DeadLetter> letters;
+};
+
+}  // namespace
+
+std::vector<RuleTestResult> run_rule_tests(const std::shared_ptr<const rules::RuleSet>& rules) {
+  std::vector<RuleTestResult> results;
+  for (const auto& rule : rules->rules) {
+    for (const auto& test : rule.tests) {
+      RuleTestResult result;
+      result.rule_id = rule.id;
+      result.test_name = test.name;
+      result.where = test.pos.to_string();
+      result.expect_alert = test.expect_alert;
+      MemoryStateStore store;
+      CollectingAlertSink alerts;
+      CollectingDeadLetterSink dead_letters;
+      Engine engine(rules, FxTable::defaults(), store, alerts, dead_letters, nullptr);
+      bool fired_on_last = false;
+      for (size_t i = 0; i < test.events_json.size(); ++i) {
+        const size_t before = alerts.alerts.size();
+        InputRecord record{test.events_json[i], InputFormat::kNdjson, "rule-test", 0,
+                           static_cast<int64_t>(i)};
+        if (auto processed = engine.process(record); !processed) {
+          result.detail = processed.error().message;
+          break;
+        }
+        if (i + 1 == test.events_json.size()) {
+          for (size_t a = before; a < alerts.alerts.size(); ++a) {
+            if (alerts.alerts[a].rule_id() == rule.id) {
+              fired_on_last = true;
+              result.detail = "alert " + alerts.alerts[a].id();
+            }
+          }
+        }
+      }
+      if (!dead_letters.letters.empty()) {
+        result.passed = false;
+        result.detail = "event " + std::to_string(dead_letters.letters[0].source_offset() + 1) +
+                        " refused: " + dead_letters.letters[0].reason() + ": " +
+                        dead_letters.letters[0].detail();
+      } else {
+        result.passed = fired_on_last == test.expect_alert;
+        if (!result.passed && result.detail.empty()) {
+          result.detail = test.expect_alert ? "no alert on the last event" : "unexpected alert";
+        }
+      }
+      results.push_back(std::move(result));
+    }
+  }
+  return results;
+}
+
+}  // namespace nexus::engine

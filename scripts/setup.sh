@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what Nexus needs from Debian 12's packages (only what is missing),
+# then configures and builds the given CMake preset (default: dev, -O2).
+# Usage: scripts/setup.sh [preset]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake ninja-build pkg-config git clang-format
+  librdkafka-dev librocksdb-dev libprotobuf-dev protobuf-compiler
+  libboost-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libsimdjson-dev
+  libssl-dev libicu-dev libpugixml-dev libhyperscan-dev
+  libgtest-dev libgmock-dev libbenchmark-dev kafkacat
+)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "nexus setup: run as root (or install the packages above)" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+preset="${1:-dev}"
+echo "== configuring and building preset '$preset'"
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j"$(nproc)"

@@ -1,0 +1,417 @@
+// The engine with plain values: decoding, validation and dead letters, windows,
+// rules, evidence, suppression, checkpoints and restart, on an in-memory store.
+#include "engine/engine.hpp"
+
+#include "engine/alert_builder.hpp"
+#include "engine/memory_state_store.hpp"
+#include "engine/rule_test_runner.hpp"
+#include "engine/transaction_decoder.hpp"
+#include "engine/validator.hpp"
+#include "rules/compiler.hpp"
+
+#include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace nexus::engine {
+namespace {
+
+class CollectingAlerts final : public AlertSink {
+ public:
+  void publish(const nexus::v1::Alert& alert) override { alerts.push_back(alert); }
+  Result<void> flush() override {
+    ++flushes;
+    return outcome::success();
+  }
+  std::vector<nexus::v1::Alert> alerts;
+  int flushes = 0;
+};
+
+class CollectingDeadLetters final : public DeadLetterSink {
+ public:
+  void publish(const nexus::v1::DeadLetter& letter) override { letters.push_back(letter); }
+  Result<void> flush() override { return outcome::success(); }
+  std::vector<nexus::v1::DeadLetter> letters;
+};
+
+std::shared_ptr<const rules::RuleSet> compile(const std::string& text) {
+  auto result = rules::compile_rules({{"test.yaml", text}});
+  EXPECT_TRUE(result) << (result ? "" : result.error().message);
+  return result.value();
+}
+
+const char* kStructuring = R"(
+- aggregate: deposits_7d
+  key: beneficiary.account
+  window: 7d
+  where: channel == "cash_deposit" and amount_usd >= 8000 and amount_usd < 10000
+  measures: [count, sum(amount_usd), distinct(location_id)]
+- rule: STRUCT
+  version: 2
+  source: test
+  severity: high
+  subject: beneficiary.account
+  condition: >
+    channel == "cash_deposit" and amount_usd >= 8000 and amount_usd < 10000
+    and agg.deposits_7d.count >= 3
+)";
+
+std::string deposit(const std::string& id, const std::string& time, int64_t cents,
+                    const std::string& account = "ACC-1", const std::string& currency = "USD") {
+  return R"({"id":")" + id + R"(","event_time":")" + time + R"(","amount_minor":)" +
+         std::to_string(cents) + R"(,"currency":")" + currency +
+         R"(","channel":"CHANNEL_CASH_DEPOSIT","beneficiary":{"account":")" + account +
+         R"("},"location_id":"BR-)" + id + R"("})";
+}
+
+struct Harness {
+  explicit Harness(const std::string& rules_text, EngineConfig config = {})
+      : rules(compile(rules_text)),
+        engine(rules, FxTable::defaults(), store, alerts, dead_letters, nullptr, config) {}
+  void feed(const std::string& json) {
+    InputRecord record{json, InputFormat::kNdjson, "t", 0, offset++};
+    ASSERT_TRUE(engine.process(record));
+  }
+  std::shared_ptr<const rules::RuleSet> rules;
+  MemoryStateStore store;
+  CollectingAlerts alerts;
+  CollectingDeadLetters dead_letters;
+  Engine engine;
+  int64_t offset = 0;
+};
+
+TEST(Engine, StructuringFiresOnThirdDepositWithinTheWindow) {
+  Harness h(kStructuring);
+  h.feed(deposit("t1", "2025-01-01T10:00:00Z", 950000));
+  h.feed(deposit("t2", "2025-01-03T10:00:00Z", 920000));
+  EXPECT_TRUE(h.alerts.alerts.empty());
+  h.feed(deposit("t3", "2025-01-05T10:00:00Z", 990000));
+  ASSERT_EQ(h.alerts.alerts.size(), 1u);
+  const auto& alert = h.alerts.alerts[0];
+  EXPECT_EQ(alert.rule_id(), "STRUCT");
+  EXPECT_EQ(alert.rule_version(), 2u);
+  EXPECT_EQ(alert.subject(), "ACC-1");
+  EXPECT_EQ(alert.id(), alert_id("STRUCT", 2, "t3"));
+  ASSERT_EQ(alert.transaction_ids_size(), 3);
+  EXPECT_EQ(alert.transaction_ids(0), "t3");
+  // The aggregate's evidence names its window and the three deposits in time order.
+  const nexus::v1::Evidence* count = nullptr;
+  for (const auto& evidence : alert.evidence()) {
+    if (evidence.name() == "agg.deposits_7d.count") count = &evidence;
+  }
+  ASSERT_NE(count, nullptr);
+  EXPECT_EQ(count->observed(), "3");
+  EXPECT_EQ(count->op(), ">=");
+  EXPECT_EQ(count->threshold(), "3");
+  EXPECT_EQ(count->window_ms(), 7 * 86'400'000LL);
+  EXPECT_EQ(count->window_key(), "ACC-1");
+  ASSERT_EQ(count->transaction_ids_size(), 3);
+  EXPECT_EQ(count->transaction_ids(0), "t1");
+  EXPECT_EQ(count->transaction_ids(2), "t3");
+}
+
+TEST(Engine, DepositsOutsideTheWindowDoNotCount) {
+  Harness h(kStructuring);
+  h.feed(deposit("t1", "2025-01-01T10:00:00Z", 950000));
+  h.feed(deposit("t2", "2025-01-05T10:00:00Z", 920000));
+  // Exactly seven days after t1: t1 falls out of (t - 7d, t].
+  h.feed(deposit("t3", "2025-01-08T10:00:00Z", 990000));
+  EXPECT_TRUE(h.alerts.alerts.empty());
+  h.feed(deposit("t4", "2025-01-09T10:00:00Z", 990000));
+  EXPECT_EQ(h.alerts.alerts.size(), 1u);
+}
+
+TEST(Engine, ConvertsCurrencyBeforeComparing) {
+  Harness h(kStructuring);
+  // EUR 8,500 is about USD 9,180: inside the band.
+  h.feed(deposit("t1", "2025-01-01T10:00:00Z", 850000, "ACC-1", "EUR"));
+  h.feed(deposit("t2", "2025-01-02T10:00:00Z", 850000, "ACC-1", "EUR"));
+  h.feed(deposit("t3", "2025-01-03T10:00:00Z", 850000, "ACC-1", "EUR"));
+  EXPECT_EQ(h.alerts.alerts.size(), 1u);
+  // JPY has no minor unit: 1,000,000 JPY is about USD 6,700, outside the band.
+  h.feed(deposit("j1", "2025-01-01T10:00:00Z", 1'000'000, "ACC-2", "JPY"));
+  h.feed(deposit("j2", "2025-01-02T10:00:00Z", 1'000'000, "ACC-2", "JPY"));
+  h.feed(deposit("j3", "2025-01-03T10:00:00Z", 1'000'000, "ACC-2", "JPY"));
+  EXPECT_EQ(h.alerts.alerts.size(), 1u);
+}
+
+TEST(Engine, OutOfOrderEventWithinLatenessLandsInItsWindow) {
+  Harness h(kStructuring);
+  h.feed(deposit("t1", "2025-01-05T10:00:00Z", 950000));
+  h.feed(deposit("t2", "2025-01-05T10:30:00Z", 950000));
+  // 20 minutes late: inside the default one-hour lateness, counted at its own time.
+  h.feed(deposit("t0", "2025-01-05T10:10:00Z", 950000));
+  ASSERT_EQ(h.alerts.alerts.size(), 0u) << "at 10:10 only t1 and t0 are in the window";
+  h.feed(deposit("t3", "2025-01-05T11:00:00Z", 950000));
+  ASSERT_EQ(h.alerts.alerts.size(), 1u);
+  EXPECT_EQ(h.alerts.alerts[0].transaction_ids_size(), 4);
+  EXPECT_TRUE(h.dead_letters.letters.empty());
+}
+
+TEST(Engine, EventBeyondAllowedLatenessIsDeadLettered) {
+  Harness h(kStructuring);
+  h.feed(deposit("t1", "2025-01-05T10:00:00Z", 950000));
+  h.feed(deposit("old", "2025-01-05T08:00:00Z", 950000));
+  ASSERT_EQ(h.dead_letters.letters.size(), 1u);
+  EXPECT_EQ(h.dead_letters.letters[0].reason(), "late_event");
+  EXPECT_EQ(h.dead_letters.letters[0].source_offset(), 1);
+}
+
+TEST(Engine, SuppressesRepeatsForTheSameSubject) {
+  std::string text = kStructuring;
+  text.replace(text.find("  subject:"), 0, "  suppress: 7d\n");
+  Harness h(text);
+  for (int i = 0; i < 5; ++i) {
+    h.feed(deposit("t" + std::to_string(i), "2025-01-0" + std::to_string(i + 1) + "T10:00:00Z",
+                   950000));
+  }
+  EXPECT_EQ(h.alerts.alerts.size(), 1u);
+  EXPECT_EQ(h.engine.metrics().alerts_suppressed.load(), 2u);
+  h.feed(deposit("x", "2025-01-04T12:00:00Z", 950000, "ACC-OTHER"));
+  EXPECT_EQ(h.alerts.alerts.size(), 1u);
+}
+
+TEST(Engine, EveryKindOfBadInputIsDeadLetteredWithItsReasonAndTheStreamGoesOn) {
+  Harness h(kStructuring);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{not json", "undecodable"},
+      {"{\"id\":\"x\",\"nonsense\":1}", "undecodable"},
+      {"{\"id\":\"\xff\xfe\"}", "invalid_utf8"},
+      {R"({"event_time":"2025-01-01T00:00:00Z","amount_minor":5,"currency":"USD"})", "missing_id"},
+      {R"({"id":"a","amount_minor":5,"currency":"USD"})", "missing_event_time"},
+      {R"({"id":"a","event_time":"1970-01-01T00:00:01Z","amount_minor":5,"currency":"USD"})",
+       "bad_timestamp"},
+      {R"({"id":"a","event_time":"2025-01-01T00:00:00Z","amount_minor":0,"currency":"USD"})",
+       "non_positive_amount"},
+      {R"({"id":"a","event_time":"2025-01-01T00:00:00Z","amount_minor":5,"currency":"ZZZ"})",
+       "unknown_currency"},
+      {R"({"id":"a","event_time":"2025-01-01T00:00:00Z","amount_minor":5,"currency":"USD","channel":"CHANNEL_WIRE","beneficiary":{"account":"B"}})",
+       "missing_account"},
+      {R"({"id":"a","event_time":"2025-01-01T00:00:00Z","amount_minor":5,"currency":"USD","originator":{"account":"A"},"beneficiary":{"account":"B","name":")" +
+           std::string(300, 'n') + "\"}}",
+       "oversize_field"},
+      {std::string(70'000, ' '), "oversize_record"},
+  };
+  for (const auto& [json, reason] : cases) h.feed(json);
+  ASSERT_EQ(h.dead_letters.letters.size(), cases.size());
+  for (size_t i = 0; i < cases.size(); ++i) {
+    EXPECT_EQ(h.dead_letters.letters[i].reason(), cases[i].second) << "case " << i;
+    EXPECT_FALSE(h.dead_letters.letters[i].detail().empty());
+    EXPECT_EQ(h.dead_letters.letters[i].payload(), cases[i].first);
+  }
+  EXPECT_EQ(h.engine.metrics().dead_letters_by_reason().at("undecodable"), 2u);
+  // The stream carries on after all of that.
+  h.feed(deposit("t1", "2025-01-01T10:00:00Z", 950000));
+  h.feed(deposit("t2", "2025-01-02T10:00:00Z", 950000));
+  h.feed(deposit("t3", "2025-01-03T10:00:00Z", 950000));
+  EXPECT_EQ(h.alerts.alerts.size(), 1u);
+}
+
+TEST(Engine, UndecodableProtobufIsDeadLettered) {
+  Harness h(kStructuring);
+  InputRecord record{"\xff\xff\xff\xff garbage", InputFormat::kProtobuf, "t", 3, 42};
+  ASSERT_TRUE(h.engine.process(record));
+  ASSERT_EQ(h.dead_letters.letters.size(), 1u);
+  EXPECT_EQ(h.dead_letters.letters[0].reason(), "undecodable");
+  EXPECT_EQ(h.dead_letters.letters[0].source_partition(), 3);
+  EXPECT_EQ(h.dead_letters.letters[0].source_offset(), 42);
+}
+
+TEST(Engine, CheckpointFlushesSinksThenStoresStateAndOffsets) {
+  Harness h(kStructuring);
+  h.feed(deposit("t1", "2025-01-01T10:00:00Z", 950000));
+  h.feed(deposit("t2", "2025-01-02T10:00:00Z", 950000));
+  ASSERT_TRUE(h.engine.checkpoint());
+  EXPECT_EQ(h.alerts.flushes, 1);
+  auto offset = h.engine.committed_offset("t", 0);
+  ASSERT_TRUE(offset && offset.value());
+  EXPECT_EQ(*offset.value(), 2);
+
+  // A new engine on the same store resumes: windows and offsets come back.
+  CollectingAlerts alerts;
+  CollectingDeadLetters dead_letters;
+  Engine restarted(h.rules, FxTable::defaults(), h.store, alerts, dead_letters, nullptr);
+  auto resumed = restarted.committed_offset("t", 0);
+  ASSERT_TRUE(resumed && resumed.value());
+  EXPECT_EQ(*resumed.value(), 2);
+  const std::string third = deposit("t3", "2025-01-03T10:00:00Z", 950000);
+  ASSERT_TRUE(restarted.process({third, InputFormat::kNdjson, "t", 0, 2}));
+  ASSERT_EQ(alerts.alerts.size(), 1u);
+  EXPECT_EQ(alerts.alerts[0].transaction_ids_size(), 3);
+}
+
+TEST(Engine, FailedCheckpointWriteIsReported) {
+  Harness h(kStructuring);
+  h.feed(deposit("t1", "2025-01-01T10:00:00Z", 950000));
+  h.store.fail_writes_after(0);
+  auto result = h.engine.checkpoint();
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, "state_io");
+}
+
+TEST(Engine, PassThroughReadsAnotherKeysWindow) {
+  Harness h(R"(
+- aggregate: inbound
+  key: beneficiary.account
+  window: 24h
+  measures: [sum(amount_usd)]
+- aggregate: outbound
+  key: originator.account
+  window: 24h
+  measures: [sum(amount_usd)]
+- rule: PASS
+  version: 1
+  source: test
+  condition: >
+    agg.inbound[originator.account].sum_amount_usd >= 5000
+    and agg.outbound.sum_amount_usd >= 0.8 * agg.inbound[originator.account].sum_amount_usd
+)");
+  auto wire = [](const std::string& id, const std::string& time, int64_t cents,
+                 const std::string& from, const std::string& to) {
+    return R"({"id":")" + id + R"(","event_time":")" + time + R"(","amount_minor":)" +
+           std::to_string(cents) +
+           R"(,"currency":"USD","channel":"CHANNEL_WIRE","originator":{"account":")" + from +
+           R"("},"beneficiary":{"account":")" + to + R"("}})";
+  };
+  h.feed(wire("in", "2025-01-01T08:00:00Z", 1'000'000, "X", "MULE"));
+  h.feed(wire("out1", "2025-01-01T09:00:00Z", 500'000, "MULE", "Y"));
+  EXPECT_TRUE(h.alerts.alerts.empty());
+  h.feed(wire("out2", "2025-01-01T10:00:00Z", 400'000, "MULE", "Z"));
+  ASSERT_EQ(h.alerts.alerts.size(), 1u);
+  const auto& alert = h.alerts.alerts[0];
+  EXPECT_EQ(alert.subject(), "MULE");
+  // Trigger, then the outbound window (out1, out2), then the inbound window (in).
+  ASSERT_EQ(alert.transaction_ids_size(), 3);
+  EXPECT_EQ(alert.transaction_ids(0), "out2");
+  bool saw_inbound = false;
+  for (const auto& evidence : alert.evidence()) {
+    if (evidence.name() == "agg.inbound[originator.account].sum_amount_usd") {
+      saw_inbound = true;
+      EXPECT_EQ(evidence.observed(), "10000");
+      EXPECT_EQ(evidence.window_key(), "MULE");
+    }
+  }
+  EXPECT_TRUE(saw_inbound);
+}
+
+TEST(Engine, ShippedPackInlineTestsPass) {
+  auto rules = rules::compile_rule_dir(std::string(NEXUS_SOURCE_DIR) + "/rules/packs");
+  ASSERT_TRUE(rules) << rules.error().message;
+  const auto results = run_rule_tests(rules.value());
+  ASSERT_GE(results.size(), 10u);
+  for (const auto& result : results) {
+    EXPECT_TRUE(result.passed) << result.rule_id << " / " << result.test_name << ": "
+                               << result.detail;
+  }
+}
+
+TEST(Engine, InlineTestsCatchAMutatedThreshold) {
+  // Raise the fan-in threshold from 20 to 21 donors: the rule's own "alert" test must fail.
+  std::ifstream in(std::string(NEXUS_SOURCE_DIR) + "/rules/packs/core.yaml");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string text = buffer.str();
+  const std::string from = "distinct_originator_account >= 20";
+  ASSERT_NE(text.find(from), std::string::npos);
+  text.replace(text.find(from), from.size(), "distinct_originator_account >= 21");
+  auto rules = rules::compile_rules({{"core.yaml", text}});
+  ASSERT_TRUE(rules) << rules.error().message;
+  int failed = 0;
+  for (const auto& result : run_rule_tests(rules.value())) {
+    if (!result.passed) {
+      ++failed;
+      EXPECT_EQ(result.rule_id, "TF-CROWDFUND-FANIN");
+    }
+  }
+  EXPECT_EQ(failed, 1);
+}
+
+TEST(Decoder, FastPathAgreesWithProtobufJsonParser) {
+  const std::string json =
+      R"({"id":"tx-1","eventTime":"2025-03-04T05:06:07.250+01:00","amountMinor":"123456",)"
+      R"("currency":"EUR","channel":"CHANNEL_MSB","originator":{"account":"A","name":"Ahmed",)"
+      R"("type":"PARTY_TYPE_PERSON","country":"DE","dateOfBirth":"1980-01-02"},)"
+      R"("beneficiary":{"account":"B","country":"SY","agentBic":"XYZ"},)"
+      R"("remittanceInfo":"gift","merchantCategoryCode":"4829","deviceId":"d","locationId":"l"})";
+  TransactionDecoder decoder;
+  nexus::v1::Transaction fast;
+  ASSERT_TRUE(decoder.decode(json, InputFormat::kNdjson, &fast).ok);
+  EXPECT_EQ(decoder.json_fallbacks(), 0u);
+  nexus::v1::Transaction reference;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &reference).ok());
+  EXPECT_EQ(fast.SerializeAsString(), reference.SerializeAsString());
+  EXPECT_EQ(fast.event_time().seconds(), 1'741'061'167);  // 04:06:07Z
+  EXPECT_EQ(fast.event_time().nanos(), 250'000'000);
+}
+
+TEST(Decoder, UnusualButValidJsonTakesTheFallback) {
+  // A numeric enum is valid protobuf JSON that the fast path leaves to protobuf.
+  TransactionDecoder decoder;
+  nexus::v1::Transaction tx;
+  ASSERT_TRUE(decoder
+                  .decode(R"({"id":"a","channel":4,"event_time":"2025-01-01T00:00:00Z"})",
+                          InputFormat::kNdjson, &tx)
+                  .ok);
+  EXPECT_EQ(decoder.json_fallbacks(), 1u);
+  EXPECT_EQ(tx.channel(), nexus::v1::CHANNEL_CASH_DEPOSIT);
+}
+
+TEST(Decoder, Rfc3339RoundTrips) {
+  int64_t ms = 0;
+  ASSERT_TRUE(parse_rfc3339_ms("2024-02-29T23:59:59.999Z", &ms));
+  EXPECT_EQ(format_rfc3339_ms(ms), "2024-02-29T23:59:59.999Z");
+  ASSERT_TRUE(parse_rfc3339_ms("2025-01-01T00:00:00Z", &ms));
+  EXPECT_EQ(ms, 1'735'689'600'000);
+  EXPECT_FALSE(parse_rfc3339_ms("2025-02-29T00:00:00Z", &ms));
+  EXPECT_FALSE(parse_rfc3339_ms("2025-01-01 00:00:00Z", &ms));
+  EXPECT_FALSE(parse_rfc3339_ms("2025-01-01T00:00:00", &ms));
+  EXPECT_FALSE(parse_rfc3339_ms("2025-13-01T00:00:00Z", &ms));
+}
+
+TEST(WindowStore, SerializationRoundTrips) {
+  KeyWindow window;
+  window.times = {1, 2, 3};
+  window.tx_ids = {"a", "bb", "ccc"};
+  window.slots = {10, 11, 20, 21, 30, 31};
+  window.truncated = true;
+  KeyWindow back;
+  ASSERT_TRUE(KeyWindow::deserialize(window.serialize(2), 2, &back));
+  EXPECT_EQ(back.times, window.times);
+  EXPECT_EQ(back.tx_ids, window.tx_ids);
+  EXPECT_EQ(back.slots, window.slots);
+  EXPECT_TRUE(back.truncated);
+  EXPECT_FALSE(KeyWindow::deserialize(window.serialize(2), 3, &back));
+  EXPECT_FALSE(KeyWindow::deserialize(window.serialize(2).substr(0, 20), 2, &back));
+}
+
+TEST(WindowStore, CapsEventsPerKeyAndMarksTruncation) {
+  auto rules = compile(kStructuring);
+  MemoryStateStore store;
+  WindowStore windows(store, WindowStoreConfig{100, 4});
+  const auto& aggregate = rules->aggregates[0];
+  const uint64_t slots[2] = {0, 0};
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(windows.add(aggregate, "K", 1000 + i, "t" + std::to_string(i), slots, 0));
+  }
+  auto count = windows.measure(aggregate, 0, "K", 2000);
+  ASSERT_TRUE(count);
+  EXPECT_EQ(count.value().value, 4);
+  EXPECT_TRUE(count.value().window->truncated);
+  EXPECT_EQ(count.value().window->tx_ids.front(), "t6");
+}
+
+TEST(Validator, AcceptsAWellFormedPayment) {
+  nexus::v1::Transaction tx;
+  tx.set_id("a");
+  tx.mutable_event_time()->set_seconds(1'735'689'600);
+  tx.set_amount_minor(100);
+  tx.set_currency("KWD");
+  tx.mutable_originator()->set_account("A");
+  tx.mutable_beneficiary()->set_account("B");
+  EXPECT_TRUE(validate(tx, FxTable::defaults()).ok);
+}
+
+}  // namespace
+}  // namespace nexus::engine
