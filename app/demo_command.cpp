@@ -8,6 +8,7 @@
 #include "connectors/embedded_broker.hpp"
 #include "connectors/kafka_sink.hpp"
 #include "connectors/kafka_source.hpp"
+#include "connectors/metrics_server.hpp"
 #include "connectors/rocksdb_state_store.hpp"
 #include "generator/generator.hpp"
 
@@ -36,6 +37,7 @@ struct DemoOptions {
   bool follow = false;
   int show = 5;
   int timeout_s = 300;
+  int metrics_port = -1;
 };
 
 /// Malformed records fed with the traffic, so the dead-letter path shows itself.
@@ -195,6 +197,18 @@ int run_demo(const DemoOptions& options) {
     if (!feed_producer.value()->flush()) feed_failed = true;
   });
 
+  std::unique_ptr<connectors::MetricsServer> metrics;
+  if (options.metrics_port >= 0) {
+    auto server =
+        connectors::MetricsServer::start("127.0.0.1", static_cast<uint16_t>(options.metrics_port),
+                                         [&engine] { return engine.metrics().prometheus(); });
+    if (server) {
+      metrics = std::move(server.value());
+      std::printf("metrics at http://127.0.0.1:%u/metrics\n", metrics->port());
+    } else {
+      std::fprintf(stderr, "nexus: %s\n", server.error().message.c_str());
+    }
+  }
   std::atomic<bool> stop{false};
   const uint64_t total = records.size();
   auto last_progress = Clock::now();
@@ -289,6 +303,8 @@ void add_demo_command(CLI::App& app) {
   command->add_option("--data-dir", options->data_dir, "Where state and labels go (wiped first)")
       ->capture_default_str();
   command->add_option("--show", options->show, "Alerts to print in full")->capture_default_str();
+  command->add_option("--metrics-port", options->metrics_port,
+                      "Serve Prometheus metrics on 127.0.0.1:PORT (0 picks one)");
   command->add_flag("--follow", options->follow,
                     "Keep consuming after the feed ends, until Ctrl-C (produce more with kcat)");
   command->callback([options] {

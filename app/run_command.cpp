@@ -3,6 +3,7 @@
 #include "app/common.hpp"
 #include "app/stream_runner.hpp"
 #include "connectors/kafka_sink.hpp"
+#include "connectors/metrics_server.hpp"
 #include "connectors/rocksdb_state_store.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -24,6 +25,8 @@ struct RunConfig {
   std::string format = "protobuf";
   std::string rules_dir;
   std::string state_dir = "./nexus-data/state";
+  std::string metrics_address = "127.0.0.1";
+  int metrics_port = -1;  // -1: no metrics endpoint
   StreamOptions stream;
 };
 
@@ -49,6 +52,10 @@ RunConfig load_config(const std::string& path) {
     config.format = root["input_format"].as<std::string>(config.format);
     config.rules_dir = root["rules"].as<std::string>("");
     config.state_dir = root["state_dir"].as<std::string>(config.state_dir);
+    if (auto metrics = root["metrics"]) {
+      config.metrics_address = metrics["address"].as<std::string>(config.metrics_address);
+      config.metrics_port = metrics["port"].as<int>(9464);
+    }
     if (auto checkpoint = root["checkpoint"]) {
       config.stream.checkpoint_events =
           checkpoint["events"].as<uint64_t>(config.stream.checkpoint_events);
@@ -106,6 +113,20 @@ void add_run_command(CLI::App& app) {
     if (!source) {
       std::fprintf(stderr, "nexus: %s\n", source.error().message.c_str());
       std::exit(2);
+    }
+    std::unique_ptr<connectors::MetricsServer> metrics;
+    if (config.metrics_port >= 0) {
+      auto server = connectors::MetricsServer::start(
+          config.metrics_address, static_cast<uint16_t>(config.metrics_port),
+          [&engine] { return engine.metrics().prometheus(); });
+      if (!server) {
+        std::fprintf(stderr, "nexus: %s\n", server.error().message.c_str());
+        std::exit(2);
+      }
+      metrics = std::move(server.value());
+      log_json("info", "metrics endpoint",
+               {{"url", "http://" + config.metrics_address + ":" + std::to_string(metrics->port()) +
+                            "/metrics"}});
     }
     std::signal(SIGINT, [](int) { g_stop = true; });
     std::signal(SIGTERM, [](int) { g_stop = true; });

@@ -2,12 +2,17 @@
 // restart), and the file formats.
 #include "connectors/file_sink.hpp"
 #include "connectors/file_source.hpp"
+#include "connectors/metrics_server.hpp"
 #include "connectors/rocksdb_state_store.hpp"
 #include "engine/engine.hpp"
 #include "generator/generator.hpp"
 #include "rules/compiler.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -188,6 +193,44 @@ TEST(FileSource, FormatFollowsExtensionUnlessOverridden) {
   EXPECT_EQ(connectors::format_for("a.ndjson", "").value(), engine::InputFormat::kNdjson);
   EXPECT_EQ(connectors::format_for("a.pb", "ndjson").value(), engine::InputFormat::kNdjson);
   EXPECT_FALSE(connectors::format_for("a.pb", "xml"));
+}
+
+std::string http_get(uint16_t port, const std::string& target) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return "";
+  }
+  const std::string request = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  (void)!write(fd, request.data(), request.size());
+  std::string response;
+  char buffer[4096];
+  ssize_t got;
+  while ((got = read(fd, buffer, sizeof buffer)) > 0)
+    response.append(buffer, static_cast<size_t>(got));
+  close(fd);
+  return response;
+}
+
+TEST(MetricsServer, ServesPrometheusTextAndHealth) {
+  int scrapes = 0;
+  auto server = connectors::MetricsServer::start("127.0.0.1", 0, [&scrapes] {
+    ++scrapes;
+    return "nexus_alerts_total " + std::to_string(scrapes) + "\n";
+  });
+  ASSERT_TRUE(server) << server.error().message;
+  const auto first = http_get(server.value()->port(), "/metrics");
+  EXPECT_NE(first.find("200 OK"), std::string::npos) << first;
+  EXPECT_NE(first.find("nexus_alerts_total 1"), std::string::npos) << first;
+  EXPECT_NE(http_get(server.value()->port(), "/metrics").find("nexus_alerts_total 2"),
+            std::string::npos);
+  EXPECT_NE(http_get(server.value()->port(), "/healthz").find("ok"), std::string::npos);
+  EXPECT_NE(http_get(server.value()->port(), "/nope").find("404"), std::string::npos);
+  EXPECT_FALSE(connectors::MetricsServer::start("not-an-address", 0, [] { return ""; }));
 }
 
 }  // namespace

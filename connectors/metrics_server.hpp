@@ -1,0 +1,35 @@
+// MetricsServer: a small HTTP server (Boost.Beast) on its own thread serving
+// GET /metrics (Prometheus text format, from a render callback) and
+// GET /healthz. Start it once; the destructor stops and joins the thread.
+// The render callback runs on the server thread, so it must only read
+// thread-safe state (engine::Metrics is).
+#pragma once
+
+#include "base/result.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace nexus::connectors {
+
+class MetricsServer {
+ public:
+  /// Binds 127.0.0.1 by default (`address` "0.0.0.0" to expose); port 0 picks a free one.
+  static Result<std::unique_ptr<MetricsServer>> start(const std::string& address, uint16_t port,
+                                                      std::function<std::string()> render);
+  ~MetricsServer();
+  MetricsServer(const MetricsServer&) = delete;
+  MetricsServer& operator=(const MetricsServer&) = delete;
+
+  uint16_t port() const { return port_; }
+
+ private:
+  struct Impl;
+  explicit MetricsServer(std::unique_ptr<Impl> impl, uint16_t port);
+  std::unique_ptr<Impl> impl_;
+  uint16_t port_;
+};
+
+}  // namespace nexus::connectors
