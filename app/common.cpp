@@ -98,6 +98,11 @@ void print_alert(const nexus::v1::Alert& alert) {
     }
     std::printf("\n");
   }
+  for (const auto& hit : alert.sanctions_hits()) {
+    std::printf("  - sanctions: %s matched %s %s '%s' score %.2f (%s)\n", hit.party_role().c_str(),
+                hit.list().c_str(), hit.reference().c_str(), hit.matched_name().c_str(),
+                hit.score(), hit.programme().c_str());
+  }
   std::printf("  source: %s\n", alert.source().c_str());
 }
 

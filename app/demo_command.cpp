@@ -4,6 +4,7 @@
 // an analyst would see, then how many planted scenarios were caught.
 #include "app/commands.hpp"
 #include "app/common.hpp"
+#include "app/screening_setup.hpp"
 #include "app/stream_runner.hpp"
 #include "connectors/embedded_broker.hpp"
 #include "connectors/kafka_sink.hpp"
@@ -38,6 +39,7 @@ struct DemoOptions {
   int show = 5;
   int timeout_s = 300;
   int metrics_port = -1;
+  std::string lists_dir;
 };
 
 /// Malformed records fed with the traffic, so the dead-letter path shows itself.
@@ -154,8 +156,9 @@ int run_demo(const DemoOptions& options) {
   }
   connectors::KafkaAlertSink alerts(*producer.value(), "alerts");
   connectors::KafkaDeadLetterSink dead_letters(*producer.value(), "transactions.dlq");
+  auto screener = make_screener_or_exit(options.lists_dir);
   engine::Engine engine(rule_set, engine::FxTable::defaults(), *store.value(), alerts, dead_letters,
-                        nullptr);
+                        screener.get());
   connectors::KafkaSourceConfig source_config;
   source_config.properties = {{"bootstrap.servers", bootstrap}, {"group.id", "nexus"}};
   source_config.topics = {"transactions"};
@@ -305,6 +308,9 @@ void add_demo_command(CLI::App& app) {
   command->add_option("--show", options->show, "Alerts to print in full")->capture_default_str();
   command->add_option("--metrics-port", options->metrics_port,
                       "Serve Prometheus metrics on 127.0.0.1:PORT (0 picks one)");
+  command->add_option(
+      "--lists", options->lists_dir,
+      "Screen parties against lists imported in this data dir (nexus lists import)");
   command->add_flag("--follow", options->follow,
                     "Keep consuming after the feed ends, until Ctrl-C (produce more with kcat)");
   command->callback([options] {

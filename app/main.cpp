@@ -1,6 +1,7 @@
 // nexus: one binary, subcommands for every job. Wiring only: each subcommand's
 // file puts production parts together.
 #include "app/commands.hpp"
+#include "app/screen_command.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   nexus::app::add_replay_command(app);
   nexus::app::add_generate_command(app);
   nexus::app::add_rules_command(app);
+  nexus::app::add_screening_commands(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -1,6 +1,7 @@
 // nexus replay: the engine over a file, alerts to a file.
 #include "app/commands.hpp"
 #include "app/common.hpp"
+#include "app/screening_setup.hpp"
 #include "connectors/file_sink.hpp"
 #include "connectors/file_source.hpp"
 #include "connectors/rocksdb_state_store.hpp"
@@ -25,6 +26,7 @@ struct ReplayOptions {
   uint64_t checkpoint_every = 50'000;
   int show = 0;
   bool progress = false;
+  std::string lists_dir;
 };
 
 /// Writes alerts to the file and keeps a tally for the summary.
@@ -80,8 +82,9 @@ int run_replay(const ReplayOptions& options) {
   connectors::FileDeadLetterSink dead_letters(std::move(dlq_writer.value()));
   AlertTally tally;
   TallyingAlertSink alerts(file_alerts, tally);
+  auto screener = make_screener_or_exit(options.lists_dir);
   engine::Engine engine(rule_set, engine::FxTable::defaults(), *store.value(), alerts, dead_letters,
-                        nullptr);
+                        screener.get());
   const std::string topic = std::filesystem::path(options.input).filename().string();
   auto resume = engine.committed_offset(topic, 0);
   const int64_t skip = resume && resume.value() ? *resume.value() : 0;
@@ -158,6 +161,9 @@ void add_replay_command(CLI::App& app) {
   command->add_option("--checkpoint-every", options->checkpoint_every, "Events per checkpoint")
       ->capture_default_str();
   command->add_option("--show", options->show, "Print the first N alerts with their evidence");
+  command->add_option("--lists", options->lists_dir,
+                      "Screen parties against the lists imported in this data dir (nexus lists "
+                      "import); default: no screening");
   command->add_flag("--progress", options->progress, "Log each checkpoint (JSON, on stderr)");
   command->callback([options] { std::exit(run_replay(*options)); });
 }

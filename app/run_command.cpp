@@ -1,6 +1,7 @@
 // nexus run: the engine against any Kafka cluster, configured by a YAML file.
 #include "app/commands.hpp"
 #include "app/common.hpp"
+#include "app/screening_setup.hpp"
 #include "app/stream_runner.hpp"
 #include "connectors/kafka_sink.hpp"
 #include "connectors/metrics_server.hpp"
@@ -25,6 +26,7 @@ struct RunConfig {
   std::string format = "protobuf";
   std::string rules_dir;
   std::string state_dir = "./nexus-data/state";
+  std::string lists_dir;
   std::string metrics_address = "127.0.0.1";
   int metrics_port = -1;  // -1: no metrics endpoint
   StreamOptions stream;
@@ -52,6 +54,7 @@ RunConfig load_config(const std::string& path) {
     config.format = root["input_format"].as<std::string>(config.format);
     config.rules_dir = root["rules"].as<std::string>("");
     config.state_dir = root["state_dir"].as<std::string>(config.state_dir);
+    config.lists_dir = root["lists_dir"].as<std::string>("");
     if (auto metrics = root["metrics"]) {
       config.metrics_address = metrics["address"].as<std::string>(config.metrics_address);
       config.metrics_port = metrics["port"].as<int>(9464);
@@ -99,8 +102,9 @@ void add_run_command(CLI::App& app) {
     }
     connectors::KafkaAlertSink alerts(*producer.value(), config.alerts_topic);
     connectors::KafkaDeadLetterSink dead_letters(*producer.value(), config.dlq_topic);
+    auto screener = make_screener_or_exit(config.lists_dir);
     engine::Engine engine(rule_set, engine::FxTable::defaults(), *store.value(), alerts,
-                          dead_letters, nullptr);
+                          dead_letters, screener.get());
     connectors::KafkaSourceConfig source_config;
     source_config.properties = config.kafka;
     source_config.topics = {config.input_topic};

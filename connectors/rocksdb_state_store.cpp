@@ -27,6 +27,10 @@ Result<std::unique_ptr<RocksDbStateStore>> RocksDbStateStore::open(
   // Most reads are for windows that do not exist yet: a bloom filter answers them in memory.
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // The same for keys still in the memtable: without it, every first read of a new
+  // window walks the skip list.
+  options.memtable_whole_key_filtering = true;
+  options.memtable_prefix_bloom_size_ratio = 0.1;
   rocksdb::DB* db = nullptr;
   const auto status = rocksdb::DB::Open(options, dir.string(), &db);
   if (!status.ok()) {

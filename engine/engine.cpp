@@ -39,16 +39,23 @@ std::string Engine::offset_key(std::string_view topic, int32_t partition) {
   return "o/" + std::string(topic) + "/" + std::to_string(partition);
 }
 
-Result<std::optional<int64_t>> Engine::committed_offset(std::string_view topic, int32_t partition) {
-  const std::string key = offset_key(topic, partition);
-  if (auto found = next_offsets_.find(key); found != next_offsets_.end()) {
-    return std::optional<int64_t>(found->second);
+Engine::PartitionState& Engine::partition_state(std::string_view topic, int32_t partition) {
+  for (auto& state : partitions_) {
+    if (state.partition == partition && state.topic == topic) return state;
   }
-  NEXUS_TRY(stored, store_.get(key));
+  partitions_.push_back(PartitionState{std::string(topic), partition, -1, 0});
+  return partitions_.back();
+}
+
+Result<std::optional<int64_t>> Engine::committed_offset(std::string_view topic, int32_t partition) {
+  PartitionState& state = partition_state(topic, partition);
+  if (state.next_offset >= 0) return std::optional<int64_t>(state.next_offset);
+  NEXUS_TRY(stored, store_.get(offset_key(topic, partition)));
   if (!stored) return std::optional<int64_t>();
   NEXUS_TRY(mark, store_.get("m/" + std::string(topic) + "/" + std::to_string(partition)));
-  if (mark) watermarks_[std::string(topic) + "/" + std::to_string(partition)] = std::stoll(*mark);
-  return std::optional<int64_t>(std::stoll(*stored));
+  if (mark) state.watermark_ms = std::stoll(*mark);
+  state.next_offset = std::stoll(*stored);
+  return std::optional<int64_t>(state.next_offset);
 }
 
 void Engine::dead_letter(const InputRecord& record, const std::string& reason,
@@ -66,7 +73,8 @@ void Engine::dead_letter(const InputRecord& record, const std::string& reason,
 
 Result<void> Engine::process(const InputRecord& record) {
   metrics_.records_in.fetch_add(1, std::memory_order_relaxed);
-  next_offsets_[offset_key(record.topic, record.partition)] = record.offset + 1;
+  PartitionState& partition = partition_state(record.topic, record.partition);
+  partition.next_offset = record.offset + 1;
   ++since_checkpoint_;
   evaluator_->reset_scratch();
 
@@ -83,8 +91,7 @@ Result<void> Engine::process(const InputRecord& record) {
   EnrichedEvent event;
   event.tx = &tx_;
   event.time_ms = tx_.event_time().seconds() * 1000 + tx_.event_time().nanos() / 1'000'000;
-  int64_t& watermark =
-      watermarks_[std::string(record.topic) + "/" + std::to_string(record.partition)];
+  int64_t& watermark = partition.watermark_ms;
   if (watermark != 0 && event.time_ms < watermark - config_.allowed_lateness_ms) {
     dead_letter(record, "late_event",
                 "event time is " + std::to_string((watermark - event.time_ms) / 1000) +
@@ -194,9 +201,11 @@ Result<void> Engine::checkpoint() {
     batch.put(key, std::to_string(suppression.until_ms));
     suppression.dirty = false;
   }
-  for (const auto& [key, offset] : next_offsets_) batch.put(key, std::to_string(offset));
-  for (const auto& [partition, watermark] : watermarks_) {
-    batch.put("m/" + partition, std::to_string(watermark));
+  for (const auto& state : partitions_) {
+    if (state.next_offset < 0) continue;
+    batch.put(offset_key(state.topic, state.partition), std::to_string(state.next_offset));
+    batch.put("m/" + state.topic + "/" + std::to_string(state.partition),
+              std::to_string(state.watermark_ms));
   }
   NEXUS_TRY(store_.write(batch));
   windows_.evict();

@@ -102,9 +102,15 @@ class Engine {
   nexus::v1::Transaction tx_;
   nexus::v1::Alert alert_;
   std::vector<uint64_t> slot_buffer_;
-  std::map<std::string, int64_t>
-      next_offsets_;  // offset key -> next offset (dirty until checkpoint)
-  std::unordered_map<std::string, int64_t> watermarks_;  // "topic/partition" -> max event time
+  /// Per input partition: the next offset to read and the highest event time seen.
+  struct PartitionState {
+    std::string topic;
+    int32_t partition = 0;
+    int64_t next_offset = -1;  // -1: nothing processed yet
+    int64_t watermark_ms = 0;
+  };
+  PartitionState& partition_state(std::string_view topic, int32_t partition);
+  std::vector<PartitionState> partitions_;  // a handful: linear scan beats hashing
   struct Suppression {
     int64_t until_ms = 0;
     bool dirty = false;

@@ -97,38 +97,80 @@ std::string WindowStore::state_key(const rules::Aggregate& aggregate, std::strin
   return out;
 }
 
-Result<KeyWindow*> WindowStore::find(const rules::Aggregate& aggregate, std::string_view key) {
-  key_buffer_ = state_key(aggregate, key);
-  auto found = cache_.find(key_buffer_);
-  if (found != cache_.end()) {
-    found->second->last_access = ++clock_;
-    return found->second.get();
+WindowStore::AggregateWindows& WindowStore::windows_for(const rules::Aggregate& aggregate) {
+  for (const auto& [definition, windows] : resolved_) {
+    // The fingerprint check guards against a reloaded rule set reusing an address.
+    if (definition == &aggregate && windows->fingerprint == aggregate.fingerprint) return *windows;
   }
-  ++misses_;
-  auto window = std::make_unique<KeyWindow>();
-  NEXUS_TRY(stored, store_.get(key_buffer_));
-  if (stored) {
-    // A window that does not decode was written by another layout: start it afresh
-    // rather than stop the stream (the aggregate's fingerprint normally prevents this).
-    if (KeyWindow::deserialize(*stored, aggregate.slot_count(), window.get())) {
-      window->persisted = true;
-    } else {
-      *window = KeyWindow{};
-      window->persisted = true;
-      window->dirty = true;
+  const std::string prefix = state_key(aggregate, "");
+  auto& slot = aggregates_[prefix];
+  if (!slot) {
+    slot = std::make_unique<AggregateWindows>();
+    slot->prefix = prefix;
+    slot->fingerprint = aggregate.fingerprint;
+    slot->slot_count = aggregate.slot_count();
+    slot->windows.reserve(std::min<size_t>(config_.max_cached_keys, 1 << 16));
+  }
+  std::erase_if(resolved_, [&](const auto& entry) { return entry.first == &aggregate; });
+  resolved_.emplace_back(&aggregate, slot.get());
+  return *slot;
+}
+
+void WindowStore::mark_dirty(AggregateWindows& owner, const std::string& key, KeyWindow* window) {
+  if (window->dirty) return;
+  window->dirty = true;
+  dirty_.push_back(DirtyEntry{&owner, &key, window});
+}
+
+Result<WindowStore::Found> WindowStore::find(const rules::Aggregate& aggregate,
+                                             std::string_view key) {
+  AggregateWindows& owner = windows_for(aggregate);
+  for (const Found& recent : recent_) {
+    if (recent.owner == &owner && *recent.key == key) {
+      recent.window->last_access = ++clock_;
+      return recent;
     }
   }
-  window->last_access = ++clock_;
-  KeyWindow* raw = window.get();
-  slot_counts_.emplace(key_buffer_, aggregate.slot_count());
-  cache_.emplace(key_buffer_, std::move(window));
-  return raw;
+  Found found;
+  found.owner = &owner;
+  auto hit = owner.windows.find(key);
+  if (hit != owner.windows.end()) {
+    hit->second->last_access = ++clock_;
+    found.key = &hit->first;
+    found.window = hit->second.get();
+  } else {
+    ++misses_;
+    auto window = std::make_unique<KeyWindow>();
+    std::string stored_key = owner.prefix;
+    stored_key += key;
+    NEXUS_TRY(stored, store_.get(stored_key));
+    bool reset = false;
+    if (stored) {
+      // A window that does not decode was written by another layout: start it afresh
+      // rather than stop the stream (the aggregate's fingerprint normally prevents this).
+      if (!KeyWindow::deserialize(*stored, owner.slot_count, window.get())) {
+        *window = KeyWindow{};
+        reset = true;
+      }
+      window->persisted = true;
+    }
+    window->last_access = ++clock_;
+    found.window = window.get();
+    auto inserted = owner.windows.emplace(std::string(key), std::move(window)).first;
+    found.key = &inserted->first;
+    ++cached_;
+    if (reset) mark_dirty(owner, *found.key, found.window);
+  }
+  recent_[recent_next_] = found;
+  recent_next_ = (recent_next_ + 1) % kRecent;
+  return found;
 }
 
 Result<void> WindowStore::add(const rules::Aggregate& aggregate, std::string_view key,
                               int64_t time_ms, std::string_view tx_id, const uint64_t* slot_values,
                               int64_t horizon_ms) {
-  NEXUS_TRY(window, find(aggregate, key));
+  NEXUS_TRY(found, find(aggregate, key));
+  KeyWindow* window = found.window;
   const size_t slot_count = static_cast<size_t>(aggregate.slot_count());
   // Expire from the front: events at or before the horizon can no longer be in any window.
   size_t expired = 0;
@@ -151,13 +193,14 @@ Result<void> WindowStore::add(const rules::Aggregate& aggregate, std::string_vie
   window->tx_ids.insert(window->tx_ids.begin() + static_cast<long>(index), std::string(tx_id));
   window->slots.insert(window->slots.begin() + static_cast<long>(index * slot_count), slot_values,
                        slot_values + slot_count);
-  window->dirty = true;
+  mark_dirty(*found.owner, *found.key, window);
   return outcome::success();
 }
 
 Result<MeasureResult> WindowStore::measure(const rules::Aggregate& aggregate, int measure_index,
                                            std::string_view key, int64_t time_ms) {
-  NEXUS_TRY(window, find(aggregate, key));
+  NEXUS_TRY(found, find(aggregate, key));
+  KeyWindow* window = found.window;
   MeasureResult result;
   result.window = window;
   const int64_t start = time_ms - aggregate.window_ms;
@@ -220,42 +263,51 @@ Result<MeasureResult> WindowStore::measure(const rules::Aggregate& aggregate, in
 
 void WindowStore::collect_dirty(StateBatch* batch) {
   // Sorted keys: the batch, and so the state on disk, does not depend on hash order.
-  std::vector<const std::string*> keys;
-  for (const auto& [key, window] : cache_) {
-    if (window->dirty) keys.push_back(&key);
-  }
-  std::sort(keys.begin(), keys.end(), [](const auto* a, const auto* b) { return *a < *b; });
-  for (const std::string* key : keys) {
-    KeyWindow& window = *cache_[*key];
+  std::sort(dirty_.begin(), dirty_.end(), [](const DirtyEntry& a, const DirtyEntry& b) {
+    if (a.owner != b.owner) return a.owner->prefix < b.owner->prefix;
+    return *a.key < *b.key;
+  });
+  for (const auto& entry : dirty_) {
+    KeyWindow& window = *entry.window;
+    std::string key = entry.owner->prefix;
+    key += *entry.key;
     if (window.times.empty()) {
-      if (window.persisted) batch->erase(*key);
+      if (window.persisted) batch->erase(std::move(key));
       window.persisted = false;
     } else {
-      batch->put(*key, window.serialize(slot_counts_[*key]));
+      batch->put(std::move(key), window.serialize(entry.owner->slot_count));
       window.persisted = true;
     }
     window.dirty = false;
   }
+  dirty_.clear();
 }
 
 void WindowStore::evict() {
-  if (cache_.size() <= config_.max_cached_keys) return;
+  if (cached_ <= config_.max_cached_keys) return;
+  recent_.fill(Found{});
   const size_t target = config_.max_cached_keys * 3 / 4;
-  std::vector<std::pair<uint64_t, const std::string*>> clean;
-  for (const auto& [key, window] : cache_) {
-    if (!window->dirty) clean.emplace_back(window->last_access, &key);
+  struct Candidate {
+    uint64_t access;
+    Windows* windows;
+    const std::string* key;
+  };
+  std::vector<Candidate> clean;
+  for (auto& [prefix, owner] : aggregates_) {
+    for (const auto& [key, window] : owner->windows) {
+      if (!window->dirty) clean.push_back({window->last_access, &owner->windows, &key});
+    }
   }
-  const size_t excess = cache_.size() - target;
+  const size_t excess = cached_ - target;
   if (clean.size() > excess) {
-    std::nth_element(clean.begin(), clean.begin() + static_cast<long>(excess), clean.end());
+    std::nth_element(clean.begin(), clean.begin() + static_cast<long>(excess), clean.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.access < b.access; });
     clean.resize(excess);
   }
-  std::vector<std::string> victims;
-  victims.reserve(clean.size());
-  for (const auto& [access, key] : clean) victims.push_back(*key);
-  for (const auto& key : victims) {
-    cache_.erase(key);
-    slot_counts_.erase(key);
+  for (const auto& victim : clean) {
+    const std::string key = *victim.key;  // copy: erasing frees the node that holds it
+    victim.windows->erase(key);
+    --cached_;
   }
 }
 

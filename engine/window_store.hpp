@@ -12,6 +12,7 @@
 
 #include "base/result.hpp"
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -27,7 +28,7 @@ struct KeyWindow {
   std::vector<std::string> tx_ids;
   std::vector<uint64_t> slots;  // slot_count values per event: doubles bit-cast, or string hashes
   bool truncated = false;
-  bool dirty = false;
+  bool dirty = false;      // changed since the last checkpoint (and listed in the dirty list)
   bool persisted = false;  // exists in the StateStore
   uint64_t last_access = 0;
 
@@ -69,21 +70,57 @@ class WindowStore {
   /// Evicts clean windows beyond the configured cache size.
   void evict();
 
-  size_t cached_keys() const { return cache_.size(); }
+  size_t cached_keys() const { return cached_; }
   uint64_t misses() const { return misses_; }
   static uint64_t hash_string(std::string_view text);
   static std::string state_key(const rules::Aggregate& aggregate, std::string_view key);
 
  private:
-  Result<KeyWindow*> find(const rules::Aggregate& aggregate, std::string_view key);
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  using Windows =
+      std::unordered_map<std::string, std::unique_ptr<KeyWindow>, StringHash, std::equal_to<>>;
+  /// The windows of one aggregate definition (id + fingerprint): they survive a rule
+  /// reload that keeps the definition.
+  struct AggregateWindows {
+    std::string prefix;  // "w/<id>/<fingerprint>/": the StateStore key prefix
+    std::string fingerprint;
+    int slot_count = 0;
+    Windows windows;
+  };
+  struct DirtyEntry {
+    AggregateWindows* owner;
+    const std::string* key;
+    KeyWindow* window;
+  };
+
+  /// A window found in the cache, with its owner and the map's copy of its key.
+  struct Found {
+    AggregateWindows* owner = nullptr;
+    const std::string* key = nullptr;
+    KeyWindow* window = nullptr;
+  };
+
+  AggregateWindows& windows_for(const rules::Aggregate& aggregate);
+  Result<Found> find(const rules::Aggregate& aggregate, std::string_view key);
+  void mark_dirty(AggregateWindows& owner, const std::string& key, KeyWindow* window);
 
   StateStore& store_;
   WindowStoreConfig config_;
-  std::unordered_map<std::string, std::unique_ptr<KeyWindow>> cache_;
-  std::unordered_map<std::string, int> slot_counts_;  // state key -> slot count, for flushing
+  std::unordered_map<std::string, std::unique_ptr<AggregateWindows>> aggregates_;
+  // Which AggregateWindows an Aggregate of the live rule set maps to (a handful: linear scan).
+  std::vector<std::pair<const rules::Aggregate*, AggregateWindows*>> resolved_;
+  std::vector<DirtyEntry> dirty_;
+  // The last few lookups: one event reads the same windows several times (update, then
+  // each rule), and a hit here saves a probe of a table with millions of entries.
+  static constexpr size_t kRecent = 8;
+  std::array<Found, kRecent> recent_{};
+  size_t recent_next_ = 0;
+  size_t cached_ = 0;
   uint64_t clock_ = 0;
   uint64_t misses_ = 0;
-  std::string key_buffer_;
 };
 
 }  // namespace nexus::engine

@@ -149,6 +149,43 @@ TEST_F(E2e, KilledReplayResumesFromItsCheckpointWithTheSameAlerts) {
   EXPECT_EQ(got, expected);
 }
 
+TEST_F(E2e, ReplayScreensPartiesAgainstImportedListsAndAlertsWithTheEntry) {
+  const std::string un =
+      std::string(NEXUS_SHARED_DATA_DIR) + "/sanctions/un_consolidated_2026-02-27.xml";
+  auto imported = run("lists import --data-dir " + at("lists") + " " + un);
+  ASSERT_EQ(imported.status, 0) << imported.output;
+  std::ofstream(at("tx.ndjson"))
+      << R"({"id":"s1","event_time":"2025-01-01T10:00:00Z","amount_minor":250000,"currency":"USD",)"
+      << R"("channel":"CHANNEL_WIRE","originator":{"account":"A1","name":"Jane Doe"},)"
+      << R"("beneficiary":{"account":"B1","name":"Abu Bakr al-Baghdadi","country":"IQ"}})"
+      << "\n"
+      << R"({"id":"s2","event_time":"2025-01-01T11:00:00Z","amount_minor":1000,"currency":"USD",)"
+      << R"("channel":"CHANNEL_WIRE","originator":{"account":"A2","name":"Maria Garcia"},)"
+      << R"("beneficiary":{"account":"B2","name":"John Smith"}})"
+      << "\n";
+  auto replayed = run("replay --input " + at("tx.ndjson") + " --out " + at("alerts.ndjson") +
+                      " --lists " + at("lists"));
+  ASSERT_EQ(replayed.status, 0) << replayed.output;
+  std::ifstream in(at("alerts.ndjson"));
+  std::string line;
+  std::vector<nlohmann::json> alerts;
+  while (std::getline(in, line)) alerts.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(alerts.size(), 1u) << replayed.output;
+  EXPECT_EQ(alerts[0]["rule_id"], "SANCTIONS-PARTY-HIT");
+  EXPECT_EQ(alerts[0]["transaction_ids"][0], "s1");
+  const auto& hit = alerts[0]["sanctions_hits"][0];
+  EXPECT_EQ(hit["party_role"], "beneficiary");
+  EXPECT_EQ(hit["list"], "UN");
+  EXPECT_EQ(hit["reference"], "QDi.299");
+  EXPECT_GE(hit["score"].get<double>(), 0.88);
+
+  auto without = run("replay --input " + at("tx.ndjson") + " --out " + at("none.ndjson"));
+  ASSERT_EQ(without.status, 0);
+  EXPECT_TRUE(slurp(at("none.ndjson")).empty()) << "no lists, no sanctions alert";
+  auto missing = run("replay --input " + at("tx.ndjson") + " --lists " + at("nowhere"));
+  EXPECT_EQ(missing.status, 2) << missing.output;
+}
+
 TEST_F(E2e, RulesCheckRefusesABrokenPackWithFileLineColumn) {
   fs::create_directories(at("rules"));
   std::ofstream(at("rules/bad.yaml"))

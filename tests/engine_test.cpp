@@ -328,6 +328,57 @@ TEST(Engine, InlineTestsCatchAMutatedThreshold) {
   EXPECT_EQ(failed, 1);
 }
 
+/// Answers every party named "Listed Person" with one hit; counts its calls.
+class FakeScreener final : public Screener {
+ public:
+  std::vector<ScreeningHit> screen(const nexus::v1::Party& party) override {
+    ++calls;
+    if (party.name() != "Listed Person") return {};
+    return {ScreeningHit{"UN", "QDi.999", "LISTED PERSON", "Al-Qaida", 0.97}};
+  }
+  int calls = 0;
+};
+
+TEST(Engine, SanctionsHitsBecomeRuleInputsAndAlertEvidence) {
+  auto rules = compile(R"(
+- rule: SANCTIONS
+  version: 1
+  source: test
+  severity: critical
+  condition: sanctions.hit and sanctions.score >= 0.9 and sanctions.list == "UN"
+)");
+  MemoryStateStore store;
+  CollectingAlerts alerts;
+  CollectingDeadLetters dead_letters;
+  FakeScreener screener;
+  Engine engine(rules, FxTable::defaults(), store, alerts, dead_letters, &screener);
+  auto payment = [](const std::string& id, const std::string& beneficiary) {
+    return R"({"id":")" + id +
+           R"(","event_time":"2025-01-01T00:00:00Z","amount_minor":100,"currency":"USD",)"
+           R"("originator":{"account":"A","name":"Someone"},"beneficiary":{"account":"B","name":")" +
+           beneficiary + R"("}})";
+  };
+  const std::string clean = payment("c1", "Nobody Listed");
+  const std::string listed = payment("l1", "Listed Person");
+  ASSERT_TRUE(engine.process({clean, InputFormat::kNdjson, "t", 0, 0}));
+  EXPECT_TRUE(alerts.alerts.empty());
+  ASSERT_TRUE(engine.process({listed, InputFormat::kNdjson, "t", 0, 1}));
+  ASSERT_EQ(alerts.alerts.size(), 1u);
+  EXPECT_EQ(screener.calls, 4);  // both parties of both payments
+  const auto& alert = alerts.alerts[0];
+  ASSERT_EQ(alert.sanctions_hits_size(), 1);
+  EXPECT_EQ(alert.sanctions_hits(0).party_role(), "beneficiary");
+  EXPECT_EQ(alert.sanctions_hits(0).reference(), "QDi.999");
+  bool saw_score = false;
+  for (const auto& evidence : alert.evidence()) {
+    if (evidence.name() == "sanctions.score") {
+      saw_score = true;
+      EXPECT_EQ(evidence.observed(), "0.97");
+    }
+  }
+  EXPECT_TRUE(saw_score);
+}
+
 TEST(Decoder, FastPathAgreesWithProtobufJsonParser) {
   const std::string json =
       R"({"id":"tx-1","eventTime":"2025-03-04T05:06:07.250+01:00","amountMinor":"123456",)"

@@ -1,0 +1,322 @@
+#include "app/screen_command.hpp"
+
+#include "connectors/lists/detail/csv_reader.hpp"
+#include "connectors/lists/index_loader.hpp"
+#include "connectors/lists/list_file.hpp"
+#include "connectors/lists/list_store.hpp"
+#include "engine/screening/name_screener.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace nexus::app {
+namespace {
+
+using nlohmann::json;
+using screening::EntryType;
+using screening::ScreeningMatch;
+using screening::ScreeningQuery;
+
+struct ScreenOptions {
+  std::string name;
+  std::string file;
+  std::string dob;
+  std::string country;
+  std::string type;
+  std::string data_dir = "./nexus-data";
+  std::string allow_list;
+  double threshold = -1;
+  bool json_out = false;
+};
+
+struct ImportOptions {
+  std::vector<std::string> files;
+  std::string data_dir = "./nexus-data";
+  bool json_out = false;
+  bool all = false;
+};
+
+[[noreturn]] void fail(const std::string& message, int code = 1) {
+  std::cerr << "error: " << message << "\n";
+  throw CLI::RuntimeError(code);
+}
+
+// Allow-list CSV: name,list,reference,reason,reviewed_by,reviewed_on (header line).
+std::vector<screening::AllowListRecord> read_allow_list(const std::string& path) {
+  auto text = lists::read_file(path);
+  if (!text) fail(text.error().message);
+  lists::detail::CsvReader reader(text.value(), ',');
+  std::vector<std::string> f;
+  std::vector<screening::AllowListRecord> out;
+  bool header = true;
+  while (reader.next(f)) {
+    if (header) {
+      header = false;
+      continue;
+    }
+    if (f.size() < 5) {
+      fail(path + ":" + std::to_string(reader.line()) +
+           ": expected name,list,reference,reason,reviewed_by[,reviewed_on]");
+    }
+    out.push_back({f[0], f[1], f[2], f[3], f[4], f.size() > 5 ? f[5] : ""});
+  }
+  return out;
+}
+
+std::unique_ptr<screening::NameScreener> open_screener(const ScreenOptions& o) {
+  auto index = lists::load_screening_index(o.data_dir);
+  if (!index) fail(index.error().message);
+  auto normalizer = screening::NameNormalizer::create();
+  if (!normalizer) fail(normalizer.error().message);
+  screening::ScreeningConfig config;
+  if (o.threshold >= 0) config.threshold = o.threshold;
+  screening::AllowList allow;
+  if (!o.allow_list.empty())
+    allow = screening::AllowList(read_allow_list(o.allow_list), normalizer.value());
+  auto screener = screening::NameScreener::create(index.value(), config, std::move(allow));
+  if (!screener) fail(screener.error().message);
+  return std::move(screener.value());
+}
+
+EntryType parse_type(const std::string& t) {
+  if (t.empty()) return EntryType::kUnknown;
+  if (t == "person" || t == "individual") return EntryType::kPerson;
+  if (t == "entity" || t == "organization" || t == "organisation" || t == "company") {
+    return EntryType::kEntity;
+  }
+  if (t == "vessel") return EntryType::kVessel;
+  fail("--type must be person, entity or vessel, not '" + t + "'", 2);
+}
+
+json hit_json(const ScreeningMatch& m, bool detailed) {
+  json h = {{"list", m.hit.list},
+            {"reference", m.hit.reference},
+            {"matched_name", m.hit.matched_name},
+            {"score", std::round(m.hit.score * 1000) / 1000},
+            {"above_threshold", m.hit.score >= m.threshold}};
+  if (!m.suppressed_by.empty()) h["suppressed_by"] = m.suppressed_by;
+  if (detailed) {
+    h["programme"] = m.hit.programme;
+    h["matched_kind"] = std::string(screening::to_string(m.matched_kind));
+    h["query_normalized"] = m.query_normalized;
+    h["listed_normalized"] = m.listed_normalized;
+    h["components"] = {{"token", m.name.token},
+                       {"jaro_winkler", m.name.jaro_winkler},
+                       {"phonetic", m.name.phonetic},
+                       {"compact", m.name.compact},
+                       {"name", m.name.total},
+                       {"dob", m.dob_adjustment},
+                       {"country", m.country_adjustment},
+                       {"identifier", m.identifier_adjustment},
+                       {"type", m.type_adjustment},
+                       {"weak_alias", m.alias_adjustment}};
+    h["explanation"] = m.explain();
+  }
+  return h;
+}
+
+// Hits at the threshold, or (when none) the best few candidates below it, so a
+// monitor sees how close a non-match came.
+std::vector<ScreeningMatch> top_matches(screening::NameScreener& s, const ScreeningQuery& q) {
+  std::vector<ScreeningMatch> out = s.screen_query(q);
+  if (out.empty()) out = s.score_all(q, 0.6, 3);
+  return out;
+}
+
+json screen_json(screening::NameScreener& s, const ScreeningQuery& q, bool detailed) {
+  const auto matches = top_matches(s, q);
+  bool match = false;
+  json hits = json::array();
+  for (const auto& m : matches) {
+    match = match || (m.hit.score >= m.threshold && m.suppressed_by.empty());
+    hits.push_back(hit_json(m, detailed));
+  }
+  return {{"query", q.name}, {"match", match}, {"threshold", s.config().threshold}, {"hits", hits}};
+}
+
+void run_screen(const ScreenOptions& o) {
+  if (o.name.empty() == o.file.empty()) fail("give either a NAME or --file FILE", 2);
+  const EntryType type = parse_type(o.type);
+  auto screener = open_screener(o);
+  if (!o.file.empty()) {
+    std::ifstream in(o.file);
+    if (!in) fail(o.file + ": cannot open");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      ScreeningQuery q{line, o.dob, o.country, type, ""};
+      std::cout << screen_json(*screener, q, false).dump() << "\n";
+    }
+    return;
+  }
+  ScreeningQuery q{o.name, o.dob, o.country, type, ""};
+  if (o.json_out) {
+    std::cout << screen_json(*screener, q, true).dump(2) << "\n";
+    return;
+  }
+  const auto matches = top_matches(*screener, q);
+  const auto normalized = screener->normalizer().normalize(o.name);
+  std::cout << "query: " << o.name << "  (normalised: " << normalized.joined << ")\n";
+  std::size_t above = 0;
+  for (const auto& m : matches) above += m.hit.score >= m.threshold && m.suppressed_by.empty();
+  std::cout << (above > 0 ? "MATCH" : "no match") << " at threshold "
+            << screener->config().threshold << " against " << screener->index().entries().size()
+            << " entries (" << screener->index().names().size() << " names)\n";
+  for (const auto& m : matches) {
+    char score[16];
+    std::snprintf(score, sizeof score, "%.3f", m.hit.score);
+    std::cout << "  " << score << "  " << m.hit.list << " " << m.hit.reference << "  "
+              << m.hit.matched_name
+              << (m.hit.programme.empty() ? "" : "  [" + m.hit.programme + "]")
+              << (m.hit.score < m.threshold ? "  (below threshold)" : "")
+              << (m.suppressed_by.empty() ? "" : "  (allow-listed)") << "\n"
+              << "         " << m.explain() << "\n";
+  }
+}
+
+void print_refs(const char* label, const std::vector<std::string>& refs, bool all) {
+  if (refs.empty()) return;
+  std::cout << "  " << label << ":";
+  const std::size_t n = all ? refs.size() : std::min<std::size_t>(refs.size(), 20);
+  for (std::size_t i = 0; i < n; ++i) std::cout << " " << refs[i];
+  if (n < refs.size()) std::cout << " ... (" << refs.size() - n << " more; --all lists them)";
+  std::cout << "\n";
+}
+
+void run_import(const ImportOptions& o) {
+  // OFAC alt/add/comments files are read with their sdn.csv / cons_prim.csv.
+  std::vector<std::string> primaries;
+  for (const auto& f : o.files) {
+    auto text = lists::read_file(f);
+    if (!text) fail(text.error().message);
+    const auto format = lists::detect_list_format(std::string_view(text.value()).substr(0, 8192));
+    const std::string base = std::filesystem::path(f).filename().string();
+    if (format == lists::ListFormat::kOfacAltCsv || format == lists::ListFormat::kOfacAddCsv ||
+        base == "sdn_comments.csv" || base == "cons_comments.csv") {
+      continue;
+    }
+    primaries.push_back(f);
+  }
+  lists::ListStore store(o.data_dir);
+  int failures = 0;
+  json report = json::array();
+  for (const auto& f : primaries) {
+    auto loaded = lists::load_list_file(f);
+    if (!loaded) {
+      ++failures;
+      std::cerr << "refused: " << loaded.error().message
+                << " (the previously imported version stays current)\n";
+      report.push_back({{"file", f}, {"error", loaded.error().message}});
+      continue;
+    }
+    auto result = store.import(loaded.value());
+    if (!result) {
+      ++failures;
+      std::cerr << "error: " << result.error().message << "\n";
+      report.push_back({{"file", f}, {"error", result.error().message}});
+      continue;
+    }
+    const auto& r = result.value();
+    std::vector<std::string> changed;
+    for (const auto& c : r.diff.changed) changed.push_back(c.reference);
+    if (o.json_out) {
+      json ch = json::array();
+      for (const auto& c : r.diff.changed)
+        ch.push_back({{"reference", c.reference}, {"fields", c.fields}});
+      report.push_back({{"file", f},
+                        {"list", r.list},
+                        {"format", std::string(lists::to_string(loaded.value().format))},
+                        {"source_version", loaded.value().version},
+                        {"version", r.version},
+                        {"previous_version", r.previous_version},
+                        {"entries", r.entries},
+                        {"added", r.diff.added},
+                        {"removed", r.diff.removed},
+                        {"changed", ch},
+                        {"unchanged", r.diff.unchanged}});
+      continue;
+    }
+    std::cout << r.list << " (" << lists::to_string(loaded.value().format) << ", published "
+              << (loaded.value().version.empty() ? "?" : loaded.value().version) << ") from " << f
+              << "\n  " << r.entries << " entries; version " << r.previous_version << " -> "
+              << r.version << (r.diff.empty() && r.previous_version != 0 ? " (no change)" : "")
+              << "; added " << r.diff.added.size() << ", removed " << r.diff.removed.size()
+              << ", changed " << r.diff.changed.size() << ", unchanged " << r.diff.unchanged
+              << "\n";
+    if (r.previous_version != 0) {
+      print_refs("added", r.diff.added, o.all);
+      print_refs("removed", r.diff.removed, o.all);
+      print_refs("changed", changed, o.all);
+    }
+  }
+  if (o.json_out) std::cout << report.dump(2) << "\n";
+  if (failures > 0) throw CLI::RuntimeError(1);
+}
+
+void run_status(const std::string& data_dir) {
+  lists::ListStore store(data_dir);
+  auto infos = store.stored_lists();
+  if (!infos) fail(infos.error().message);
+  if (infos.value().empty()) std::cout << "no lists in " << data_dir << "\n";
+  for (const auto& i : infos.value()) {
+    std::cout << i.list << ": version " << i.version << ", " << i.entries << " entries, published "
+              << (i.source_version.empty() ? "?" : i.source_version) << "\n";
+  }
+}
+
+}  // namespace
+
+void add_screening_commands(CLI::App& app) {
+  auto screen_opts = std::make_shared<ScreenOptions>();
+  CLI::App* screen = app.add_subcommand(
+      "screen", "Screen a name (or a file of names) against the imported sanctions lists");
+  screen->add_option("name", screen_opts->name, "Name to screen, any script");
+  screen->add_option("--file", screen_opts->file,
+                     "One name per line; NDJSON out, one object per line in order");
+  screen->add_option("--dob", screen_opts->dob,
+                     "Date of birth, YYYY or YYYY-MM-DD (secondary evidence)");
+  screen->add_option("--country", screen_opts->country,
+                     "Country, ISO alpha-2 (secondary evidence)");
+  screen->add_option("--type", screen_opts->type, "person, entity or vessel");
+  screen->add_option("--threshold", screen_opts->threshold,
+                     "Override the operating threshold (default 0.88)");
+  screen->add_option(
+      "--allow-list", screen_opts->allow_list,
+      "CSV of reviewed false positives: name,list,reference,reason,reviewed_by,reviewed_on");
+  screen->add_option("--data-dir", screen_opts->data_dir, "List index directory")
+      ->capture_default_str();
+  screen->add_flag("--json", screen_opts->json_out, "JSON output with explanations");
+  screen->callback([screen_opts] { run_screen(*screen_opts); });
+
+  CLI::App* lists_cmd = app.add_subcommand("lists", "Import and inspect sanctions lists");
+  lists_cmd->require_subcommand(1);
+  auto import_opts = std::make_shared<ImportOptions>();
+  CLI::App* import = lists_cmd->add_subcommand(
+      "import", "Import list files (UN/OFAC/EU/UK/OpenSanctions; format detected from content)");
+  import->add_option("files", import_opts->files, "List files")->required();
+  import->add_option("--data-dir", import_opts->data_dir, "List index directory")
+      ->capture_default_str();
+  import->add_flag("--json", import_opts->json_out, "JSON report");
+  import->add_flag("--all", import_opts->all, "Print every added/removed/changed reference");
+  import->callback([import_opts] { run_import(*import_opts);
+});
+auto status_dir = std::make_shared<std::string>("./nexus-data");
+CLI::App* status =
+    lists_cmd->add_subcommand("status", "Show the imported lists and their versions");
+status->add_option("--data-dir", *status_dir, "List index directory")->capture_default_str();
+status->callback([status_dir] { run_status(*status_dir); });
+}  // namespace nexus::app
+
+}  // namespace nexus::app

@@ -1,0 +1,49 @@
+// NameNormalizer: turns a name in any script into a NormalizedName: NFKC, case
+// folding, diacritics stripped, Arabic/Cyrillic/Greek/Hebrew/CJK/... transliterated
+// to Latin by ICU ("Any-Latin; ...; Latin-ASCII"), then tokenised, each token given
+// its role (particle, honorific, legal form) and consonant skeleton.
+//
+// Owns one ICU Transliterator, which is expensive to build (~ms) and not
+// thread-safe: one NameNormalizer per thread / per owner. Pure ASCII input skips
+// ICU entirely (the common case on payment messages), so it costs well under 1 us.
+#pragma once
+
+#include "engine/screening/normalized_name.hpp"
+
+#include "base/result.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace nexus::screening {
+
+class NameNormalizer {
+ public:
+  /// Builds the ICU transliterator. Errors: "icu" when ICU data is missing.
+  static Result<NameNormalizer> create();
+
+  NameNormalizer(NameNormalizer&&) noexcept;
+  NameNormalizer& operator=(NameNormalizer&&) noexcept;
+  NameNormalizer(const NameNormalizer&) = delete;
+  NameNormalizer& operator=(const NameNormalizer&) = delete;
+  ~NameNormalizer();
+
+  /// Normalises one UTF-8 name; invalid UTF-8 bytes act as separators. Never throws.
+  NormalizedName normalize(std::string_view utf8_name);
+
+  /// Only the ASCII folding step (transliteration, lower case, no tokens):
+  /// used for identifiers and country names. Never throws.
+  std::string fold_to_ascii(std::string_view utf8_text);
+
+ private:
+  struct Impl;  // holds the ICU Transliterator (keeps ICU headers out of this one)
+  explicit NameNormalizer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Builds the token list, roles and skeletons from already-folded ASCII text.
+/// Exposed for tests. Pure; thread-safe.
+NormalizedName tokenize_folded(std::string_view folded, bool abjad_source);
+
+}  // namespace nexus::screening

@@ -1,0 +1,212 @@
+#include "engine/screening/name_screener.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
+namespace nexus::screening {
+namespace {
+
+std::string identifier_key(std::string_view id) {
+  std::string out;
+  for (char c : id) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    }
+  }
+  return out;
+}
+
+int year_of(std::string_view date) {
+  if (date.size() < 4) return 0;
+  int y = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(date[i]))) return 0;
+    y = y * 10 + (date[i] - '0');
+  }
+  return y;
+}
+
+double dob_adjustment(const ScreeningConfig& config, std::string_view query_dob,
+                      const std::vector<std::string>& listed) {
+  const int qy = year_of(query_dob);
+  if (qy == 0 || listed.empty()) return 0;
+  bool any_year = false;
+  bool within = false;
+  for (const auto& d : listed) {
+    const int ly = year_of(d);
+    if (ly == 0) continue;
+    any_year = true;
+    if (query_dob.size() >= 10 && d.size() >= 10 &&
+        d.compare(0, 10, query_dob.substr(0, 10)) == 0) {
+      return config.dob_exact_bonus;
+    }
+    if (std::abs(ly - qy) <= config.dob_year_tolerance) within = true;
+  }
+  if (!any_year) return 0;
+  if (!within) return config.dob_mismatch_penalty;
+  for (const auto& d : listed) {
+    if (year_of(d) == qy) return config.dob_year_bonus;
+  }
+  return 0;
+}
+
+bool is_organisation(EntryType t) {
+  return t == EntryType::kEntity || t == EntryType::kVessel || t == EntryType::kAircraft;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<NameScreener>> NameScreener::create(
+    std::shared_ptr<const ScreeningIndex> index, ScreeningConfig config, AllowList allow_list) {
+  NEXUS_TRY(normalizer, NameNormalizer::create());
+  return std::unique_ptr<NameScreener>(
+      new NameScreener(std::move(index), config, std::move(allow_list), std::move(normalizer)));
+}
+
+NameScreener::NameScreener(std::shared_ptr<const ScreeningIndex> index, ScreeningConfig config,
+                           AllowList allow_list, NameNormalizer normalizer)
+    : index_(std::move(index)),
+      config_(config),
+      allow_list_(std::move(allow_list)),
+      normalizer_(std::move(normalizer)),
+      scorer_(config_),
+      cache_(config_.cache_capacity) {}
+
+void NameScreener::set_index(std::shared_ptr<const ScreeningIndex> index) {
+  index_ = std::move(index);
+  scratch_ = {};
+  cache_.clear();
+}
+
+std::string NameScreener::cache_key(const ScreeningQuery& q) const {
+  std::string key = q.name;
+  for (const std::string* s : {&q.date_of_birth, &q.country, &q.identifier}) {
+    key.push_back('\x1f');
+    key += *s;
+  }
+  key.push_back(static_cast<char>('0' + static_cast<int>(q.type)));
+  return key;
+}
+
+std::vector<ScreeningMatch> NameScreener::score_all(const ScreeningQuery& query, double min_score,
+                                                    std::size_t limit) {
+  std::vector<ScreeningMatch> out;
+  if (!index_) return out;
+  const NormalizedName q = normalizer_.normalize(query.name);
+  if (q.empty()) return out;
+  index_->candidates(q, config_.max_candidates, config_.min_candidate_evidence, scratch_,
+                     candidates_);
+  const std::string query_country = countries_.resolve(query.country);
+  const std::string query_id = identifier_key(query.identifier);
+
+  // Secondary evidence can add at most this much (only what the query carries);
+  // a name score that cannot reach min_score minus it is not worth finishing.
+  const double max_bonus =
+      (query.date_of_birth.empty() ? 0.0
+                                   : std::max(config_.dob_exact_bonus, config_.dob_year_bonus)) +
+      (query_country.empty() ? 0.0 : config_.country_match_bonus) +
+      (query_id.empty() ? 0.0 : config_.identifier_match_bonus);
+
+  // Best name per entry.
+
+  for (const Candidate& c : candidates_) {
+    const IndexedName& listed = index_->names()[c.name];
+    const ListEntry& entry = index_->entries()[listed.entry];
+    const ListedName& listed_name = entry.names[listed.name_index];
+    ScreeningMatch m;
+    m.name = scorer_.score(q, listed.normalized, min_score - max_bonus);
+    if (m.name.partial) continue;
+    m.dob_adjustment = dob_adjustment(config_, query.date_of_birth, entry.dates_of_birth);
+    if (!query_country.empty() && !entry.countries.empty()) {
+      const bool found = std::find(entry.countries.begin(), entry.countries.end(), query_country) !=
+                         entry.countries.end();
+      m.country_adjustment = found ? config_.country_match_bonus : config_.country_mismatch_penalty;
+    }
+    if (!query_id.empty()) {
+      for (const auto& id : entry.identifiers) {
+        if (identifier_key(id) == query_id) {
+          m.identifier_adjustment = config_.identifier_match_bonus;
+          break;
+        }
+      }
+    }
+    if (query.type != EntryType::kUnknown && entry.type != EntryType::kUnknown &&
+        is_organisation(query.type) != is_organisation(entry.type)) {
+      m.type_adjustment = config_.type_mismatch_penalty;
+    }
+    if (listed_name.strength == AliasStrength::kWeak)
+      m.alias_adjustment = config_.weak_alias_penalty;
+    const double score =
+        std::clamp(m.name.total + m.dob_adjustment + m.country_adjustment +
+                       m.identifier_adjustment + m.type_adjustment + m.alias_adjustment,
+                   0.0, 1.0);
+    if (score < min_score) continue;
+    // Best name per entry (out holds at most max_candidates: a linear scan).
+    auto same_entry = std::find_if(
+        out.begin(), out.end(), [&](const ScreeningMatch& o) { return o.entry == listed.entry; });
+    const bool inserted = same_entry == out.end();
+    if (!inserted && same_entry->hit.score >= score) continue;
+    m.hit.list = entry.list;
+    m.hit.reference = entry.reference;
+    m.hit.matched_name = listed_name.text;
+    m.hit.programme = entry.programme;
+    m.hit.score = score;
+    m.entry = listed.entry;
+    m.matched_kind = listed_name.kind;
+    m.query_normalized = q.joined_tokens(m.name.compound_form);
+    m.listed_normalized = listed.normalized.joined_tokens(m.name.compound_form);
+    m.threshold = config_.threshold;
+    if (const AllowListRecord* r = allow_list_.find(q.sorted, entry.list, entry.reference)) {
+      m.suppressed_by = r->reason + " (" + r->reviewed_by + ", " + r->reviewed_on + ")";
+    }
+    if (inserted) {
+      out.push_back(std::move(m));
+    } else {
+      *same_entry = std::move(m);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const ScreeningMatch& a, const ScreeningMatch& b) {
+    if (a.hit.score != b.hit.score) return a.hit.score > b.hit.score;
+    if (a.hit.list != b.hit.list) return a.hit.list < b.hit.list;
+    return a.hit.reference < b.hit.reference;
+  });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+const std::vector<ScreeningMatch>& NameScreener::screen_query(const ScreeningQuery& query) {
+  const std::string key = cache_key(query);
+  if (const auto* cached = cache_.find(key)) return *cached;
+  auto matches = score_all(query, config_.threshold, config_.max_hits);
+  if (config_.cache_capacity == 0) {
+    uncached_ = std::move(matches);
+    return uncached_;
+  }
+  return cache_.put(key, std::move(matches));
+}
+
+std::vector<engine::ScreeningHit> NameScreener::screen(const nexus::v1::Party& party) {
+  ScreeningQuery q;
+  q.name = party.name();
+  q.date_of_birth = party.date_of_birth();
+  q.country = party.country();
+  q.identifier = party.national_id();
+  switch (party.type()) {
+    case nexus::v1::PARTY_TYPE_PERSON:
+      q.type = EntryType::kPerson;
+      break;
+    case nexus::v1::PARTY_TYPE_ORGANIZATION:
+      q.type = EntryType::kEntity;
+      break;
+    default:
+      break;
+  }
+  std::vector<engine::ScreeningHit> hits;
+  for (const auto& m : screen_query(q)) {
+    if (m.suppressed_by.empty()) hits.push_back(m.hit);
+  }
+  return hits;
+}
+
+}  // namespace nexus::screening

@@ -1,0 +1,286 @@
+#include "engine/screening/screening_index.hpp"
+
+#include "engine/screening/phonetic_key.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <string_view>
+
+namespace nexus::screening {
+namespace {
+
+// Skeletons shorter than this get no one-deletion keys: deleting from "mhd"
+// gives two-letter keys that select half the list.
+constexpr std::size_t kMinDeletionSkeleton = 4;
+
+// FNV-1a, 64 bit: stable across runs and platforms (std::hash is not required to be).
+std::uint64_t fnv1a(std::uint64_t h, std::string_view s) {
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+// Tokens that carry the name (plain and compound-joined forms); particles and
+// titles only when nothing else is there.
+std::vector<const NameToken*> key_tokens(const NormalizedName& name) {
+  std::vector<const NameToken*> out;
+  for (const auto* list : {&name.tokens, &name.compound_tokens}) {
+    for (const auto& t : *list) {
+      if (t.role == TokenRole::kName && t.text.size() > 1) out.push_back(&t);
+    }
+  }
+  if (out.empty()) {
+    for (const auto& t : name.tokens) out.push_back(&t);
+  }
+  return out;
+}
+
+struct WeightedKey {
+  std::uint64_t key;
+  float weight;
+  KeyKind kind;
+};
+
+// Keys a query looks up, each with the weight of its kind.
+std::vector<WeightedKey> query_keys(const NormalizedName& q) {
+  std::vector<WeightedKey> keys;
+  auto add = [&keys](KeyKind kind, std::string_view text, float w) {
+    keys.push_back({index_key(kind, text), w, kind});
+  };
+  for (const NameToken* token : key_tokens(q)) {
+    const NameToken& t = *token;
+    add(KeyKind::kToken, t.text, 1.0f);
+    add(KeyKind::kSkeleton, t.skeleton, 0.8f);
+    // One edit on the skeleton (SymSpell): the deletion space holds every listed
+    // skeleton and its one-letter deletions, so looking up the query skeleton finds
+    // a deleted letter, and its deletions find an inserted or substituted one.
+    const std::string& s = t.skeleton;
+    if (s.size() >= kMinDeletionSkeleton - 1) add(KeyKind::kDeletion, s, 0.5f);
+    if (s.size() >= kMinDeletionSkeleton) {
+      std::string del;
+      for (std::size_t k = 0; k < s.size(); ++k) {
+        del.assign(s).erase(k, 1);
+        add(KeyKind::kDeletion, del, 0.4f);
+      }
+    }
+  }
+  for (std::size_t i = 0; i + 1 < q.tokens.size(); ++i) {
+    const std::string pair = q.tokens[i].text + q.tokens[i + 1].text;
+    add(KeyKind::kToken, pair, 1.0f);
+    add(KeyKind::kSkeleton, phonetic_key(pair), 0.8f);
+  }
+  std::sort(keys.begin(), keys.end(), [](const WeightedKey& a, const WeightedKey& b) {
+    return a.key != b.key ? a.key < b.key : a.weight > b.weight;
+  });
+  keys.erase(std::unique(keys.begin(), keys.end(),
+                         [](const WeightedKey& a, const WeightedKey& b) { return a.key == b.key; }),
+             keys.end());
+  return keys;
+}
+
+}  // namespace
+
+std::uint64_t index_key(KeyKind kind, std::string_view text) {
+  const char k = static_cast<char>(kind);
+  const std::uint64_t h = fnv1a(fnv1a(14695981039346656037ULL, std::string_view(&k, 1)), text);
+  return h == 0 ? 1 : h;  // 0 marks an empty slot
+}
+
+namespace {
+std::size_t slot_of(std::uint64_t key, std::size_t mask) {
+  return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 17) & mask;
+}
+}  // namespace
+
+void ScreeningIndex::freeze(BuildPostings postings) {
+  key_count_ = postings.size();
+  std::size_t capacity = 16;
+  while (capacity < 2 * key_count_) capacity *= 2;
+  slots_.assign(capacity, Slot{});
+  std::size_t total = 0;
+  for (const auto& [key, ids] : postings) total += ids.size();
+  ids_.clear();
+  ids_.reserve(total);
+  // Keys in a fixed order, so the layout (and so every lookup) is deterministic.
+  std::vector<std::uint64_t> keys;
+  keys.reserve(postings.size());
+  for (const auto& [key, ids] : postings) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  for (std::uint64_t key : keys) {
+    const auto& ids = postings[key];
+    std::size_t i = slot_of(key, capacity - 1);
+    while (slots_[i].key != 0) i = (i + 1) & (capacity - 1);
+    slots_[i] =
+        Slot{key, static_cast<std::uint32_t>(ids_.size()), static_cast<std::uint32_t>(ids.size())};
+    ids_.insert(ids_.end(), ids.begin(), ids.end());
+  }
+}
+
+std::span<const std::uint32_t> ScreeningIndex::posting(std::uint64_t key) const {
+  if (slots_.empty()) return {};
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = slot_of(key, mask);; i = (i + 1) & mask) {
+    const Slot& s = slots_[i];
+    if (s.key == key) return {ids_.data() + s.offset, s.length};
+    if (s.key == 0) return {};
+  }
+}
+
+std::unique_ptr<ScreeningIndex> ScreeningIndex::build(std::vector<ListEntry> entries,
+                                                      NameNormalizer& normalizer,
+                                                      IndexLimits limits) {
+  std::unique_ptr<ScreeningIndex> index(new ScreeningIndex());
+  index->limits_ = limits;
+  index->entries_ = std::move(entries);
+  BuildPostings postings;
+  for (std::uint32_t e = 0; e < index->entries_.size(); ++e) {
+    const auto& entry = index->entries_[e];
+    for (std::uint32_t n = 0; n < entry.names.size(); ++n) {
+      NormalizedName normalized = normalizer.normalize(entry.names[n].text);
+      if (normalized.empty()) continue;
+      index->names_.push_back(IndexedName{e, n, std::move(normalized)});
+      index->add_keys(static_cast<std::uint32_t>(index->names_.size() - 1), postings);
+    }
+  }
+  index->freeze(std::move(postings));
+  return index;
+}
+
+void ScreeningIndex::add_keys(std::uint32_t name_id, BuildPostings& postings) const {
+  const NormalizedName& name = names_[name_id].normalized;
+  auto add = [&postings, name_id](KeyKind kind, std::string_view text) {
+    auto& posting = postings[index_key(kind, text)];
+    // Names are added in order, so a repeat key of this name is always at the back.
+    if (posting.empty() || posting.back() != name_id) posting.push_back(name_id);
+  };
+  for (const NameToken* token : key_tokens(name)) {
+    const NameToken& t = *token;
+    add(KeyKind::kToken, t.text);
+    add(KeyKind::kSkeleton, t.skeleton);
+    if (t.skeleton.size() >= kMinDeletionSkeleton - 1) add(KeyKind::kDeletion, t.skeleton);
+    if (t.skeleton.size() >= kMinDeletionSkeleton) {
+      std::string del;
+      for (std::size_t k = 0; k < t.skeleton.size(); ++k) {
+        del.assign(t.skeleton).erase(k, 1);
+        add(KeyKind::kDeletion, del);
+      }
+    }
+  }
+  for (std::size_t i = 0; i + 1 < name.tokens.size(); ++i) {
+    const std::string pair = name.tokens[i].text + name.tokens[i + 1].text;
+    add(KeyKind::kToken, pair);
+    add(KeyKind::kSkeleton, phonetic_key(pair));
+  }
+}
+
+void ScreeningIndex::candidates(const NormalizedName& query, std::size_t max_candidates,
+                                double min_share, CandidateScratch& scratch,
+                                std::vector<Candidate>& out) const {
+  out.clear();
+  if (query.empty() || names_.empty()) return;
+  if (scratch.evidence.size() != names_.size()) scratch.evidence.assign(names_.size(), 0.0f);
+  scratch.touched.clear();
+
+  struct Hit {
+    std::span<const std::uint32_t> posting;
+    float weight;
+    bool exact;  // a token or skeleton key of the query itself (not a deletion variant)
+  };
+  std::vector<Hit> hits;
+  bool has_short = false;
+  // What a listed name equal to the query would collect: its exact token and
+  // skeleton keys (weights 1.0 and 0.8). Candidates are measured against it.
+  float exact_evidence = 0;
+  for (const auto& k : query_keys(query)) {
+    const auto ids = posting(k.key);
+    if (ids.empty()) continue;
+    // Rarer keys say more: weight by inverse document frequency.
+    const double idf =
+        std::log(1.0 + static_cast<double>(names_.size()) / static_cast<double>(ids.size()));
+    hits.push_back({ids, static_cast<float>(k.weight * idf), k.weight >= 0.8f});
+    // Abjad queries rarely share exact tokens with the (vowelled) listed names;
+    // only their skeleton keys say what an exact match would collect.
+    const bool exact_kind =
+        query.abjad_source ? k.kind == KeyKind::kSkeleton && k.weight >= 0.8f : k.weight >= 0.8f;
+    if (exact_kind) exact_evidence += static_cast<float>(k.weight * idf);
+    has_short = has_short || ids.size() <= limits_.max_posting_length;
+  }
+  // Rare keys first. They create candidates; a common key (long posting) only adds
+  // evidence to names already found, by binary search in its sorted posting, so
+  // "mohammed" costs log(postings) per candidate instead of a walk of thousands.
+  std::sort(hits.begin(), hits.end(),
+            [](const Hit& a, const Hit& b) { return a.posting.size() < b.posting.size(); });
+  // One-edit (deletion) keys create candidates only when nearly unique: "mhmd"
+  // minus one letter is "hmd", every Ahmed on the list.
+  constexpr std::size_t kCreateLimit = 256;
+  constexpr std::size_t kCreateLimitEdit = 64;
+  // Exact pruning (as in WAND): once the keys still to come cannot lift a name
+  // that has none yet to the floor, later keys only add to names already found.
+  // Abjad queries reach their Latin names through skeleton keys only, and carry
+  // words the Latin name lacks: they need a lower bar (60% of min_share).
+  if (query.abjad_source) min_share *= 0.6;
+  const float floor_lower_bound = static_cast<float>(min_share) * exact_evidence;
+  float remaining = 0;
+  for (const Hit& h : hits) {
+    if (!(has_short && h.posting.size() > limits_.max_posting_length)) remaining += h.weight;
+  }
+  for (const Hit& h : hits) {
+    const std::size_t n = h.posting.size();
+    if (has_short && n > limits_.max_posting_length) continue;
+    const bool can_create = remaining >= floor_lower_bound;
+    remaining -= h.weight;
+    const std::size_t create_limit = h.exact ? kCreateLimit : kCreateLimitEdit;
+    if (can_create && (n <= create_limit || scratch.touched.empty())) {
+      for (std::uint32_t id : h.posting) {
+        if (scratch.evidence[id] == 0.0f) scratch.touched.push_back(id);
+        scratch.evidence[id] += h.weight;
+      }
+      continue;
+    }
+    // Update only: walk the posting or binary-search it per found name, whichever
+    // is cheaper.
+    const std::size_t t = scratch.touched.size();
+    if (n < 8 * t) {
+      for (std::uint32_t id : h.posting) {
+        if (scratch.evidence[id] != 0.0f) scratch.evidence[id] += h.weight;
+      }
+    } else {
+      for (std::uint32_t id : scratch.touched) {
+        if (std::binary_search(h.posting.begin(), h.posting.end(), id)) {
+          scratch.evidence[id] += h.weight;
+        }
+      }
+    }
+  }
+  float best = 0;
+  for (std::uint32_t id : scratch.touched) best = std::max(best, scratch.evidence[id]);
+  // Relative to the best candidate, and to what an exact match would collect: a
+  // name sharing only one common token with the query is not worth scoring.
+  const float floor = std::max(0.2f * best, static_cast<float>(min_share) * exact_evidence);
+  const auto query_tokens = static_cast<int>(query.tokens.size());
+  for (std::uint32_t id : scratch.touched) {
+    if (scratch.evidence[id] >= floor) {
+      // Among names with equal key evidence, prefer those of the query's length:
+      // "Mohamed Ali" before "Mohamed Ali Hassan Al-Tikriti" when namesakes crowd.
+      const int diff =
+          std::abs(static_cast<int>(names_[id].normalized.tokens.size()) - query_tokens);
+      out.push_back({id, scratch.evidence[id] / (1.0f + 0.15f * static_cast<float>(diff))});
+    }
+    scratch.evidence[id] = 0.0f;
+  }
+  auto better = [](const Candidate& a, const Candidate& b) {
+    return a.evidence != b.evidence ? a.evidence > b.evidence : a.name < b.name;
+  };
+  if (out.size() > max_candidates) {
+    std::nth_element(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(max_candidates),
+                     out.end(), better);
+    out.resize(max_candidates);
+  }
+  std::sort(out.begin(), out.end(), better);
+}
+
+}  // namespace nexus::screening

@@ -1,0 +1,94 @@
+// ScreeningIndex: the listed names of all loaded entries, normalised once, with an
+// inverted index from name keys (exact token, consonant skeleton, skeleton with one
+// character deleted, adjacent-token concatenations) to names. Candidate lookup
+// touches only the postings of the query's keys, so its cost follows how common
+// the query's tokens are, not the size of the lists.
+//
+// Immutable after build(): any number of threads may read one index at once
+// (each with its own CandidateScratch). A list reload builds a new index and
+// swaps a shared_ptr (co-owners: the screeners still finishing on the old one).
+#pragma once
+
+#include "engine/screening/list_entry.hpp"
+#include "engine/screening/name_normalizer.hpp"
+#include "engine/screening/normalized_name.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace nexus::screening {
+
+/// One listed name (primary or alias) of one entry, normalised.
+struct IndexedName {
+  std::uint32_t entry = 0;       // position in ScreeningIndex::entries()
+  std::uint32_t name_index = 0;  // position in ListEntry::names
+  NormalizedName normalized;
+};
+
+/// Per-caller working memory for candidate lookup (keeps lookups allocation-free).
+struct CandidateScratch {
+  std::vector<float> evidence;
+  std::vector<std::uint32_t> touched;
+};
+
+/// One candidate name and the index evidence that selected it.
+struct Candidate {
+  std::uint32_t name = 0;
+  float evidence = 0;
+};
+
+struct IndexLimits {
+  /// Keys with more postings than this are skipped when the query has rarer keys
+  /// (stop-word cut-off: "mohammed" alone does not select thousands). Default: 4000.
+  std::size_t max_posting_length = 4000;
+};
+
+class ScreeningIndex {
+ public:
+  /// Normalises every name of every entry and builds the postings. Cost: one
+  /// normalisation per name (ICU only for non-ASCII names); ~1 s per 100k names.
+  static std::unique_ptr<ScreeningIndex> build(std::vector<ListEntry> entries,
+                                               NameNormalizer& normalizer, IndexLimits limits = {});
+
+  const std::vector<ListEntry>& entries() const { return entries_; }
+  const std::vector<IndexedName>& names() const { return names_; }
+  std::size_t key_count() const { return key_count_; }
+
+  /// Up to max_candidates names sharing keys with query, best evidence first;
+  /// names with less than min_share of the evidence an exact match would collect
+  /// (or less than a fifth of the best candidate's) are dropped.
+  void candidates(const NormalizedName& query, std::size_t max_candidates, double min_share,
+                  CandidateScratch& scratch, std::vector<Candidate>& out) const;
+
+ private:
+  ScreeningIndex() = default;
+  using BuildPostings = std::unordered_map<std::uint64_t, std::vector<std::uint32_t>>;
+  void add_keys(std::uint32_t name_id, BuildPostings& postings) const;
+  void freeze(BuildPostings postings);
+  /// The names holding key, ascending; empty when none. One probe, usually one cache miss.
+  std::span<const std::uint32_t> posting(std::uint64_t key) const;
+
+  // Postings frozen after build: an open-addressing table of (key, offset, length)
+  // into one array of name ids.
+  struct Slot {
+    std::uint64_t key = 0;  // 0 = empty (index_key never returns 0)
+    std::uint32_t offset = 0;
+    std::uint32_t length = 0;
+  };
+  std::vector<ListEntry> entries_;
+  std::vector<IndexedName> names_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> ids_;
+  std::size_t key_count_ = 0;
+  IndexLimits limits_;
+};
+
+/// Index keys are hashes of a kind byte plus text; exposed for tests.
+enum class KeyKind : char { kToken = 't', kSkeleton = 'p', kDeletion = 'd' };
+std::uint64_t index_key(KeyKind kind, std::string_view text);
+
+}  // namespace nexus::screening

