@@ -23,7 +23,7 @@ struct ReplayOptions {
   std::string format;
   std::string labels;
   std::string state_dir;
-  uint64_t checkpoint_every = 50'000;
+  uint64_t checkpoint_every = 250'000;
   int show = 0;
   bool progress = false;
   std::string lists_dir;

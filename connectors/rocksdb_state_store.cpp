@@ -81,6 +81,14 @@ Result<std::vector<std::pair<std::string, std::string>>> RocksDbStateStore::scan
   return out;
 }
 
+Result<bool> RocksDbStateStore::any_with_prefix(std::string_view prefix) {
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
+  const rocksdb::Slice slice(prefix.data(), prefix.size());
+  it->Seek(slice);
+  if (!it->status().ok()) return make_error("state_io", "seek failed: " + it->status().ToString());
+  return it->Valid() && it->key().starts_with(slice);
+}
+
 uint64_t RocksDbStateStore::approximate_size() const {
   uint64_t size = 0;
   impl_->db->GetIntProperty("rocksdb.total-sst-files-size", &size);

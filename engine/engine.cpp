@@ -120,14 +120,14 @@ Result<void> Engine::process(const InputRecord& record) {
   const int64_t horizon_base = watermark - config_.allowed_lateness_ms;
   for (const auto& aggregate : rules_->aggregates) {
     if (aggregate.where && !evaluator_->holds(*aggregate.where, event)) continue;
-    const std::string key = evaluator_->field_text(aggregate.key, event);
+    const std::string_view key = evaluator_->as_text(evaluator_->field(aggregate.key, event));
     if (key.empty()) continue;
     slot_buffer_.clear();
     for (const auto& measure : aggregate.measures) {
       if (measure.kind == rules::Measure::Kind::kCount) continue;
       const Value value = evaluator_->field(measure.field, event);
       if (measure.kind == rules::Measure::Kind::kDistinct) {
-        const std::string text = render(value);
+        const std::string_view text = evaluator_->as_text(value);
         slot_buffer_.push_back(text.empty() ? 0 : WindowStore::hash_string(text));
       } else {
         slot_buffer_.push_back(std::bit_cast<uint64_t>(value.number));

@@ -160,14 +160,16 @@ std::string Evaluator::field_text(const rules::FieldRef& ref, const EnrichedEven
   return render(field(ref, event));
 }
 
+std::string_view Evaluator::as_text(const Value& value) {
+  if (value.type == ValueType::kString) return value.text;
+  scratch_.push_back(render(value));
+  return scratch_.back();
+}
+
 Value Evaluator::aggregate(const Expr& expr, const EnrichedEvent& event, MeasureResult* detail) {
   const auto& aggregate = rules_.aggregates[static_cast<size_t>(expr.aggregate_index)];
-  std::string key;
-  if (!expr.args.empty()) {
-    key = render(eval(*expr.args[0], event));
-  } else {
-    key = field_text(aggregate.key, event);
-  }
+  const std::string_view key =
+      as_text(expr.args.empty() ? field(aggregate.key, event) : eval(*expr.args[0], event));
   if (key.empty()) return number(0);
   auto result = windows_.measure(aggregate, expr.measure_index, key, event.time_ms);
   if (!result) {

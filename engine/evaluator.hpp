@@ -54,6 +54,9 @@ class Evaluator {
   /// Reads a field (for keys and alert subjects) as text; numbers are rendered.
   std::string field_text(const rules::FieldRef& field, const EnrichedEvent& event);
   Value field(const rules::FieldRef& field, const EnrichedEvent& event);
+  /// A value as text without copying strings (numbers and bools are rendered into
+  /// per-event scratch). Valid until reset_scratch().
+  std::string_view as_text(const Value& value);
 
   /// The first state I/O error met since the last call, if any (then cleared).
   std::optional<Error> take_io_error();

@@ -39,6 +39,11 @@ class MemoryStateStore final : public StateStore {
     return out;
   }
 
+  Result<bool> any_with_prefix(std::string_view prefix) override {
+    auto it = data_.lower_bound(std::string(prefix));
+    return it != data_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+  }
+
   void fail_writes_after(int n) { writes_left_ = n; }
   size_t size() const { return data_.size(); }
   int writes() const { return writes_; }

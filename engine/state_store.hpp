@@ -34,6 +34,8 @@ class StateStore {
   /// Every key starting with `prefix`, with its value (used for offsets at start-up).
   virtual Result<std::vector<std::pair<std::string, std::string>>> scan(
       std::string_view prefix) = 0;
+  /// Whether any key starts with `prefix` (cheap: one seek).
+  virtual Result<bool> any_with_prefix(std::string_view prefix) = 0;
 };
 
 }  // namespace nexus::engine

@@ -75,7 +75,10 @@ bool KeyWindow::deserialize(std::string_view bytes, int slot_count, KeyWindow* o
 }
 
 WindowStore::WindowStore(StateStore& store, WindowStoreConfig config)
-    : store_(store), config_(config) {}
+    : store_(store), config_(config) {
+  auto any = store_.any_with_prefix("w/");
+  only_in_cache_ = any && !any.value();
+}
 
 uint64_t WindowStore::hash_string(std::string_view text) {
   // FNV-1a: stable across runs and machines, which distinct counts rely on.
@@ -143,7 +146,11 @@ Result<WindowStore::Found> WindowStore::find(const rules::Aggregate& aggregate,
     auto window = std::make_unique<KeyWindow>();
     std::string stored_key = owner.prefix;
     stored_key += key;
-    NEXUS_TRY(stored, store_.get(stored_key));
+    std::optional<std::string> stored;
+    if (!only_in_cache_) {
+      NEXUS_TRY(read, store_.get(stored_key));
+      stored = std::move(read);
+    }
     bool reset = false;
     if (stored) {
       // A window that does not decode was written by another layout: start it afresh
@@ -309,6 +316,7 @@ void WindowStore::evict() {
     victim.windows->erase(key);
     --cached_;
   }
+  if (!clean.empty()) only_in_cache_ = false;
 }
 
 }  // namespace nexus::engine

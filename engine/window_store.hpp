@@ -54,6 +54,8 @@ struct MeasureResult {
 
 class WindowStore {
  public:
+  /// Checks once whether `store` holds any window (one seek); an I/O error there
+  /// counts as "it may".
   WindowStore(StateStore& store, WindowStoreConfig config);
 
   /// Adds an event to aggregate `aggregate`'s window for `key`, and drops events at or
@@ -119,6 +121,10 @@ class WindowStore {
   std::array<Found, kRecent> recent_{};
   size_t recent_next_ = 0;
   size_t cached_ = 0;
+  // True while the store holds no window that is not also in the cache: from a start
+  // on an empty store until the first eviction. Then a cache miss is known empty and
+  // needs no read (a fresh replay makes no reads at all).
+  bool only_in_cache_ = false;
   uint64_t clock_ = 0;
   uint64_t misses_ = 0;
 };
