@@ -11,6 +11,7 @@
 #include "connectors/kafka_source.hpp"
 #include "connectors/metrics_server.hpp"
 #include "connectors/rocksdb_state_store.hpp"
+#include "engine/async_state_store.hpp"
 #include "generator/generator.hpp"
 
 #include <atomic>
@@ -156,8 +157,10 @@ int run_demo(const DemoOptions& options) {
   }
   connectors::KafkaAlertSink alerts(*producer.value(), "alerts");
   connectors::KafkaDeadLetterSink dead_letters(*producer.value(), "transactions.dlq");
+  // Checkpoint batches go to RocksDB on a second thread while events keep flowing.
+  engine::AsyncStateStore async_store(*store.value());
   auto screener = make_screener_or_exit(options.lists_dir);
-  engine::Engine engine(rule_set, engine::FxTable::defaults(), *store.value(), alerts, dead_letters,
+  engine::Engine engine(rule_set, engine::FxTable::defaults(), async_store, alerts, dead_letters,
                         screener.get());
   connectors::KafkaSourceConfig source_config;
   source_config.properties = {{"bootstrap.servers", bootstrap}, {"group.id", "nexus"}};
@@ -219,7 +222,7 @@ int run_demo(const DemoOptions& options) {
   auto last_change = Clock::now();
   bool finished_feed_reported = false;
   StreamOptions stream;
-  stream.checkpoint_events = 20'000;
+  stream.checkpoint_events = 100'000;
   const int status = run_stream(engine, *source.value(), stop, stream, [&] {
     const auto now = Clock::now();
     const uint64_t done = engine.metrics().records_in.load();
@@ -257,6 +260,7 @@ int run_demo(const DemoOptions& options) {
   });
   g_interrupted = true;
   feeder.join();
+  const bool durable = static_cast<bool>(async_store.drain());
   // Let the reader see the last alerts the final checkpoint flushed.
   for (int i = 0; i < 50; ++i) {
     {
@@ -286,7 +290,8 @@ int run_demo(const DemoOptions& options) {
               static_cast<int>(labels.size()) - std::max(missed, 0), labels.size(),
               options.data_dir.c_str());
   if (feed_failed) std::fprintf(stderr, "nexus: feeding the broker failed\n");
-  return status != 0 || feed_failed ? 1 : 0;
+  if (!durable) std::fprintf(stderr, "nexus: the final checkpoint failed\n");
+  return status != 0 || feed_failed || !durable ? 1 : 0;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "connectors/file_sink.hpp"
 #include "connectors/file_source.hpp"
 #include "connectors/rocksdb_state_store.hpp"
+#include "engine/async_state_store.hpp"
 #include "engine/engine.hpp"
 
 #include <chrono>
@@ -82,8 +83,10 @@ int run_replay(const ReplayOptions& options) {
   connectors::FileDeadLetterSink dead_letters(std::move(dlq_writer.value()));
   AlertTally tally;
   TallyingAlertSink alerts(file_alerts, tally);
+  // Checkpoint batches go to RocksDB on a second thread while events keep flowing.
+  engine::AsyncStateStore async_store(*store.value());
   auto screener = make_screener_or_exit(options.lists_dir);
-  engine::Engine engine(rule_set, engine::FxTable::defaults(), *store.value(), alerts, dead_letters,
+  engine::Engine engine(rule_set, engine::FxTable::defaults(), async_store, alerts, dead_letters,
                         screener.get());
   const std::string topic = std::filesystem::path(options.input).filename().string();
   auto resume = engine.committed_offset(topic, 0);
@@ -119,6 +122,10 @@ int run_replay(const ReplayOptions& options) {
   }
   if (auto done = engine.checkpoint(); !done) {
     std::fprintf(stderr, "nexus: checkpoint failed: %s\n", done.error().message.c_str());
+    return 1;
+  }
+  if (auto durable = async_store.drain(); !durable) {
+    std::fprintf(stderr, "nexus: checkpoint failed: %s\n", durable.error().message.c_str());
     return 1;
   }
   const double seconds =

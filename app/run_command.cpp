@@ -6,6 +6,7 @@
 #include "connectors/kafka_sink.hpp"
 #include "connectors/metrics_server.hpp"
 #include "connectors/rocksdb_state_store.hpp"
+#include "engine/async_state_store.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -102,9 +103,11 @@ void add_run_command(CLI::App& app) {
     }
     connectors::KafkaAlertSink alerts(*producer.value(), config.alerts_topic);
     connectors::KafkaDeadLetterSink dead_letters(*producer.value(), config.dlq_topic);
+    // Checkpoint batches go to RocksDB on a second thread while events keep flowing.
+    engine::AsyncStateStore async_store(*store.value());
     auto screener = make_screener_or_exit(config.lists_dir);
-    engine::Engine engine(rule_set, engine::FxTable::defaults(), *store.value(), alerts,
-                          dead_letters, screener.get());
+    engine::Engine engine(rule_set, engine::FxTable::defaults(), async_store, alerts, dead_letters,
+                          screener.get());
     connectors::KafkaSourceConfig source_config;
     source_config.properties = config.kafka;
     source_config.topics = {config.input_topic};
@@ -138,7 +141,11 @@ void add_run_command(CLI::App& app) {
              {{"bootstrap", config.kafka["bootstrap.servers"]},
               {"input", config.input_topic},
               {"rules", rule_set->content_hash}});
-    const int status = run_stream(engine, *source.value(), g_stop, config.stream, nullptr);
+    int status = run_stream(engine, *source.value(), g_stop, config.stream, nullptr);
+    if (auto durable = async_store.drain(); !durable) {
+      log_json("error", "final checkpoint failed", {{"error", durable.error().message}});
+      status = 1;
+    }
     log_json("info", "engine stopped",
              {{"events", std::to_string(engine.metrics().events_processed.load())},
               {"alerts", std::to_string(engine.metrics().alerts.load())}});

@@ -4,8 +4,23 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 
 namespace nexus::app {
+
+namespace {
+
+// Offsets go to Kafka only after the checkpoint that covers them, so consumer-lag tools
+// show where the engine really is; the engine itself resumes from its own store.
+void commit_to_kafka(const engine::Engine& engine, connectors::KafkaSource& source) {
+  std::map<std::pair<std::string, int32_t>, int64_t> offsets;
+  for (const auto& [topic, partition, offset] : engine.checkpointed_offsets()) {
+    offsets[{topic, partition}] = offset;
+  }
+  source.commit(offsets);
+}
+
+}  // namespace
 
 int run_stream(engine::Engine& engine, connectors::KafkaSource& source,
                const std::atomic<bool>& stop, const StreamOptions& options,
@@ -33,6 +48,7 @@ int run_stream(engine::Engine& engine, connectors::KafkaSource& source,
         return 1;
       }
       last_checkpoint = now;
+      commit_to_kafka(engine, source);
     }
     if (tick && now - last_tick >= std::chrono::milliseconds(250)) {
       tick();
@@ -43,6 +59,7 @@ int run_stream(engine::Engine& engine, connectors::KafkaSource& source,
     log_json("error", "final checkpoint failed", {{"error", done.error().message}});
     return 1;
   }
+  commit_to_kafka(engine, source);
   return 0;
 }
 

@@ -12,11 +12,11 @@
 namespace nexus::app {
 
 struct StreamOptions {
-  /// Checkpoint after this many records. Default: 10,000.
-  uint64_t checkpoint_events = 10'000;
-  /// ...or after this much wall time with records pending. Default: 1,000 ms. (Wall time
+  /// Checkpoint after this many records. Default: 100,000.
+  uint64_t checkpoint_events = 100'000;
+  /// ...or after this much wall time with records pending. Default: 2,000 ms. (Wall time
   /// decides only when state is saved, never what the rules see.)
-  int64_t checkpoint_interval_ms = 1'000;
+  int64_t checkpoint_interval_ms = 2'000;
   engine::InputFormat format = engine::InputFormat::kProtobuf;
 };
 

@@ -208,6 +208,12 @@ Result<void> Engine::checkpoint() {
               std::to_string(state.watermark_ms));
   }
   NEXUS_TRY(store_.write(batch));
+  checkpointed_offsets_.clear();
+  for (const auto& state : partitions_) {
+    if (state.next_offset >= 0) {
+      checkpointed_offsets_.emplace_back(state.topic, state.partition, state.next_offset);
+    }
+  }
   windows_.evict();
   for (size_t i = 0; i < rule_counts_.size(); ++i) {
     metrics_.count_rule(rules_->rules[i].id, rule_counts_[i].first, rule_counts_[i].second);

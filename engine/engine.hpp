@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 
 namespace nexus::engine {
@@ -80,6 +81,12 @@ class Engine {
   const rules::RuleSet& rules() const { return *rules_; }
 
   const Metrics& metrics() const { return metrics_; }
+
+  /// Next offset per input partition as of the last checkpoint, for committing to Kafka
+  /// (monitoring only: the engine resumes from its own store).
+  const std::vector<std::tuple<std::string, int32_t, int64_t>>& checkpointed_offsets() const {
+    return checkpointed_offsets_;
+  }
   uint64_t records_since_checkpoint() const { return since_checkpoint_; }
 
  private:
@@ -118,6 +125,7 @@ class Engine {
   std::unordered_map<std::string, Suppression> suppressions_;
   std::vector<std::pair<uint64_t, uint64_t>> rule_counts_;  // per rule: evaluations, hits
   uint64_t since_checkpoint_ = 0;
+  std::vector<std::tuple<std::string, int32_t, int64_t>> checkpointed_offsets_;
 };
 
 }  // namespace nexus::engine

@@ -6,26 +6,28 @@ namespace {
 
 using nexus::v1::Party;
 
-bool too_long(const std::string& value, size_t limit, const char* field, ValidationStatus* status) {
+// `role` prefixes the field name in the message ("beneficiary.name"); names are built
+// only for a failing field, so valid events cost a length comparison per field.
+bool too_long(const std::string& value, size_t limit, const char* field, ValidationStatus* status,
+              const char* role = nullptr) {
   if (value.size() <= limit) return false;
   *status = {false, "oversize_field",
-             std::string(field) + " is " + std::to_string(value.size()) + " bytes; the limit is " +
-                 std::to_string(limit)};
+             (role ? std::string(role) + "." : std::string()) + field + " is " +
+                 std::to_string(value.size()) + " bytes; the limit is " + std::to_string(limit)};
   return true;
 }
 
 bool check_party(const Party& party, const char* role, const FieldLimits& limits,
                  ValidationStatus* status) {
-  const std::string prefix(role);
-  return too_long(party.account(), limits.other, (prefix + ".account").c_str(), status) ||
-         too_long(party.name(), limits.other, (prefix + ".name").c_str(), status) ||
-         too_long(party.country(), 8, (prefix + ".country").c_str(), status) ||
-         too_long(party.address(), limits.address, (prefix + ".address").c_str(), status) ||
-         too_long(party.phone(), limits.other, (prefix + ".phone").c_str(), status) ||
-         too_long(party.email(), limits.other, (prefix + ".email").c_str(), status) ||
-         too_long(party.date_of_birth(), 32, (prefix + ".date_of_birth").c_str(), status) ||
-         too_long(party.national_id(), limits.other, (prefix + ".national_id").c_str(), status) ||
-         too_long(party.agent_bic(), 32, (prefix + ".agent_bic").c_str(), status);
+  return too_long(party.account(), limits.other, "account", status, role) ||
+         too_long(party.name(), limits.other, "name", status, role) ||
+         too_long(party.country(), 8, "country", status, role) ||
+         too_long(party.address(), limits.address, "address", status, role) ||
+         too_long(party.phone(), limits.other, "phone", status, role) ||
+         too_long(party.email(), limits.other, "email", status, role) ||
+         too_long(party.date_of_birth(), 32, "date_of_birth", status, role) ||
+         too_long(party.national_id(), limits.other, "national_id", status, role) ||
+         too_long(party.agent_bic(), 32, "agent_bic", status, role);
 }
 
 }  // namespace

@@ -91,9 +91,9 @@ uint64_t WindowStore::hash_string(std::string_view text) {
 }
 
 std::string WindowStore::state_key(const rules::Aggregate& aggregate, std::string_view key) {
+  // "w/<fingerprint>/<key>": the fingerprint hashes the aggregate's id and definition
+  // (key, window, where, measures); a short prefix keeps RocksDB's key comparisons short.
   std::string out = "w/";
-  out += aggregate.id;
-  out.push_back('/');
   out += aggregate.fingerprint;
   out.push_back('/');
   out += key;
@@ -269,11 +269,7 @@ Result<MeasureResult> WindowStore::measure(const rules::Aggregate& aggregate, in
 }
 
 void WindowStore::collect_dirty(StateBatch* batch) {
-  // Sorted keys: the batch, and so the state on disk, does not depend on hash order.
-  std::sort(dirty_.begin(), dirty_.end(), [](const DirtyEntry& a, const DirtyEntry& b) {
-    if (a.owner != b.owner) return a.owner->prefix < b.owner->prefix;
-    return *a.key < *b.key;
-  });
+  // Batch order does not matter to RocksDB (the keys are distinct), so no sort.
   for (const auto& entry : dirty_) {
     KeyWindow& window = *entry.window;
     std::string key = entry.owner->prefix;

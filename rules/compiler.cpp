@@ -332,7 +332,8 @@ class Compiler {
       error(aggregate.pos, "aggregate '" + aggregate.id + "' is defined twice");
       return;
     }
-    std::string fingerprint = aggregate.key.path + "|" + std::to_string(aggregate.window_ms) + "|" +
+    std::string fingerprint = aggregate.id + "|" + aggregate.key.path + "|" +
+                              std::to_string(aggregate.window_ms) + "|" +
                               (aggregate.where ? aggregate.where->text : "");
     for (const auto& measure : aggregate.measures) fingerprint += "|" + measure.name;
     aggregate.fingerprint = sha256_hex(fingerprint, 8);

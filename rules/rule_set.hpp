@@ -125,7 +125,7 @@ struct Aggregate {
   std::string window_text;
   std::unique_ptr<Expr> where;  // may be null
   std::vector<Measure> measures;
-  /// Hash of the definition: state written under another definition is not reused.
+  /// Hash of the id and definition: state written under another definition is not reused.
   std::string fingerprint;
   /// Number of 64-bit value slots an entry needs (one per non-count measure).
   int slot_count() const;

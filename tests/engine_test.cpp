@@ -3,6 +3,7 @@
 #include "engine/engine.hpp"
 
 #include "engine/alert_builder.hpp"
+#include "engine/async_state_store.hpp"
 #include "engine/memory_state_store.hpp"
 #include "engine/rule_test_runner.hpp"
 #include "engine/transaction_decoder.hpp"
@@ -451,6 +452,58 @@ TEST(WindowStore, CapsEventsPerKeyAndMarksTruncation) {
   EXPECT_EQ(count.value().value, 4);
   EXPECT_TRUE(count.value().window->truncated);
   EXPECT_EQ(count.value().window->tx_ids.front(), "t6");
+}
+
+TEST(AsyncStateStore, ReadsSeeEveryBatchHandedOver) {
+  MemoryStateStore inner;
+  AsyncStateStore store(inner);
+  for (int i = 0; i < 50; ++i) {
+    StateBatch batch;
+    batch.put("k", std::to_string(i));
+    ASSERT_TRUE(store.write(batch));
+    auto value = store.get("k");
+    ASSERT_TRUE(value && value.value());
+    EXPECT_EQ(*value.value(), std::to_string(i));
+  }
+  EXPECT_EQ(inner.writes(), 50);
+}
+
+TEST(AsyncStateStore, AFailedBackgroundWriteSurfacesOnTheNextCall) {
+  MemoryStateStore inner;
+  inner.fail_writes_after(0);
+  AsyncStateStore store(inner);
+  StateBatch batch;
+  batch.put("k", "v");
+  EXPECT_TRUE(store.write(batch));  // handed over: the failure is not known yet
+  auto drained = store.drain();
+  ASSERT_FALSE(drained);
+  EXPECT_EQ(drained.error().code, "state_io");
+  EXPECT_TRUE(store.drain()) << "an error is reported once";
+}
+
+TEST(Engine, CheckpointThroughAsyncStoreRestartsLikeASyncOne) {
+  auto rules = compile(kStructuring);
+  MemoryStateStore inner;
+  {
+    AsyncStateStore store(inner);
+    CollectingAlerts alerts;
+    CollectingDeadLetters dead_letters;
+    Engine engine(rules, FxTable::defaults(), store, alerts, dead_letters, nullptr);
+    const std::string first = deposit("t1", "2025-01-01T10:00:00Z", 950000);
+    const std::string second = deposit("t2", "2025-01-02T10:00:00Z", 950000);
+    ASSERT_TRUE(engine.process({first, InputFormat::kNdjson, "t", 0, 0}));
+    ASSERT_TRUE(engine.process({second, InputFormat::kNdjson, "t", 0, 1}));
+    ASSERT_TRUE(engine.checkpoint());
+  }  // the destructor waits for the batch in flight
+  CollectingAlerts alerts;
+  CollectingDeadLetters dead_letters;
+  Engine restarted(rules, FxTable::defaults(), inner, alerts, dead_letters, nullptr);
+  auto offset = restarted.committed_offset("t", 0);
+  ASSERT_TRUE(offset && offset.value());
+  EXPECT_EQ(*offset.value(), 2);
+  const std::string third = deposit("t3", "2025-01-03T10:00:00Z", 950000);
+  ASSERT_TRUE(restarted.process({third, InputFormat::kNdjson, "t", 0, 2}));
+  EXPECT_EQ(alerts.alerts.size(), 1u);
 }
 
 TEST(Validator, AcceptsAWellFormedPayment) {
