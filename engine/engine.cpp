@@ -18,6 +18,8 @@ Engine::Engine(std::shared_ptr<const rules::RuleSet> rules, FxTable fx, StateSto
       screener_(screener),
       config_(config),
       windows_(store, config.windows) {
+  auto any = store_.any_with_prefix("s/");
+  suppressions_complete_ = any && !any.value();
   set_rules(rules_);
 }
 
@@ -147,7 +149,11 @@ Result<bool> Engine::suppressed(const rules::Rule& rule, const std::string& subj
   const std::string key = "s/" + rule.id + "/" + subject;
   auto found = suppressions_.find(key);
   if (found == suppressions_.end()) {
-    NEXUS_TRY(stored, store_.get(key));
+    std::optional<std::string> stored;
+    if (!suppressions_complete_) {
+      NEXUS_TRY(read, store_.get(key));
+      stored = std::move(read);
+    }
     found = suppressions_.emplace(key, Suppression{stored ? std::stoll(*stored) : 0, false}).first;
   }
   if (time_ms < found->second.until_ms) return true;

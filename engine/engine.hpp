@@ -123,6 +123,10 @@ class Engine {
     bool dirty = false;
   };
   std::unordered_map<std::string, Suppression> suppressions_;
+  // True when the store held no suppression marks at start: marks are never dropped from
+  // memory, so one not in suppressions_ does not exist and needs no store read (which
+  // would also wait for a checkpoint batch in flight).
+  bool suppressions_complete_ = false;
   std::vector<std::pair<uint64_t, uint64_t>> rule_counts_;  // per rule: evaluations, hits
   uint64_t since_checkpoint_ = 0;
   std::vector<std::tuple<std::string, int32_t, int64_t>> checkpointed_offsets_;
