@@ -1,6 +1,7 @@
 // nexus run: the engine against any Kafka cluster, configured by a YAML file.
 #include "app/commands.hpp"
 #include "app/common.hpp"
+#include "app/rule_reloader.hpp"
 #include "app/screening_setup.hpp"
 #include "app/stream_runner.hpp"
 #include "connectors/kafka_sink.hpp"
@@ -18,6 +19,7 @@ namespace nexus::app {
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::atomic<RuleReloader*> g_reloader{nullptr};
 
 struct RunConfig {
   std::map<std::string, std::string> kafka;
@@ -135,6 +137,16 @@ void add_run_command(CLI::App& app) {
                {{"url", "http://" + config.metrics_address + ":" + std::to_string(metrics->port()) +
                             "/metrics"}});
     }
+    // Hot reload: the rule directory is watched (checked every second) and SIGHUP forces
+    // a check; a set that does not compile is refused and the live one stays.
+    const std::filesystem::path rules_dir =
+        config.rules_dir.empty() ? default_rules_dir() : std::filesystem::path(config.rules_dir);
+    RuleReloader reloader(rules_dir, engine);
+    g_reloader = &reloader;
+    config.stream.between_events = [&reloader] { reloader.maybe_reload(); };
+    std::signal(SIGHUP, [](int) {
+      if (auto* live = g_reloader.load()) live->request();
+    });
     std::signal(SIGINT, [](int) { g_stop = true; });
     std::signal(SIGTERM, [](int) { g_stop = true; });
     log_json("info", "engine running",

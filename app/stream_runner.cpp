@@ -29,6 +29,7 @@ int run_stream(engine::Engine& engine, connectors::KafkaSource& source,
   auto last_checkpoint = Clock::now();
   auto last_tick = Clock::now();
   while (!stop.load()) {
+    if (options.between_events) options.between_events();
     if (auto record = source.poll(50)) {
       engine::InputRecord input{record->value(), options.format, record->topic(),
                                 record->partition(), record->offset()};

@@ -18,6 +18,8 @@ struct StreamOptions {
   /// decides only when state is saved, never what the rules see.)
   int64_t checkpoint_interval_ms = 2'000;
   engine::InputFormat format = engine::InputFormat::kProtobuf;
+  /// Called between events on every loop turn (hot reload hooks in here); may be empty.
+  std::function<void()> between_events;
 };
 
 /// Runs until `stop` becomes true or state I/O fails. Calls `tick` about every

@@ -33,6 +33,7 @@ void Engine::set_rules(std::shared_ptr<const rules::RuleSet> rules) {
     }
   }
   rules_ = std::move(rules);
+  metrics_.set_rules_info(rules_->content_hash, rules_->rules.size());
   evaluator_ = std::make_unique<Evaluator>(*rules_, windows_);
   rule_counts_.assign(rules_->rules.size(), {0, 0});
 }

@@ -79,6 +79,8 @@ class Engine {
   /// changed start empty; unchanged ones carry on.
   void set_rules(std::shared_ptr<const rules::RuleSet> rules);
   const rules::RuleSet& rules() const { return *rules_; }
+  /// Counts a hot-reload attempt in the metrics (the reloader compiles; the engine swaps).
+  void note_reload(bool ok) { metrics_.count_reload(ok); }
 
   const Metrics& metrics() const { return metrics_; }
 

@@ -15,6 +15,17 @@ void Metrics::count_rule(const std::string& rule_id, uint64_t evaluations, uint6
   entry.second += hits;
 }
 
+void Metrics::count_reload(bool ok) {
+  std::lock_guard lock(mutex_);
+  ++(ok ? reloads_ok_ : reloads_failed_);
+}
+
+void Metrics::set_rules_info(const std::string& content_hash, size_t rule_count) {
+  std::lock_guard lock(mutex_);
+  rules_hash_ = content_hash;
+  rule_count_ = rule_count;
+}
+
 std::map<std::string, uint64_t> Metrics::dead_letters_by_reason() const {
   std::lock_guard lock(mutex_);
   return dead_letter_reasons_;
@@ -46,6 +57,13 @@ std::string Metrics::prometheus() const {
   out += "# TYPE nexus_watermark_ms gauge\nnexus_watermark_ms " +
          std::to_string(watermark_ms.load()) + "\n";
   std::lock_guard lock(mutex_);
+  out += "# HELP nexus_rules_info The live rule set: content hash and number of rules.\n";
+  out += "# TYPE nexus_rules_info gauge\nnexus_rules_info{hash=\"" + rules_hash_ + "\",rules=\"" +
+         std::to_string(rule_count_) + "\"} 1\n";
+  out += "# HELP nexus_rule_reloads_total Hot reloads of the rule directory, by result.\n";
+  out += "# TYPE nexus_rule_reloads_total counter\n";
+  out += "nexus_rule_reloads_total{result=\"ok\"} " + std::to_string(reloads_ok_) + "\n";
+  out += "nexus_rule_reloads_total{result=\"refused\"} " + std::to_string(reloads_failed_) + "\n";
   out += "# HELP nexus_dead_letters_total Records refused, by reason.\n";
   out += "# TYPE nexus_dead_letters_total counter\n";
   for (const auto& [reason, count] : dead_letter_reasons_) {

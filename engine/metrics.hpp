@@ -25,6 +25,8 @@ class Metrics {
 
   void count_dead_letter(const std::string& reason);
   void count_rule(const std::string& rule_id, uint64_t evaluations, uint64_t hits);
+  void count_reload(bool ok);
+  void set_rules_info(const std::string& content_hash, size_t rule_count);
 
   std::map<std::string, uint64_t> dead_letters_by_reason() const;
   /// rule id -> (evaluations, hits)
@@ -35,6 +37,10 @@ class Metrics {
   mutable std::mutex mutex_;
   std::map<std::string, uint64_t> dead_letter_reasons_;
   std::map<std::string, std::pair<uint64_t, uint64_t>> rules_;
+  std::string rules_hash_;
+  size_t rule_count_ = 0;
+  uint64_t reloads_ok_ = 0;
+  uint64_t reloads_failed_ = 0;
 };
 
 }  // namespace nexus::engine

@@ -296,4 +296,143 @@ TEST_F(E2e, RunConsumesAKafkaClusterAndStopsCleanlyOnSigterm) {
   EXPECT_TRUE(fs::exists(at("state")));
 }
 
+nexus::v1::Transaction cash_deposit(const std::string& id, const std::string& account,
+                                    int64_t seconds) {
+  nexus::v1::Transaction tx;
+  tx.set_id(id);
+  tx.mutable_event_time()->set_seconds(seconds);
+  tx.set_amount_minor(950000);
+  tx.set_currency("USD");
+  tx.set_channel(nexus::v1::CHANNEL_CASH_DEPOSIT);
+  tx.mutable_beneficiary()->set_account(account);
+  tx.set_location_id("BR-" + id);
+  return tx;
+}
+
+bool wait_for_text(const fs::path& path, const std::string& text, int seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (slurp(path).find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+TEST_F(E2e, HotReloadRefusesABrokenRuleFileAndKeepsTheOldRulesAlerting) {
+  auto broker = nexus::connectors::EmbeddedBroker::start();
+  ASSERT_TRUE(broker);
+  const std::string bootstrap = broker.value()->bootstrap_servers();
+  for (const char* topic : {"transactions", "alerts", "transactions.dlq"}) {
+    ASSERT_TRUE(broker.value()->create_topic(topic, 1));
+  }
+  fs::create_directories(at("rules"));
+  fs::copy_file(std::string(NEXUS_SOURCE_DIR) + "/rules/packs/core.yaml", at("rules/core.yaml"));
+  std::ofstream(at("nexus.yaml")) << "kafka:\n  bootstrap.servers: " << bootstrap
+                                  << "\n  group.id: reload\nrules: " << at("rules")
+                                  << "\nstate_dir: " << at("state") << "\n";
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string config_path = at("nexus.yaml"), log_path = at("nexus.log");
+    int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(log, 1);
+    dup2(log, 2);
+    execl(NEXUS_BINARY, NEXUS_BINARY, "run", "--config", config_path.c_str(), nullptr);
+    _exit(127);
+  }
+  auto producer = nexus::connectors::KafkaProducer::create({{"bootstrap.servers", bootstrap}});
+  ASSERT_TRUE(producer);
+  auto structuring = [&](const std::string& account, int64_t day) {
+    for (int i = 0; i < 3; ++i) {
+      const auto tx = cash_deposit(account + "-" + std::to_string(i), account,
+                                   1'735'689'600 + (day + i) * 86'400);
+      ASSERT_TRUE(producer.value()->produce("transactions", account, tx.SerializeAsString()));
+    }
+    ASSERT_TRUE(producer.value()->flush());
+  };
+  nexus::connectors::KafkaSourceConfig reader_config;
+  reader_config.properties = {{"bootstrap.servers", bootstrap}, {"group.id", "reload-reader"}};
+  reader_config.topics = {"alerts"};
+  auto reader = nexus::connectors::KafkaSource::create(std::move(reader_config));
+  ASSERT_TRUE(reader);
+  auto next_alert = [&]() -> nexus::v1::Alert {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (auto record = reader.value()->poll(100)) {
+        nexus::v1::Alert alert;
+        alert.ParseFromArray(record->value().data(), static_cast<int>(record->value().size()));
+        return alert;
+      }
+    }
+    return {};
+  };
+
+  structuring("ACC-BEFORE", 0);
+  const auto first = next_alert();
+  ASSERT_EQ(first.rule_id(), "AML-STRUCT-CASH") << slurp(at("nexus.log"));
+  const std::string live_hash = first.ruleset_hash();
+
+  // A broken file: refused with its position, and the old rules keep alerting.
+  std::ofstream(at("rules/broken.yaml")) << "- rule: BROKEN\n  version: 1\n  source: s\n"
+                                            "  condition: amount_usd >\n";
+  ASSERT_TRUE(wait_for_text(at("nexus.log"), "rule reload refused", 15)) << slurp(at("nexus.log"));
+  EXPECT_NE(slurp(at("nexus.log")).find("broken.yaml:4:"), std::string::npos);
+  structuring("ACC-DURING", 10);
+  const auto second = next_alert();
+  EXPECT_EQ(second.rule_id(), "AML-STRUCT-CASH");
+  EXPECT_EQ(second.subject(), "ACC-DURING");
+  EXPECT_EQ(second.ruleset_hash(), live_hash);
+
+  // Fixed: the new set goes live between events and its hash is on the next alert.
+  fs::remove(at("rules/broken.yaml"));
+  std::ofstream(at("rules/core.yaml"), std::ios::app) << "# tuned\n";
+  ASSERT_TRUE(wait_for_text(at("nexus.log"), "rules reloaded", 15)) << slurp(at("nexus.log"));
+  structuring("ACC-AFTER", 20);
+  const auto third = next_alert();
+  EXPECT_EQ(third.subject(), "ACC-AFTER");
+  EXPECT_FALSE(third.ruleset_hash().empty());
+  EXPECT_NE(third.ruleset_hash(), live_hash);
+
+  kill(child, SIGTERM);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST_F(E2e, BacktestOfAPackAgainstItselfShowsNoDifferenceAndATunedThresholdShowsOneRule) {
+  ASSERT_EQ(run("generate --seed 3 --accounts 3000 --transactions 40000 --out " + at("tx.ndjson") +
+                " --labels " + at("labels.ndjson"))
+                .status,
+            0);
+  const std::string packs = std::string(NEXUS_SOURCE_DIR) + "/rules/packs";
+  auto same = run("backtest --input " + at("tx.ndjson") + " --rules " + packs + " --baseline " +
+                  packs + " --labels " + at("labels.ndjson") + " --format json");
+  ASSERT_EQ(same.status, 0) << same.output;
+  const auto report = nlohmann::json::parse(same.output);
+  EXPECT_EQ(report["rules_changed"], 0);
+  for (const auto& rule : report["rules"]) {
+    EXPECT_EQ(rule["before"], rule["after"]) << rule.dump();
+    if (rule["scenarios"].get<int>() > 0) {
+      EXPECT_EQ(rule["recall"], 1.0) << rule.dump();
+    }
+  }
+
+  fs::create_directories(at("tuned"));
+  std::string pack = slurp(packs + "/core.yaml");
+  const std::string from = "agg.outbound_by_originator_1h.count >= 20";
+  ASSERT_NE(pack.find(from), std::string::npos);
+  pack.replace(pack.find(from), from.size(), "agg.outbound_by_originator_1h.count >= 25");
+  std::ofstream(at("tuned/core.yaml")) << pack;
+  auto tuned = run("backtest --input " + at("tx.ndjson") + " --rules " + at("tuned") +
+                   " --baseline " + packs + " --format json");
+  ASSERT_EQ(tuned.status, 0) << tuned.output;
+  const auto diff = nlohmann::json::parse(tuned.output);
+  EXPECT_EQ(diff["rules_changed"], 1);
+  for (const auto& rule : diff["rules"]) {
+    const bool changed = rule["added"].get<int>() + rule["removed"].get<int>() > 0;
+    EXPECT_EQ(changed, rule["rule"] == "AML-VELOCITY-1H") << rule.dump();
+  }
+}
+
 }  // namespace

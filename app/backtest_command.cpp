@@ -1,0 +1,236 @@
+// nexus backtest: history through two rule sets in one pass, compared per rule.
+#include "app/commands.hpp"
+#include "app/common.hpp"
+#include "connectors/file_source.hpp"
+#include "engine/engine.hpp"
+#include "engine/memory_state_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+
+namespace nexus::app {
+
+namespace {
+
+struct BacktestOptions {
+  std::string input;
+  std::string rules_dir;
+  std::string baseline_dir;
+  std::string labels;
+  std::string format = "text";
+  std::string input_format;
+};
+
+/// Keeps, per rule, the triggering transaction of every alert.
+class TriggerSink final : public engine::AlertSink {
+ public:
+  void publish(const nexus::v1::Alert& alert) override {
+    triggers[alert.rule_id()].insert(alert.transaction_ids(0));
+  }
+  Result<void> flush() override { return outcome::success(); }
+  std::map<std::string, std::set<std::string>> triggers;
+};
+
+class NullDeadLetters final : public engine::DeadLetterSink {
+ public:
+  void publish(const nexus::v1::DeadLetter&) override {}
+  Result<void> flush() override { return outcome::success(); }
+};
+
+struct Labels {
+  std::map<std::string, std::vector<std::set<std::string>>> scenarios_by_rule;
+  std::set<std::string> labelled;
+};
+
+Labels read_labels(const std::string& path) {
+  Labels labels;
+  std::ifstream in(path);
+  if (!in) {
+    std::fprintf(stderr, "nexus: cannot read labels %s\n", path.c_str());
+    std::exit(2);
+  }
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto json = nlohmann::json::parse(line, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) continue;
+    std::set<std::string> ids;
+    for (const auto& id : json.value("transaction_ids", nlohmann::json::array())) {
+      ids.insert(id.get<std::string>());
+      labels.labelled.insert(id.get<std::string>());
+    }
+    labels.scenarios_by_rule[json.value("rule_id", "")].push_back(std::move(ids));
+  }
+  return labels;
+}
+
+struct RuleRow {
+  std::string rule;
+  std::string version_before, version_after;
+  size_t before = 0, after = 0, added = 0, removed = 0;
+  // With labels: alerts of the new set on labelled transactions, and scenarios caught.
+  double precision = -1, recall = -1;
+  size_t scenarios = 0, caught = 0;
+};
+
+int run_backtest(const BacktestOptions& options) {
+  auto candidate = load_rules_or_exit(options.rules_dir);
+  auto baseline = load_rules_or_exit(options.baseline_dir);
+  auto format = connectors::format_for(options.input, options.input_format);
+  if (!format) {
+    std::fprintf(stderr, "nexus: %s\n", format.error().message.c_str());
+    return 2;
+  }
+  auto source = connectors::FileSource::open(options.input, format.value());
+  if (!source) {
+    std::fprintf(stderr, "nexus: %s\n", source.error().message.c_str());
+    return 2;
+  }
+  // Both engines see every record once, in file order; their state stays in memory
+  // (no checkpoints), so the comparison costs one read of the history.
+  engine::MemoryStateStore baseline_store, candidate_store;
+  TriggerSink baseline_alerts, candidate_alerts;
+  NullDeadLetters dead_letters;
+  engine::Engine old_engine(baseline, engine::FxTable::defaults(), baseline_store, baseline_alerts,
+                            dead_letters, nullptr);
+  engine::Engine new_engine(candidate, engine::FxTable::defaults(), candidate_store,
+                            candidate_alerts, dead_letters, nullptr);
+  while (auto record = source.value()->next()) {
+    engine::InputRecord input{*record, format.value(), "backtest", 0, source.value()->ordinal()};
+    if (!old_engine.process(input) || !new_engine.process(input)) {
+      std::fprintf(stderr, "nexus: state failure during backtest\n");
+      return 1;
+    }
+  }
+  std::optional<Labels> labels;
+  if (!options.labels.empty()) labels = read_labels(options.labels);
+
+  std::map<std::string, std::pair<std::string, std::string>> versions;
+  for (const auto& rule : baseline->rules) versions[rule.id].first = std::to_string(rule.version);
+  for (const auto& rule : candidate->rules) versions[rule.id].second = std::to_string(rule.version);
+  std::vector<RuleRow> rows;
+  size_t changed_rules = 0;
+  for (const auto& [rule, version] : versions) {
+    RuleRow row;
+    row.rule = rule;
+    row.version_before = version.first.empty() ? "-" : version.first;
+    row.version_after = version.second.empty() ? "-" : version.second;
+    const auto& before = baseline_alerts.triggers[rule];
+    const auto& after = candidate_alerts.triggers[rule];
+    row.before = before.size();
+    row.after = after.size();
+    for (const auto& id : after) row.added += before.count(id) ? 0 : 1;
+    for (const auto& id : before) row.removed += after.count(id) ? 0 : 1;
+    if (row.added || row.removed) ++changed_rules;
+    if (labels) {
+      size_t on_labelled = 0;
+      for (const auto& id : after) on_labelled += labels->labelled.count(id);
+      row.precision = after.empty() ? -1 : static_cast<double>(on_labelled) / after.size();
+      for (const auto& scenario : labels->scenarios_by_rule[rule]) {
+        ++row.scenarios;
+        for (const auto& id : after) {
+          if (scenario.count(id)) {
+            ++row.caught;
+            break;
+          }
+        }
+      }
+      row.recall = row.scenarios ? static_cast<double>(row.caught) / row.scenarios : -1;
+    }
+    rows.push_back(row);
+  }
+
+  auto ratio = [](double value) {
+    if (value < 0) return std::string("-");
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%.2f", value);
+    return std::string(buffer);
+  };
+  if (options.format == "json") {
+    nlohmann::json out;
+    out["input"] = options.input;
+    out["baseline"] = {{"dir", options.baseline_dir}, {"hash", baseline->content_hash}};
+    out["candidate"] = {{"dir", options.rules_dir}, {"hash", candidate->content_hash}};
+    out["records"] = new_engine.metrics().records_in.load();
+    out["rules_changed"] = changed_rules;
+    for (const auto& row : rows) {
+      nlohmann::json entry = {{"rule", row.rule},
+                              {"version_before", row.version_before},
+                              {"version_after", row.version_after},
+                              {"before", row.before},
+                              {"after", row.after},
+                              {"added", row.added},
+                              {"removed", row.removed}};
+      if (labels) {
+        entry["precision"] = row.precision < 0 ? nlohmann::json() : nlohmann::json(row.precision);
+        entry["recall"] = row.recall < 0 ? nlohmann::json() : nlohmann::json(row.recall);
+        entry["scenarios"] = row.scenarios;
+        entry["caught"] = row.caught;
+      }
+      out["rules"].push_back(entry);
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+  } else {
+    const bool markdown = options.format == "markdown";
+    std::printf("%sbacktest of %s over %llu records\n", markdown ? "## " : "",
+                options.input.c_str(),
+                static_cast<unsigned long long>(new_engine.metrics().records_in.load()));
+    std::printf("%sbaseline %s (%s), candidate %s (%s)\n\n", markdown ? "\n" : "",
+                options.baseline_dir.c_str(), baseline->content_hash.c_str(),
+                options.rules_dir.c_str(), candidate->content_hash.c_str());
+    const char* header =
+        labels ? "| rule | version | before | after | added | removed | precision | recall |"
+               : "| rule | version | before | after | added | removed |";
+    if (markdown) {
+      std::printf("%s\n%s\n", header,
+                  labels ? "|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|");
+    } else {
+      std::printf("%-28s %-8s %8s %8s %8s %8s%s\n", "rule", "version", "before", "after", "added",
+                  "removed", labels ? "  precision   recall" : "");
+    }
+    for (const auto& row : rows) {
+      const std::string version = row.version_before == row.version_after
+                                      ? row.version_after
+                                      : row.version_before + "->" + row.version_after;
+      if (markdown) {
+        std::printf("| %s | %s | %zu | %zu | %zu | %zu |", row.rule.c_str(), version.c_str(),
+                    row.before, row.after, row.added, row.removed);
+        if (labels)
+          std::printf(" %s | %s |", ratio(row.precision).c_str(), ratio(row.recall).c_str());
+        std::printf("\n");
+      } else {
+        std::printf("%-28s %-8s %8zu %8zu %8zu %8zu", row.rule.c_str(), version.c_str(), row.before,
+                    row.after, row.added, row.removed);
+        if (labels) {
+          std::printf("  %9s %8s", ratio(row.precision).c_str(), ratio(row.recall).c_str());
+        }
+        std::printf("\n");
+      }
+    }
+    std::printf("\n%zu rule(s) with differences\n", changed_rules);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_backtest_command(CLI::App& app) {
+  auto options = std::make_shared<BacktestOptions>();
+  auto* command = app.add_subcommand(
+      "backtest", "Replay history through a candidate and a baseline rule set; compare per rule");
+  command->add_option("--input,-i", options->input, "Transactions (.ndjson or .pb)")->required();
+  command->add_option("--rules", options->rules_dir, "Candidate rule directory")->required();
+  command->add_option("--baseline", options->baseline_dir, "Baseline rule directory")->required();
+  command->add_option("--labels", options->labels, "Generator labels: precision and recall");
+  command->add_option("--format", options->format, "text, markdown or json")
+      ->check(CLI::IsMember({"text", "markdown", "json"}))
+      ->capture_default_str();
+  command->add_option("--input-format", options->input_format,
+                      "ndjson or pb (default: by extension)");
+  command->callback([options] { std::exit(run_backtest(*options)); });
+}
+
+}  // namespace nexus::app

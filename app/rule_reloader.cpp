@@ -1,0 +1,79 @@
+#include "app/rule_reloader.hpp"
+
+#include "app/common.hpp"
+#include "rules/compiler.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+namespace nexus::app {
+
+namespace {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+RuleReloader::RuleReloader(std::filesystem::path dir, engine::Engine& engine, int64_t interval_ms)
+    : dir_(std::move(dir)), engine_(engine), interval_ms_(interval_ms) {
+  live_signature_ = signature();
+  last_check_ms_ = now_ms();
+}
+
+std::string RuleReloader::signature() const {
+  // Names, sizes and modification times: enough to notice an edit, a new file or a
+  // removed one without reading the files every second.
+  std::vector<std::string> parts;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+    const auto extension = entry.path().extension();
+    if (!entry.is_regular_file(ec) || (extension != ".yaml" && extension != ".yml")) continue;
+    const auto size = entry.file_size(ec);
+    const auto time = entry.last_write_time(ec).time_since_epoch().count();
+    parts.push_back(entry.path().filename().string() + ":" + std::to_string(size) + ":" +
+                    std::to_string(time));
+  }
+  std::sort(parts.begin(), parts.end());
+  std::string out;
+  for (const auto& part : parts) out += part + ";";
+  return out;
+}
+
+void RuleReloader::maybe_reload() {
+  const bool requested = requested_.exchange(false, std::memory_order_relaxed);
+  const int64_t now = now_ms();
+  if (!requested && now - last_check_ms_ < interval_ms_) return;
+  last_check_ms_ = now;
+  const std::string current = signature();
+  if (current == live_signature_ || (current == refused_signature_ && !requested)) return;
+  auto compiled = rules::compile_rule_dir(dir_);
+  if (!compiled) {
+    ++failures_;
+    refused_signature_ = current;
+    engine_.note_reload(false);
+    log_json("error", "rule reload refused; the running rules stay live",
+             {{"dir", dir_.string()},
+              {"live", engine_.rules().content_hash},
+              {"errors", compiled.error().message}});
+    return;
+  }
+  live_signature_ = current;
+  refused_signature_.clear();
+  if (compiled.value()->content_hash == engine_.rules().content_hash) return;
+  const std::string previous = engine_.rules().content_hash;
+  engine_.set_rules(compiled.value());
+  engine_.note_reload(true);
+  ++reloads_;
+  log_json("info", "rules reloaded",
+           {{"dir", dir_.string()},
+            {"previous", previous},
+            {"live", engine_.rules().content_hash},
+            {"rules", std::to_string(engine_.rules().rules.size())}});
+}
+
+}  // namespace nexus::app

@@ -1,0 +1,45 @@
+// RuleReloader: hot reload of a rule directory into a running engine. Between
+// events it checks (at most once per interval, or at once after request(), e.g.
+// on SIGHUP) whether any rule file changed; a changed set is compiled and
+// checked in full and swapped in atomically between two events. A set that
+// does not compile is refused with every file:line:column message and the old
+// set keeps running. Main (engine) thread, except request(), which is
+// async-signal-safe.
+#pragma once
+
+#include "engine/engine.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace nexus::app {
+
+class RuleReloader {
+ public:
+  RuleReloader(std::filesystem::path dir, engine::Engine& engine, int64_t interval_ms = 1'000);
+
+  /// Call between events; cheap when nothing is due.
+  void maybe_reload();
+  /// Ask for a check at the next maybe_reload() (signal handlers may call it).
+  void request() { requested_.store(true, std::memory_order_relaxed); }
+
+  uint64_t reloads() const { return reloads_; }
+  uint64_t failures() const { return failures_; }
+
+ private:
+  std::string signature() const;
+
+  std::filesystem::path dir_;
+  engine::Engine& engine_;
+  int64_t interval_ms_;
+  std::atomic<bool> requested_{false};
+  int64_t last_check_ms_ = 0;
+  std::string live_signature_;
+  std::string refused_signature_;
+  uint64_t reloads_ = 0;
+  uint64_t failures_ = 0;
+};
+
+}  // namespace nexus::app
