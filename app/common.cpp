@@ -70,6 +70,17 @@ void print_summary(const engine::Metrics& metrics, const AlertTally& tally, doub
   for (const auto& [rule, count] : tally.by_rule()) {
     std::printf("  %-28s %llu\n", rule.c_str(), static_cast<unsigned long long>(count));
   }
+  const auto rule_stats = metrics.rules();
+  if (!rule_stats.empty()) {
+    std::printf("rules               %-28s %10s %8s %10s\n", "", "evaluated", "held", "us/eval");
+    for (const auto& [rule, stats] : rule_stats) {
+      std::printf(
+          "  %-46s %10llu %8llu %10.3f\n", rule.c_str(),
+          static_cast<unsigned long long>(stats.evaluations),
+          static_cast<unsigned long long>(stats.hits),
+          stats.evaluations ? stats.seconds * 1e6 / static_cast<double>(stats.evaluations) : 0.0);
+    }
+  }
   if (seconds > 0) {
     std::printf("elapsed             %.2f s (%.0f records/s)\n", seconds,
                 static_cast<double>(records) / seconds);

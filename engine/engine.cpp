@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <chrono>
 
 namespace nexus::engine {
 
@@ -29,13 +30,13 @@ void Engine::set_rules(std::shared_ptr<const rules::RuleSet> rules) {
   // Flush per-rule counts of the outgoing set before the indexes change meaning.
   if (evaluator_) {
     for (size_t i = 0; i < rule_counts_.size() && i < rules_->rules.size(); ++i) {
-      metrics_.count_rule(rules_->rules[i].id, rule_counts_[i].first, rule_counts_[i].second);
+      flush_rule_counts(i);
     }
   }
   rules_ = std::move(rules);
   metrics_.set_rules_info(rules_->content_hash, rules_->rules.size());
   evaluator_ = std::make_unique<Evaluator>(*rules_, windows_);
-  rule_counts_.assign(rules_->rules.size(), {0, 0});
+  rule_counts_.assign(rules_->rules.size(), RuleCounts{});
 }
 
 std::string Engine::offset_key(std::string_view topic, int32_t partition) {
@@ -162,14 +163,39 @@ Result<bool> Engine::suppressed(const rules::Rule& rule, const std::string& subj
   return false;
 }
 
+void Engine::flush_rule_counts(size_t index) {
+  RuleCounts& counts = rule_counts_[index];
+  // Time is sampled on 1 event in kTimingSample; scale the sample to all evaluations.
+  const double seconds = counts.sampled ? static_cast<double>(counts.sampled_ns) * 1e-9 *
+                                              static_cast<double>(counts.evaluations) /
+                                              static_cast<double>(counts.sampled)
+                                        : 0.0;
+  metrics_.count_rule(rules_->rules[index].id, counts.evaluations, counts.hits, seconds);
+  counts = RuleCounts{};
+}
+
 Result<void> Engine::evaluate(const EnrichedEvent& event) {
+  // Wall time here only feeds the per-rule cost metric; it never changes a result.
+  const bool timed = evaluated_events_++ % kTimingSample == 0;
   for (size_t i = 0; i < rules_->rules.size(); ++i) {
     const rules::Rule& rule = rules_->rules[i];
-    ++rule_counts_[i].first;
-    const bool fired = evaluator_->holds(*rule.condition, event);
+    RuleCounts& counts = rule_counts_[i];
+    ++counts.evaluations;
+    bool fired;
+    if (timed) {
+      const auto started = std::chrono::steady_clock::now();
+      fired = evaluator_->holds(*rule.condition, event);
+      counts.sampled_ns +=
+          static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                    std::chrono::steady_clock::now() - started)
+                                    .count());
+      ++counts.sampled;
+    } else {
+      fired = evaluator_->holds(*rule.condition, event);
+    }
     if (auto error = evaluator_->take_io_error()) return *error;
     if (!fired) continue;
-    ++rule_counts_[i].second;
+    ++counts.hits;
     const std::string subject = evaluator_->field_text(rule.subject, event);
     NEXUS_TRY(is_suppressed, suppressed(rule, subject, event.time_ms));
     if (is_suppressed) {
@@ -222,10 +248,7 @@ Result<void> Engine::checkpoint() {
     }
   }
   windows_.evict();
-  for (size_t i = 0; i < rule_counts_.size(); ++i) {
-    metrics_.count_rule(rules_->rules[i].id, rule_counts_[i].first, rule_counts_[i].second);
-    rule_counts_[i] = {0, 0};
-  }
+  for (size_t i = 0; i < rule_counts_.size(); ++i) flush_rule_counts(i);
   metrics_.checkpoints.fetch_add(1, std::memory_order_relaxed);
   metrics_.cached_windows.store(windows_.cached_keys(), std::memory_order_relaxed);
   metrics_.state_misses.store(windows_.misses(), std::memory_order_relaxed);

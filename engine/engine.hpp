@@ -95,6 +95,8 @@ class Engine {
   void dead_letter(const InputRecord& record, const std::string& reason, const std::string& detail);
   Result<void> evaluate(const EnrichedEvent& event);
   Result<bool> suppressed(const rules::Rule& rule, const std::string& subject, int64_t time_ms);
+  void flush_rule_counts(size_t index);
+  static constexpr uint64_t kTimingSample = 64;
   static std::string offset_key(std::string_view topic, int32_t partition);
 
   std::shared_ptr<const rules::RuleSet> rules_;
@@ -129,7 +131,14 @@ class Engine {
   // memory, so one not in suppressions_ does not exist and needs no store read (which
   // would also wait for a checkpoint batch in flight).
   bool suppressions_complete_ = false;
-  std::vector<std::pair<uint64_t, uint64_t>> rule_counts_;  // per rule: evaluations, hits
+  struct RuleCounts {
+    uint64_t evaluations = 0;
+    uint64_t hits = 0;
+    uint64_t sampled_ns = 0;  // time of the sampled evaluations
+    uint64_t sampled = 0;     // how many were timed
+  };
+  std::vector<RuleCounts> rule_counts_;
+  uint64_t evaluated_events_ = 0;  // decides which events are timed (1 in kTimingSample)
   uint64_t since_checkpoint_ = 0;
   std::vector<std::tuple<std::string, int32_t, int64_t>> checkpointed_offsets_;
 };

@@ -1,5 +1,7 @@
 #include "engine/metrics.hpp"
 
+#include <cstdio>
+
 namespace nexus::engine {
 
 void Metrics::count_dead_letter(const std::string& reason) {
@@ -8,11 +10,13 @@ void Metrics::count_dead_letter(const std::string& reason) {
   ++dead_letter_reasons_[reason];
 }
 
-void Metrics::count_rule(const std::string& rule_id, uint64_t evaluations, uint64_t hits) {
+void Metrics::count_rule(const std::string& rule_id, uint64_t evaluations, uint64_t hits,
+                         double seconds) {
   std::lock_guard lock(mutex_);
   auto& entry = rules_[rule_id];
-  entry.first += evaluations;
-  entry.second += hits;
+  entry.evaluations += evaluations;
+  entry.hits += hits;
+  entry.seconds += seconds;
 }
 
 void Metrics::count_reload(bool ok) {
@@ -31,7 +35,7 @@ std::map<std::string, uint64_t> Metrics::dead_letters_by_reason() const {
   return dead_letter_reasons_;
 }
 
-std::map<std::string, std::pair<uint64_t, uint64_t>> Metrics::rules() const {
+std::map<std::string, Metrics::RuleStats> Metrics::rules() const {
   std::lock_guard lock(mutex_);
   return rules_;
 }
@@ -72,13 +76,20 @@ std::string Metrics::prometheus() const {
   out += "# HELP nexus_rule_evaluations_total Rule conditions evaluated.\n";
   out += "# TYPE nexus_rule_evaluations_total counter\n";
   for (const auto& [rule, counts] : rules_) {
-    out += "nexus_rule_evaluations_total{rule=\"" + rule + "\"} " + std::to_string(counts.first) +
-           "\n";
+    out += "nexus_rule_evaluations_total{rule=\"" + rule + "\"} " +
+           std::to_string(counts.evaluations) + "\n";
   }
   out += "# HELP nexus_rule_hits_total Rule conditions that held.\n";
   out += "# TYPE nexus_rule_hits_total counter\n";
   for (const auto& [rule, counts] : rules_) {
-    out += "nexus_rule_hits_total{rule=\"" + rule + "\"} " + std::to_string(counts.second) + "\n";
+    out += "nexus_rule_hits_total{rule=\"" + rule + "\"} " + std::to_string(counts.hits) + "\n";
+  }
+  out += "# HELP nexus_rule_seconds_total Time spent evaluating each rule's condition ";
+  out += "(estimated from 1 event in 64).\n# TYPE nexus_rule_seconds_total counter\n";
+  for (const auto& [rule, counts] : rules_) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.6f", counts.seconds);
+    out += "nexus_rule_seconds_total{rule=\"" + rule + "\"} " + seconds + "\n";
   }
   return out;
 }
