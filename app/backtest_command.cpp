@@ -192,8 +192,10 @@ int run_backtest(const BacktestOptions& options) {
                   "removed", labels ? "  precision   recall" : "");
     }
     for (const auto& row : rows) {
-      const std::string version = row.version_before == row.version_after
-                                      ? row.version_after
+      const std::string version = row.version_before == row.version_after ? row.version_after
+                                  : row.version_after == "-" ? row.version_before + " (removed)"
+                                  : row.version_before == "-"
+                                      ? row.version_after + " (new)"
                                       : row.version_before + "->" + row.version_after;
       if (markdown) {
         std::printf("| %s | %s | %zu | %zu | %zu | %zu |", row.rule.c_str(), version.c_str(),

@@ -64,6 +64,10 @@ void print_summary(const engine::Metrics& metrics, const AlertTally& tally, doub
   for (const auto& [reason, count] : metrics.dead_letters_by_reason()) {
     std::printf("  %-22s %llu\n", reason.c_str(), static_cast<unsigned long long>(count));
   }
+  if (const uint64_t duplicates = metrics.duplicates.load()) {
+    std::printf("redelivered         %llu (same transaction again: not counted twice)\n",
+                static_cast<unsigned long long>(duplicates));
+  }
   std::printf("alerts              %llu (suppressed repeats: %llu)\n",
               static_cast<unsigned long long>(tally.total()),
               static_cast<unsigned long long>(metrics.alerts_suppressed.load()));

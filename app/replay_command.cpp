@@ -133,6 +133,10 @@ int run_replay(const ReplayOptions& options) {
   for (int i = 0; i < options.show && i < static_cast<int>(tally.alerts().size()); ++i) {
     print_alert(tally.alerts()[static_cast<size_t>(i)]);
   }
+  if (skip > 0) {
+    std::printf("resumed from the checkpoint in %s: records before %lld were done already\n",
+                state_dir.c_str(), static_cast<long long>(skip));
+  }
   print_summary(engine.metrics(), tally, seconds);
   std::printf("alerts written to   %s\ndead letters to     %s\n", options.out.c_str(),
               dlq_path.c_str());

@@ -50,7 +50,15 @@ void RuleReloader::maybe_reload() {
   if (!requested && now - last_check_ms_ < interval_ms_) return;
   last_check_ms_ = now;
   const std::string current = signature();
-  if (current == live_signature_ || (current == refused_signature_ && !requested)) return;
+  if (current == live_signature_) {
+    if (!refused_signature_.empty()) {
+      refused_signature_.clear();
+      log_json("info", "refused rule change withdrawn; the live rules are unchanged",
+               {{"dir", dir_.string()}, {"live", engine_.rules().content_hash}});
+    }
+    return;
+  }
+  if (current == refused_signature_ && !requested) return;
   auto compiled = rules::compile_rule_dir(dir_);
   if (!compiled) {
     ++failures_;

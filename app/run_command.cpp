@@ -8,9 +8,11 @@
 #include "connectors/metrics_server.hpp"
 #include "connectors/rocksdb_state_store.hpp"
 #include "engine/async_state_store.hpp"
+#include "rules/field_catalog.hpp"
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 
@@ -35,43 +37,107 @@ struct RunConfig {
   StreamOptions stream;
 };
 
+[[noreturn]] void config_error(const std::string& path, const YAML::Mark& mark,
+                               const std::string& message) {
+  std::fprintf(stderr, "nexus: %s:%d:%d: %s\n", path.c_str(), mark.line + 1, mark.column + 1,
+               message.c_str());
+  std::exit(2);
+}
+
+/// Refuses keys the config does not know, with the closest known one as a hint: a typo
+/// must not silently fall back to a default.
+void check_keys(const std::string& path, const YAML::Node& map,
+                const std::vector<std::string>& allowed, const std::string& where) {
+  if (!map.IsMap()) config_error(path, map.Mark(), where + " must be a map");
+  for (const auto& pair : map) {
+    const std::string key = pair.first.as<std::string>();
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    std::string hint, all;
+    size_t best = 4;
+    for (const auto& candidate : allowed) {
+      all += (all.empty() ? "" : ", ") + candidate;
+      const size_t distance = rules::edit_distance(key, candidate);
+      if (distance < best) {
+        best = distance;
+        hint = candidate;
+      }
+    }
+    config_error(
+        path, pair.first.Mark(),
+        "unknown key '" + key + "'" +
+            (hint.empty() ? " (allowed: " + all + ")" : " (did you mean '" + hint + "'?)"));
+  }
+}
+
+template <class T>
+T read(const std::string& path, const YAML::Node& node, const T& fallback, const char* what) {
+  if (!node) return fallback;
+  try {
+    return node.as<T>();
+  } catch (const YAML::Exception&) {
+    config_error(path, node.Mark(),
+                 std::string(what) + ": '" + node.as<std::string>("?") + "' is not a valid value");
+  }
+}
+
 RunConfig load_config(const std::string& path) {
   RunConfig config;
   YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::Exception& e) {
-    std::fprintf(stderr, "nexus: %s:%d:%d: %s\n", path.c_str(), e.mark.line + 1, e.mark.column + 1,
-                 e.msg.c_str());
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    std::fprintf(stderr, "nexus: %s: no such config file (see deploy/nexus.yaml)\n", path.c_str());
     std::exit(2);
   }
   try {
-    for (const auto& pair : root["kafka"]) {
-      config.kafka[pair.first.as<std::string>()] = pair.second.as<std::string>();
-    }
-    if (auto topics = root["topics"]) {
-      config.input_topic = topics["input"].as<std::string>(config.input_topic);
-      config.alerts_topic = topics["alerts"].as<std::string>(config.alerts_topic);
-      config.dlq_topic = topics["dlq"].as<std::string>(config.dlq_topic);
-    }
-    config.format = root["input_format"].as<std::string>(config.format);
-    config.rules_dir = root["rules"].as<std::string>("");
-    config.state_dir = root["state_dir"].as<std::string>(config.state_dir);
-    config.lists_dir = root["lists_dir"].as<std::string>("");
-    if (auto metrics = root["metrics"]) {
-      config.metrics_address = metrics["address"].as<std::string>(config.metrics_address);
-      config.metrics_port = metrics["port"].as<int>(9464);
-    }
-    if (auto checkpoint = root["checkpoint"]) {
-      config.stream.checkpoint_events =
-          checkpoint["events"].as<uint64_t>(config.stream.checkpoint_events);
-      config.stream.checkpoint_interval_ms =
-          checkpoint["interval_ms"].as<int64_t>(config.stream.checkpoint_interval_ms);
-    }
+    root = YAML::LoadFile(path);
   } catch (const YAML::Exception& e) {
-    std::fprintf(stderr, "nexus: %s:%d:%d: %s\n", path.c_str(), e.mark.line + 1, e.mark.column + 1,
-                 e.msg.c_str());
-    std::exit(2);
+    config_error(path, e.mark, e.msg);
+  }
+  check_keys(path, root,
+             {"kafka", "topics", "input_format", "rules", "state_dir", "lists_dir", "metrics",
+              "checkpoint"},
+             "the config");
+  // Relative paths in the file are relative to the file, so it works from any directory.
+  const std::filesystem::path base = std::filesystem::path(path).parent_path();
+  auto resolve = [&base](const std::string& value) {
+    if (value.empty()) return value;
+    const std::filesystem::path candidate(value);
+    return candidate.is_absolute() ? value : (base / candidate).lexically_normal().string();
+  };
+  if (auto kafka = root["kafka"]) {
+    if (!kafka.IsMap())
+      config_error(path, kafka.Mark(), "kafka must be a map of librdkafka settings");
+    for (const auto& pair : kafka) {
+      config.kafka[pair.first.as<std::string>()] =
+          read<std::string>(path, pair.second, "", "kafka");
+    }
+  }
+  if (auto topics = root["topics"]) {
+    check_keys(path, topics, {"input", "alerts", "dlq"}, "topics");
+    config.input_topic = read(path, topics["input"], config.input_topic, "topics.input");
+    config.alerts_topic = read(path, topics["alerts"], config.alerts_topic, "topics.alerts");
+    config.dlq_topic = read(path, topics["dlq"], config.dlq_topic, "topics.dlq");
+  }
+  config.format = read(path, root["input_format"], config.format, "input_format");
+  if (config.format != "protobuf" && config.format != "ndjson") {
+    config_error(path, root["input_format"].Mark(), "input_format must be protobuf or ndjson");
+  }
+  config.rules_dir = resolve(read<std::string>(path, root["rules"], "", "rules"));
+  config.state_dir = resolve(read(path, root["state_dir"], config.state_dir, "state_dir"));
+  config.lists_dir = resolve(read<std::string>(path, root["lists_dir"], "", "lists_dir"));
+  if (auto metrics = root["metrics"]) {
+    check_keys(path, metrics, {"address", "port"}, "metrics");
+    config.metrics_address =
+        read(path, metrics["address"], config.metrics_address, "metrics.address");
+    config.metrics_port = read(path, metrics["port"], 9464, "metrics.port");
+  }
+  if (auto checkpoint = root["checkpoint"]) {
+    check_keys(path, checkpoint, {"events", "interval_ms"}, "checkpoint");
+    config.stream.checkpoint_events =
+        read(path, checkpoint["events"], config.stream.checkpoint_events, "checkpoint.events");
+    config.stream.checkpoint_interval_ms =
+        read(path, checkpoint["interval_ms"], config.stream.checkpoint_interval_ms,
+             "checkpoint.interval_ms");
   }
   if (!config.kafka.count("bootstrap.servers")) {
     std::fprintf(stderr, "nexus: %s: kafka.bootstrap.servers is required\n", path.c_str());

@@ -1,5 +1,7 @@
 #include "connectors/kafka_sink.hpp"
 
+#include "connectors/detail/kafka_log.hpp"
+
 #include <librdkafka/rdkafka.h>
 
 namespace nexus::connectors {
@@ -24,6 +26,7 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::create(
     const std::map<std::string, std::string>& properties) {
   char error[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  detail::use_json_log(conf);
   std::map<std::string, std::string> settings = {{"enable.idempotence", "true"},
                                                  {"linger.ms", "5"},
                                                  {"batch.num.messages", "10000"},

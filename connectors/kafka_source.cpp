@@ -1,5 +1,7 @@
 #include "connectors/kafka_source.hpp"
 
+#include "connectors/detail/kafka_log.hpp"
+
 #include <librdkafka/rdkafka.h>
 
 #include <cstdio>
@@ -47,6 +49,7 @@ void KafkaSource::on_rebalance(void* handle, int err, void* partitions, void* op
 Result<std::unique_ptr<KafkaSource>> KafkaSource::create(KafkaSourceConfig config) {
   char error[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  detail::use_json_log(conf);
   // Defaults measured to matter on the embedded broker (see README, performance).
   std::map<std::string, std::string> settings = {{"group.id", "nexus"},
                                                  {"enable.auto.commit", "false"},

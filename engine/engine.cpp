@@ -122,6 +122,7 @@ Result<void> Engine::process(const InputRecord& record) {
 
   // Windows first, so an aggregate includes the event that is being judged.
   const int64_t horizon_base = watermark - config_.allowed_lateness_ms;
+  size_t applied = 0, repeated = 0;
   for (const auto& aggregate : rules_->aggregates) {
     if (aggregate.where && !evaluator_->holds(*aggregate.where, event)) continue;
     const std::string_view key = evaluator_->as_text(evaluator_->field(aggregate.key, event));
@@ -137,8 +138,16 @@ Result<void> Engine::process(const InputRecord& record) {
         slot_buffer_.push_back(std::bit_cast<uint64_t>(value.number));
       }
     }
-    NEXUS_TRY(windows_.add(aggregate, key, event.time_ms, tx_.id(), slot_buffer_.data(),
-                           horizon_base - aggregate.window_ms));
+    NEXUS_TRY(inserted, windows_.add(aggregate, key, event.time_ms, tx_.id(), slot_buffer_.data(),
+                                     horizon_base - aggregate.window_ms));
+    ++applied;
+    if (!inserted) ++repeated;
+  }
+  // Every window already held this transaction: a redelivery (Kafka is at-least-once, a
+  // file may be replayed into the same state). Its alerts were raised the first time.
+  if (applied > 0 && repeated == applied) {
+    metrics_.duplicates.fetch_add(1, std::memory_order_relaxed);
+    return outcome::success();
   }
   NEXUS_TRY(evaluate(event));
   metrics_.events_processed.fetch_add(1, std::memory_order_relaxed);

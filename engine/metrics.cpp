@@ -53,6 +53,9 @@ std::string Metrics::prometheus() const {
   counter("nexus_alerts_suppressed_total", "Rule firings suppressed by a rule's suppress window.",
           alerts_suppressed.load());
   counter("nexus_checkpoints_total", "Checkpoints committed.", checkpoints.load());
+  counter("nexus_duplicate_events_total",
+          "Redelivered events (same transaction id and time already in every window they feed).",
+          duplicates.load());
   counter("nexus_state_misses_total", "Window reads that went to the state store.",
           state_misses.load());
   out += "# HELP nexus_cached_windows Windows held in memory.\n# TYPE nexus_cached_windows gauge\n";

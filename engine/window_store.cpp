@@ -173,7 +173,7 @@ Result<WindowStore::Found> WindowStore::find(const rules::Aggregate& aggregate,
   return found;
 }
 
-Result<void> WindowStore::add(const rules::Aggregate& aggregate, std::string_view key,
+Result<bool> WindowStore::add(const rules::Aggregate& aggregate, std::string_view key,
                               int64_t time_ms, std::string_view tx_id, const uint64_t* slot_values,
                               int64_t horizon_ms) {
   NEXUS_TRY(found, find(aggregate, key));
@@ -195,13 +195,17 @@ Result<void> WindowStore::add(const rules::Aggregate& aggregate, std::string_vie
   }
   // Keep event-time order; an out-of-order event goes after all events of equal time.
   const auto position = std::upper_bound(window->times.begin(), window->times.end(), time_ms);
+  for (auto same = std::lower_bound(window->times.begin(), position, time_ms); same != position;
+       ++same) {
+    if (window->tx_ids[static_cast<size_t>(same - window->times.begin())] == tx_id) return false;
+  }
   const size_t index = static_cast<size_t>(position - window->times.begin());
   window->times.insert(position, time_ms);
   window->tx_ids.insert(window->tx_ids.begin() + static_cast<long>(index), std::string(tx_id));
   window->slots.insert(window->slots.begin() + static_cast<long>(index * slot_count), slot_values,
                        slot_values + slot_count);
   mark_dirty(*found.owner, *found.key, window);
-  return outcome::success();
+  return true;
 }
 
 Result<MeasureResult> WindowStore::measure(const rules::Aggregate& aggregate, int measure_index,

@@ -59,8 +59,10 @@ class WindowStore {
   WindowStore(StateStore& store, WindowStoreConfig config);
 
   /// Adds an event to aggregate `aggregate`'s window for `key`, and drops events at or
-  /// before `horizon_ms` (the oldest time any window can still need).
-  Result<void> add(const rules::Aggregate& aggregate, std::string_view key, int64_t time_ms,
+  /// before `horizon_ms` (the oldest time any window can still need). Returns false, and
+  /// changes nothing, when the window already holds this transaction id at this time: a
+  /// redelivered event (at-least-once input) is not counted twice.
+  Result<bool> add(const rules::Aggregate& aggregate, std::string_view key, int64_t time_ms,
                    std::string_view tx_id, const uint64_t* slot_values, int64_t horizon_ms);
 
   /// A measure over (time_ms - window, time_ms] for `key`. Missing keys read as empty.

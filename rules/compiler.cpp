@@ -85,11 +85,13 @@ class Compiler {
  public:
   Result<std::shared_ptr<const RuleSet>> run(const std::vector<RuleSource>& sources) {
     auto sorted = sources;
-    std::sort(sorted.begin(), sorted.end(),
-              [](const RuleSource& a, const RuleSource& b) { return a.name < b.name; });
+    std::sort(sorted.begin(), sorted.end(), [](const RuleSource& a, const RuleSource& b) {
+      return std::filesystem::path(a.name).filename() < std::filesystem::path(b.name).filename();
+    });
     std::string hash_input;
     for (const auto& source : sorted) {
-      hash_input += source.name;
+      // The file's name, not its path: the same pack gives the same hash wherever it lives.
+      hash_input += std::filesystem::path(source.name).filename().string();
       hash_input.push_back('\0');
       hash_input += source.text;
       hash_input.push_back('\0');
@@ -351,7 +353,13 @@ class Compiler {
     Rule rule;
     rule.id = *id;
     rule.pos = item.mapper->at(item.node["rule"].Mark());
-    if (auto enabled = scalar(item, "enabled", false); enabled && *enabled == "false") return;
+    if (auto enabled = scalar(item, "enabled", false)) {
+      if (*enabled != "true" && *enabled != "false") {
+        error(item.mapper->at(item.node["enabled"].Mark()),
+              "enabled must be true or false, got '" + *enabled + "'");
+      }
+      if (*enabled != "true") return;
+    }
     if (auto version = scalar(item, "version", true)) {
       try {
         const long value = std::stol(*version);

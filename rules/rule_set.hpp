@@ -164,7 +164,8 @@ struct RuleSet {
   std::vector<Aggregate> aggregates;
   std::vector<Rule> rules;
   std::vector<std::string> files;
-  /// First 16 hex digits of SHA-256 over the files' names and bytes, in name order.
+  /// First 16 hex digits of SHA-256 over the files' names (without directory) and bytes,
+  /// in name order: the same pack hashes the same wherever it is.
   std::string content_hash;
   /// Longest aggregate window, for state retention.
   int64_t max_window_ms = 0;

@@ -162,6 +162,12 @@ TEST_F(E2e, ReplayScreensPartiesAgainstImportedListsAndAlertsWithTheEntry) {
       << R"({"id":"s2","event_time":"2025-01-01T11:00:00Z","amount_minor":1000,"currency":"USD",)"
       << R"("channel":"CHANNEL_WIRE","originator":{"account":"A2","name":"Maria Garcia"},)"
       << R"("beneficiary":{"account":"B2","name":"John Smith"}})"
+      << "\n"
+      // "Asad" alone is a UN alias (QDi.410): inside a longer name and without a matching
+      // date of birth it must not raise a critical alert.
+      << R"({"id":"s3","event_time":"2025-01-01T12:00:00Z","amount_minor":1000,"currency":"USD",)"
+      << R"("channel":"CHANNEL_WIRE","originator":{"account":"A3","name":"Ruben Meijer"},)"
+      << R"("beneficiary":{"account":"B3","name":"Asad Sheikh","country":"PK"}})"
       << "\n";
   auto replayed = run("replay --input " + at("tx.ndjson") + " --out " + at("alerts.ndjson") +
                       " --lists " + at("lists"));

@@ -151,6 +151,19 @@ TEST(Engine, OutOfOrderEventWithinLatenessLandsInItsWindow) {
   EXPECT_TRUE(h.dead_letters.letters.empty());
 }
 
+TEST(Engine, ARedeliveredEventIsNotCountedTwice) {
+  Harness h(kStructuring);
+  const std::string first = deposit("t1", "2025-01-01T10:00:00Z", 950000);
+  h.feed(first);
+  h.feed(first);  // at-least-once delivery: the same record again
+  h.feed(deposit("t2", "2025-01-02T10:00:00Z", 950000));
+  EXPECT_TRUE(h.alerts.alerts.empty()) << "two distinct deposits must not look like three";
+  EXPECT_EQ(h.engine.metrics().duplicates.load(), 1u);
+  h.feed(deposit("t3", "2025-01-03T10:00:00Z", 950000));
+  ASSERT_EQ(h.alerts.alerts.size(), 1u);
+  EXPECT_EQ(h.alerts.alerts[0].transaction_ids_size(), 3);
+}
+
 TEST(Engine, EventBeyondAllowedLatenessIsDeadLettered) {
   Harness h(kStructuring);
   h.feed(deposit("t1", "2025-01-05T10:00:00Z", 950000));

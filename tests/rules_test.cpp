@@ -166,6 +166,29 @@ TEST(RuleCompiler, ContentHashFollowsTheBytes) {
   EXPECT_EQ(a.value()->content_hash, c.value()->content_hash);
 }
 
+TEST(RuleCompiler, ContentHashIgnoresTheDirectory) {
+  const std::string text = "- rule: R1\n  version: 1\n  source: s\n  condition: amount_usd > 1\n";
+  auto here = compile_rules({{"packs/core.yaml", text}});
+  auto there = compile_rules({{"/elsewhere/copy/core.yaml", text}});
+  auto renamed = compile_rules({{"packs/other.yaml", text}});
+  ASSERT_TRUE(here && there && renamed);
+  EXPECT_EQ(here.value()->content_hash, there.value()->content_hash);
+  EXPECT_NE(here.value()->content_hash, renamed.value()->content_hash);
+}
+
+TEST(RuleCompiler, EnabledMustBeTrueOrFalse) {
+  const std::string error = compile_error(R"(
+- rule: R1
+  version: 1
+  source: test
+  enabled: fals
+  condition: amount_usd > 1
+)");
+  EXPECT_NE(error.find("pack.yaml:5:12: enabled must be true or false, got 'fals'"),
+            std::string::npos)
+      << error;
+}
+
 TEST(ExpressionParser, PrecedenceAndIsAbove0r) {
   auto parsed = parse_expression("a or b and c");
   ASSERT_TRUE(parsed.ok());

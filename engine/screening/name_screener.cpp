@@ -202,9 +202,21 @@ std::vector<engine::ScreeningHit> NameScreener::screen(const nexus::v1::Party& p
     default:
       break;
   }
+  // In the stream a one-word listed name ("Asad", "Ahmed") inside a longer party name
+  // ("Asad Sheikh") is not enough for a critical alert: it must be corroborated by date of
+  // birth or an identifier (a shared country or birth year is too common to count).
+  // `nexus screen` still shows such matches.
+  auto words = [](const std::string& text) {
+    return text.empty() ? 0 : 1 + std::count(text.begin(), text.end(), ' ');
+  };
   std::vector<engine::ScreeningHit> hits;
   for (const auto& m : screen_query(q)) {
-    if (m.suppressed_by.empty()) hits.push_back(m.hit);
+    if (!m.suppressed_by.empty()) continue;
+    // An exact date of birth, not just the same year, or an identifier.
+    const bool corroborated =
+        m.dob_adjustment >= config_.dob_exact_bonus || m.identifier_adjustment > 0;
+    if (words(m.listed_normalized) == 1 && words(m.query_normalized) > 1 && !corroborated) continue;
+    hits.push_back(m.hit);
   }
   return hits;
 }
