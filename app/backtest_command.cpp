@@ -74,6 +74,7 @@ struct RuleRow {
   // With labels: alerts of the new set on labelled transactions, and scenarios caught.
   double precision = -1, recall = -1;
   size_t scenarios = 0, caught = 0;
+  bool unversioned_change = false;  // same id and version, different definition
 };
 
 int run_backtest(const BacktestOptions& options) {
@@ -109,8 +110,15 @@ int run_backtest(const BacktestOptions& options) {
   if (!options.labels.empty()) labels = read_labels(options.labels);
 
   std::map<std::string, std::pair<std::string, std::string>> versions;
-  for (const auto& rule : baseline->rules) versions[rule.id].first = std::to_string(rule.version);
-  for (const auto& rule : candidate->rules) versions[rule.id].second = std::to_string(rule.version);
+  std::map<std::string, std::pair<std::string, std::string>> fingerprints;
+  for (const auto& rule : baseline->rules) {
+    versions[rule.id].first = std::to_string(rule.version);
+    fingerprints[rule.id].first = rule.fingerprint;
+  }
+  for (const auto& rule : candidate->rules) {
+    versions[rule.id].second = std::to_string(rule.version);
+    fingerprints[rule.id].second = rule.fingerprint;
+  }
   std::vector<RuleRow> rows;
   size_t changed_rules = 0;
   for (const auto& [rule, version] : versions) {
@@ -118,6 +126,10 @@ int run_backtest(const BacktestOptions& options) {
     row.rule = rule;
     row.version_before = version.first.empty() ? "-" : version.first;
     row.version_after = version.second.empty() ? "-" : version.second;
+    // Alerts record id and version: a changed definition under the same version would make
+    // two different rules indistinguishable in the audit trail.
+    row.unversioned_change = version.first == version.second && !version.first.empty() &&
+                             fingerprints[rule].first != fingerprints[rule].second;
     const auto& before = baseline_alerts.triggers[rule];
     const auto& after = candidate_alerts.triggers[rule];
     row.before = before.size();
@@ -163,7 +175,8 @@ int run_backtest(const BacktestOptions& options) {
                               {"before", row.before},
                               {"after", row.after},
                               {"added", row.added},
-                              {"removed", row.removed}};
+                              {"removed", row.removed},
+                              {"changed_without_version_bump", row.unversioned_change}};
       if (labels) {
         entry["precision"] = row.precision < 0 ? nlohmann::json() : nlohmann::json(row.precision);
         entry["recall"] = row.recall < 0 ? nlohmann::json() : nlohmann::json(row.recall);
@@ -197,15 +210,17 @@ int run_backtest(const BacktestOptions& options) {
                                   : row.version_before == "-"
                                       ? row.version_after + " (new)"
                                       : row.version_before + "->" + row.version_after;
+      const std::string version_shown =
+          row.unversioned_change ? version + " CHANGED, same version" : version;
       if (markdown) {
-        std::printf("| %s | %s | %zu | %zu | %zu | %zu |", row.rule.c_str(), version.c_str(),
+        std::printf("| %s | %s | %zu | %zu | %zu | %zu |", row.rule.c_str(), version_shown.c_str(),
                     row.before, row.after, row.added, row.removed);
         if (labels)
           std::printf(" %s | %s |", ratio(row.precision).c_str(), ratio(row.recall).c_str());
         std::printf("\n");
       } else {
-        std::printf("%-28s %-8s %8zu %8zu %8zu %8zu", row.rule.c_str(), version.c_str(), row.before,
-                    row.after, row.added, row.removed);
+        std::printf("%-28s %-8s %8zu %8zu %8zu %8zu", row.rule.c_str(), version_shown.c_str(),
+                    row.before, row.after, row.added, row.removed);
         if (labels) {
           std::printf("  %9s %8s", ratio(row.precision).c_str(), ratio(row.recall).c_str());
         }
@@ -213,6 +228,14 @@ int run_backtest(const BacktestOptions& options) {
       }
     }
     std::printf("\n%zu rule(s) with differences\n", changed_rules);
+    for (const auto& row : rows) {
+      if (row.unversioned_change) {
+        std::printf(
+            "warning: %s changed its definition but kept version %s: bump the version so "
+            "alerts tell the two apart\n",
+            row.rule.c_str(), row.version_after.c_str());
+      }
+    }
   }
   return 0;
 }

@@ -421,6 +421,16 @@ class Compiler {
       return;
     }
     rule_ids_.insert(rule.id);
+    std::string definition = (rule.condition ? rule.condition->text : "") + "|" +
+                             rule.subject.path + "|" + std::to_string(rule.suppress_ms) + "|" +
+                             std::to_string(static_cast<int>(rule.severity)) + "|" +
+                             std::to_string(rule.score);
+    for (const auto& aggregate : set_->aggregates) {
+      if (rule.condition && rule.condition->text.find("agg." + aggregate.id) != std::string::npos) {
+        definition += "|" + aggregate.fingerprint;
+      }
+    }
+    rule.fingerprint = sha256_hex(definition, 16);
     set_->rules.push_back(std::move(rule));
   }
 

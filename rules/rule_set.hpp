@@ -157,6 +157,10 @@ struct Rule {
   /// span are counted as suppressed instead of alerting again (0 = never suppress).
   int64_t suppress_ms = 0;
   std::vector<RuleTest> tests;
+  /// Hash of what decides when the rule fires and what it reports (condition, subject,
+  /// suppress, severity, score, and the aggregates it reads): two sets that give a rule
+  /// the same id and version but different fingerprints disagree about its definition.
+  std::string fingerprint;
 };
 
 struct RuleSet {

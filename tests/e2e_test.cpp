@@ -419,6 +419,7 @@ TEST_F(E2e, BacktestOfAPackAgainstItselfShowsNoDifferenceAndATunedThresholdShows
   EXPECT_EQ(report["rules_changed"], 0);
   for (const auto& rule : report["rules"]) {
     EXPECT_EQ(rule["before"], rule["after"]) << rule.dump();
+    EXPECT_FALSE(rule["changed_without_version_bump"].get<bool>()) << rule.dump();
     if (rule["scenarios"].get<int>() > 0) {
       EXPECT_EQ(rule["recall"], 1.0) << rule.dump();
     }
@@ -438,6 +439,9 @@ TEST_F(E2e, BacktestOfAPackAgainstItselfShowsNoDifferenceAndATunedThresholdShows
   for (const auto& rule : diff["rules"]) {
     const bool changed = rule["added"].get<int>() + rule["removed"].get<int>() > 0;
     EXPECT_EQ(changed, rule["rule"] == "AML-VELOCITY-1H") << rule.dump();
+    // The threshold changed under the same version number: the report must say so.
+    EXPECT_EQ(rule["changed_without_version_bump"].get<bool>(), rule["rule"] == "AML-VELOCITY-1H")
+        << rule.dump();
   }
 }
 
