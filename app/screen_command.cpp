@@ -46,7 +46,30 @@ struct ImportOptions {
   std::string data_dir = "./nexus-data";
   bool json_out = false;
   bool all = false;
+  bool force = false;  // accept an older publication or a large shrink
 };
+
+/// Why importing `loaded` over the current snapshot of its list needs --force, or empty:
+/// an older publication than the one in force (a rollback), or a file that would remove
+/// more than half of the list's entries (often an excerpt or a different list sharing
+/// the name).
+std::string import_guard(const lists::ListStore& store, const lists::LoadedList& loaded) {
+  auto stored = store.stored_lists();
+  if (!stored) return "";
+  for (const auto& current : stored.value()) {
+    if (current.list != loaded.list) continue;
+    if (!loaded.version.empty() && !current.source_version.empty() &&
+        loaded.version < current.source_version) {
+      return loaded.list + " published " + loaded.version + " is older than the one in force (" +
+             current.source_version + ")";
+    }
+    if (current.entries >= 10 && loaded.entries.size() * 2 < current.entries) {
+      return loaded.list + " would shrink from " + std::to_string(current.entries) + " to " +
+             std::to_string(loaded.entries.size()) + " entries";
+    }
+  }
+  return "";
+}
 
 [[noreturn]] void fail(const std::string& message, int code = 1) {
   std::cerr << "error: " << message << "\n";
@@ -221,6 +244,14 @@ void run_import(const ImportOptions& o) {
       report.push_back({{"file", f}, {"error", loaded.error().message}});
       continue;
     }
+    if (const std::string reason = import_guard(store, loaded.value());
+        !reason.empty() && !o.force) {
+      ++failures;
+      std::cerr << "refused: " << f << ": " << reason
+                << "; the current version stays in force (--force to import it anyway)\n";
+      report.push_back({{"file", f}, {"error", reason}});
+      continue;
+    }
     auto result = store.import(loaded.value());
     if (!result) {
       ++failures;
@@ -310,6 +341,8 @@ void add_screening_commands(CLI::App& app) {
       ->capture_default_str();
   import->add_flag("--json", import_opts->json_out, "JSON report");
   import->add_flag("--all", import_opts->all, "Print every added/removed/changed reference");
+  import->add_flag("--force", import_opts->force,
+                   "Import even an older publication or a file that removes over half the list");
   import->callback([import_opts] { run_import(*import_opts);
 });
 auto status_dir = std::make_shared<std::string>("./nexus-data");

@@ -192,6 +192,34 @@ TEST_F(E2e, ReplayScreensPartiesAgainstImportedListsAndAlertsWithTheEntry) {
   EXPECT_EQ(missing.status, 2) << missing.output;
 }
 
+TEST_F(E2e, ListImportRefusesARollbackOrAMassRemovalUnlessForced) {
+  const std::string data = std::string(NEXUS_SHARED_DATA_DIR) + "/sanctions/";
+  ASSERT_EQ(
+      run("lists import --data-dir " + at("lists") + " " + data + "un_consolidated_2026-02-27.xml")
+          .status,
+      0);
+  auto rollback =
+      run("lists import --data-dir " + at("lists") + " " + data + "un_consolidated.xml");
+  EXPECT_NE(rollback.status, 0);
+  EXPECT_NE(rollback.output.find("older than the one in force (2026-02-27)"), std::string::npos)
+      << rollback.output;
+  auto status = run("lists status --data-dir " + at("lists"));
+  EXPECT_NE(status.output.find("2026-02-27"), std::string::npos) << status.output;
+
+  ASSERT_EQ(
+      run("lists import --data-dir " + at("lists") + " " + data + "uk_hmt_conlist_2018-04-13.csv")
+          .status,
+      0);
+  auto shrink = run("lists import --data-dir " + at("lists") + " " + data +
+                    "uk_sanctions_list_excerpt_2026-08-14.xml");
+  EXPECT_NE(shrink.status, 0);
+  EXPECT_NE(shrink.output.find("would shrink from"), std::string::npos) << shrink.output;
+
+  auto forced =
+      run("lists import --force --data-dir " + at("lists") + " " + data + "un_consolidated.xml");
+  EXPECT_EQ(forced.status, 0) << forced.output;
+}
+
 TEST_F(E2e, RulesCheckRefusesABrokenPackWithFileLineColumn) {
   fs::create_directories(at("rules"));
   std::ofstream(at("rules/bad.yaml"))
