@@ -2,6 +2,7 @@
 #include "app/commands.hpp"
 #include "app/common.hpp"
 #include "connectors/file_source.hpp"
+#include "engine/collecting_sinks.hpp"
 #include "engine/engine.hpp"
 #include "engine/memory_state_store.hpp"
 
@@ -23,22 +24,6 @@ struct BacktestOptions {
   std::string labels;
   std::string format = "text";
   std::string input_format;
-};
-
-/// Keeps, per rule, the triggering transaction of every alert.
-class TriggerSink final : public engine::AlertSink {
- public:
-  void publish(const nexus::v1::Alert& alert) override {
-    triggers[alert.rule_id()].insert(alert.transaction_ids(0));
-  }
-  Result<void> flush() override { return outcome::success(); }
-  std::map<std::string, std::set<std::string>> triggers;
-};
-
-class NullDeadLetters final : public engine::DeadLetterSink {
- public:
-  void publish(const nexus::v1::DeadLetter&) override {}
-  Result<void> flush() override { return outcome::success(); }
 };
 
 struct Labels {
@@ -93,8 +78,8 @@ int run_backtest(const BacktestOptions& options) {
   // Both engines see every record once, in file order; their state stays in memory
   // (no checkpoints), so the comparison costs one read of the history.
   engine::MemoryStateStore baseline_store, candidate_store;
-  TriggerSink baseline_alerts, candidate_alerts;
-  NullDeadLetters dead_letters;
+  engine::CollectingAlertSink baseline_alerts, candidate_alerts;
+  engine::CollectingDeadLetterSink dead_letters;
   engine::Engine old_engine(baseline, engine::FxTable::defaults(), baseline_store, baseline_alerts,
                             dead_letters, nullptr);
   engine::Engine new_engine(candidate, engine::FxTable::defaults(), candidate_store,
@@ -106,6 +91,14 @@ int run_backtest(const BacktestOptions& options) {
       return 1;
     }
   }
+  // Per rule, the triggering transaction of every alert.
+  auto triggers = [](const engine::CollectingAlertSink& sink) {
+    std::map<std::string, std::set<std::string>> out;
+    for (const auto& alert : sink.alerts) out[alert.rule_id()].insert(alert.transaction_ids(0));
+    return out;
+  };
+  auto baseline_triggers = triggers(baseline_alerts);
+  auto candidate_triggers = triggers(candidate_alerts);
   std::optional<Labels> labels;
   if (!options.labels.empty()) labels = read_labels(options.labels);
 
@@ -130,8 +123,8 @@ int run_backtest(const BacktestOptions& options) {
     // two different rules indistinguishable in the audit trail.
     row.unversioned_change = version.first == version.second && !version.first.empty() &&
                              fingerprints[rule].first != fingerprints[rule].second;
-    const auto& before = baseline_alerts.triggers[rule];
-    const auto& after = candidate_alerts.triggers[rule];
+    const auto& before = baseline_triggers[rule];
+    const auto& after = candidate_triggers[rule];
     row.before = before.size();
     row.after = after.size();
     for (const auto& id : after) row.added += before.count(id) ? 0 : 1;

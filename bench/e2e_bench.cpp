@@ -8,6 +8,7 @@
 #include "connectors/embedded_broker.hpp"
 #include "connectors/file_sink.hpp"
 #include "connectors/file_source.hpp"
+#include "connectors/kafka_settings.hpp"
 #include "connectors/kafka_sink.hpp"
 #include "connectors/kafka_source.hpp"
 #include "connectors/rocksdb_state_store.hpp"
@@ -342,15 +343,9 @@ void replay_section(const Options& options, const fs::path& work,
 // ---------------------------------------------------------------------------
 // (b) The Kafka path on the embedded broker.
 
-/// The consumer settings both Kafka runs share (KafkaSource's defaults).
-const std::map<std::string, std::string> kConsumerSettings = {
-    {"enable.auto.commit", "false"},
-    {"enable.auto.offset.store", "false"},
-    {"auto.offset.reset", "earliest"},
-    {"fetch.wait.max.ms", "10"},
-    {"max.partition.fetch.bytes", "8388608"},
-    {"queued.min.messages", "200000"},
-    {"log_level", "3"}};
+/// The consumer settings both Kafka runs share: KafkaSource's own defaults.
+const nexus::connectors::KafkaSettings& kConsumerSettings =
+    nexus::connectors::default_consumer_settings();
 
 struct KafkaRun {
   double seconds = 0;       // first record consumed -> last record processed

@@ -1,6 +1,6 @@
 #include "connectors/kafka_sink.hpp"
 
-#include "connectors/detail/kafka_log.hpp"
+#include "connectors/detail/kafka_conf.hpp"
 
 #include <librdkafka/rdkafka.h>
 
@@ -24,26 +24,8 @@ void KafkaProducer::on_delivery(void* handle, const void* message, void* opaque)
 
 Result<std::unique_ptr<KafkaProducer>> KafkaProducer::create(
     const std::map<std::string, std::string>& properties) {
+  NEXUS_TRY(conf, detail::make_conf(detail::KafkaRole::kProducer, properties));
   char error[512];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  detail::use_json_log(conf);
-  std::map<std::string, std::string> settings = {{"enable.idempotence", "true"},
-                                                 {"linger.ms", "5"},
-                                                 {"batch.num.messages", "10000"},
-                                                 {"queue.buffering.max.messages", "500000"},
-                                                 {"log_level", "3"}};
-  for (const auto& [key, value] : properties) settings[key] = value;
-  for (const auto& [key, value] : settings) {
-    if (key == "group.id" || key.rfind("auto.offset", 0) == 0 || key.rfind("enable.auto", 0) == 0 ||
-        key.rfind("fetch.", 0) == 0 || key == "max.partition.fetch.bytes") {
-      continue;  // consumer-only settings shared in one config block
-    }
-    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), error, sizeof error) !=
-        RD_KAFKA_CONF_OK) {
-      rd_kafka_conf_destroy(conf);
-      return make_error("kafka_config", "producer setting " + key + ": " + error);
-    }
-  }
   std::unique_ptr<KafkaProducer> producer(new KafkaProducer());
   rd_kafka_conf_set_opaque(conf, producer.get());
   rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t* handle, const rd_kafka_message_t* message,

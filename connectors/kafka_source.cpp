@@ -1,6 +1,6 @@
 #include "connectors/kafka_source.hpp"
 
-#include "connectors/detail/kafka_log.hpp"
+#include "connectors/detail/kafka_conf.hpp"
 
 #include <librdkafka/rdkafka.h>
 
@@ -47,30 +47,8 @@ void KafkaSource::on_rebalance(void* handle, int err, void* partitions, void* op
 }
 
 Result<std::unique_ptr<KafkaSource>> KafkaSource::create(KafkaSourceConfig config) {
+  NEXUS_TRY(conf, detail::make_conf(detail::KafkaRole::kConsumer, config.properties));
   char error[512];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  detail::use_json_log(conf);
-  // Defaults measured to matter on the embedded broker (see README, performance).
-  std::map<std::string, std::string> settings = {{"group.id", "nexus"},
-                                                 {"enable.auto.commit", "false"},
-                                                 {"enable.auto.offset.store", "false"},
-                                                 {"auto.offset.reset", "earliest"},
-                                                 {"fetch.wait.max.ms", "10"},
-                                                 {"max.partition.fetch.bytes", "8388608"},
-                                                 {"queued.min.messages", "200000"},
-                                                 {"log_level", "3"}};
-  for (const auto& [key, value] : config.properties) settings[key] = value;
-  for (const auto& [key, value] : settings) {
-    if (key == "enable.idempotence" || key == "linger.ms" || key.rfind("batch.", 0) == 0 ||
-        key.rfind("queue.buffering", 0) == 0 || key == "acks") {
-      continue;  // producer-only settings shared in one config block
-    }
-    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), error, sizeof error) !=
-        RD_KAFKA_CONF_OK) {
-      rd_kafka_conf_destroy(conf);
-      return make_error("kafka_config", "consumer setting " + key + ": " + error);
-    }
-  }
   std::unique_ptr<KafkaSource> source(new KafkaSource());
   source->config_ = std::move(config);
   rd_kafka_conf_set_opaque(conf, source.get());

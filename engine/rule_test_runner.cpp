@@ -1,27 +1,10 @@
 #include "engine/rule_test_runner.hpp"
 
+#include "engine/collecting_sinks.hpp"
 #include "engine/engine.hpp"
 #include "engine/memory_state_store.hpp"
 
 namespace nexus::engine {
-
-namespace {
-
-class CollectingAlertSink final : public AlertSink {
- public:
-  void publish(const nexus::v1::Alert& alert) override { alerts.push_back(alert); }
-  Result<void> flush() override { return outcome::success(); }
-  std::vector<nexus::v1::Alert> alerts;
-};
-
-class CollectingDeadLetterSink final : public DeadLetterSink {
- public:
-  void publish(const nexus::v1::DeadLetter& letter) override { letters.push_back(letter); }
-  Result<void> flush() override { return outcome::success(); }
-  std::vector<nexus::v1::DeadLetter> letters;
-};
-
-}  // namespace
 
 std::vector<RuleTestResult> run_rule_tests(const std::shared_ptr<const rules::RuleSet>& rules) {
   std::vector<RuleTestResult> results;

@@ -4,6 +4,7 @@
 #include "connectors/file_source.hpp"
 #include "connectors/metrics_server.hpp"
 #include "connectors/rocksdb_state_store.hpp"
+#include "engine/collecting_sinks.hpp"
 #include "engine/engine.hpp"
 #include "generator/generator.hpp"
 #include "rules/compiler.hpp"
@@ -39,20 +40,6 @@ class TempDir {
   fs::path path_;
 };
 
-class IdSink final : public engine::AlertSink {
- public:
-  void publish(const nexus::v1::Alert& alert) override { ids.push_back(alert.id()); }
-  Result<void> flush() override { return outcome::success(); }
-  std::vector<std::string> ids;
-};
-
-class NullDeadLetters final : public engine::DeadLetterSink {
- public:
-  void publish(const nexus::v1::DeadLetter&) override { ++count; }
-  Result<void> flush() override { return outcome::success(); }
-  int count = 0;
-};
-
 std::vector<std::string> generated_records(uint64_t transactions, uint32_t accounts) {
   generator::GeneratorConfig config;
   config.seed = 42;
@@ -76,10 +63,10 @@ std::shared_ptr<const rules::RuleSet> shipped_rules() {
 // Runs records [from, to) through a fresh engine over the RocksDB in `dir`, resuming at
 // the committed offset; checkpoints every `every` records and at the end unless `crash`.
 void run_segment(const fs::path& dir, const std::vector<std::string>& records, size_t to,
-                 size_t every, bool crash, IdSink* sink) {
+                 size_t every, bool crash, engine::CollectingAlertSink* sink) {
   auto store = connectors::RocksDbStateStore::open(dir);
   ASSERT_TRUE(store) << store.error().message;
-  NullDeadLetters dead_letters;
+  engine::CollectingDeadLetterSink dead_letters;
   engine::Engine engine(shipped_rules(), engine::FxTable::defaults(), *store.value(), *sink,
                         dead_letters, nullptr);
   auto resume = engine.committed_offset("transactions", 0);
@@ -101,20 +88,25 @@ void run_segment(const fs::path& dir, const std::vector<std::string>& records, s
 TEST(RocksDbEngine, CrashAndRestartGivesTheSameAlerts) {
   const auto records = generated_records(30'000, 2'000);
   TempDir clean_dir, crash_dir;
-  IdSink clean;
+  engine::CollectingAlertSink clean;
   run_segment(clean_dir.path(), records, records.size(), 5'000, false, &clean);
-  ASSERT_FALSE(clean.ids.empty());
+  ASSERT_FALSE(clean.alerts.empty());
 
   // Crash after 17,500 records (2,500 after the last checkpoint), then restart.
-  IdSink crashed;
+  engine::CollectingAlertSink crashed;
   run_segment(crash_dir.path(), records, 17'500, 5'000, true, &crashed);
   run_segment(crash_dir.path(), records, records.size(), 5'000, false, &crashed);
 
-  const std::set<std::string> expected(clean.ids.begin(), clean.ids.end());
-  const std::set<std::string> got(crashed.ids.begin(), crashed.ids.end());
+  auto ids = [](const engine::CollectingAlertSink& sink) {
+    std::set<std::string> out;
+    for (const auto& alert : sink.alerts) out.insert(alert.id());
+    return out;
+  };
+  const std::set<std::string> expected = ids(clean);
+  const std::set<std::string> got = ids(crashed);
   EXPECT_EQ(got, expected);
   // Records after the last checkpoint ran twice: repeats carry the same ids, never new ones.
-  EXPECT_GE(crashed.ids.size(), clean.ids.size());
+  EXPECT_GE(crashed.alerts.size(), clean.alerts.size());
 }
 
 TEST(RocksDbStateStore, BatchIsAtomicAndScansByPrefix) {

@@ -4,6 +4,7 @@
 
 #include "engine/alert_builder.hpp"
 #include "engine/async_state_store.hpp"
+#include "engine/collecting_sinks.hpp"
 #include "engine/memory_state_store.hpp"
 #include "engine/rule_test_runner.hpp"
 #include "engine/transaction_decoder.hpp"
@@ -18,24 +19,6 @@
 
 namespace nexus::engine {
 namespace {
-
-class CollectingAlerts final : public AlertSink {
- public:
-  void publish(const nexus::v1::Alert& alert) override { alerts.push_back(alert); }
-  Result<void> flush() override {
-    ++flushes;
-    return outcome::success();
-  }
-  std::vector<nexus::v1::Alert> alerts;
-  int flushes = 0;
-};
-
-class CollectingDeadLetters final : public DeadLetterSink {
- public:
-  void publish(const nexus::v1::DeadLetter& letter) override { letters.push_back(letter); }
-  Result<void> flush() override { return outcome::success(); }
-  std::vector<nexus::v1::DeadLetter> letters;
-};
 
 std::shared_ptr<const rules::RuleSet> compile(const std::string& text) {
   auto result = rules::compile_rules({{"test.yaml", text}});
@@ -77,8 +60,8 @@ struct Harness {
   }
   std::shared_ptr<const rules::RuleSet> rules;
   MemoryStateStore store;
-  CollectingAlerts alerts;
-  CollectingDeadLetters dead_letters;
+  CollectingAlertSink alerts;
+  CollectingDeadLetterSink dead_letters;
   Engine engine;
   int64_t offset = 0;
 };
@@ -244,8 +227,8 @@ TEST(Engine, CheckpointFlushesSinksThenStoresStateAndOffsets) {
   EXPECT_EQ(*offset.value(), 2);
 
   // A new engine on the same store resumes: windows and offsets come back.
-  CollectingAlerts alerts;
-  CollectingDeadLetters dead_letters;
+  CollectingAlertSink alerts;
+  CollectingDeadLetterSink dead_letters;
   Engine restarted(h.rules, FxTable::defaults(), h.store, alerts, dead_letters, nullptr);
   auto resumed = restarted.committed_offset("t", 0);
   ASSERT_TRUE(resumed && resumed.value());
@@ -362,8 +345,8 @@ TEST(Engine, SanctionsHitsBecomeRuleInputsAndAlertEvidence) {
   condition: sanctions.hit and sanctions.score >= 0.9 and sanctions.list == "UN"
 )");
   MemoryStateStore store;
-  CollectingAlerts alerts;
-  CollectingDeadLetters dead_letters;
+  CollectingAlertSink alerts;
+  CollectingDeadLetterSink dead_letters;
   FakeScreener screener;
   Engine engine(rules, FxTable::defaults(), store, alerts, dead_letters, &screener);
   auto payment = [](const std::string& id, const std::string& beneficiary) {
@@ -499,8 +482,8 @@ TEST(Engine, CheckpointThroughAsyncStoreRestartsLikeASyncOne) {
   MemoryStateStore inner;
   {
     AsyncStateStore store(inner);
-    CollectingAlerts alerts;
-    CollectingDeadLetters dead_letters;
+    CollectingAlertSink alerts;
+    CollectingDeadLetterSink dead_letters;
     Engine engine(rules, FxTable::defaults(), store, alerts, dead_letters, nullptr);
     const std::string first = deposit("t1", "2025-01-01T10:00:00Z", 950000);
     const std::string second = deposit("t2", "2025-01-02T10:00:00Z", 950000);
@@ -508,8 +491,8 @@ TEST(Engine, CheckpointThroughAsyncStoreRestartsLikeASyncOne) {
     ASSERT_TRUE(engine.process({second, InputFormat::kNdjson, "t", 0, 1}));
     ASSERT_TRUE(engine.checkpoint());
   }  // the destructor waits for the batch in flight
-  CollectingAlerts alerts;
-  CollectingDeadLetters dead_letters;
+  CollectingAlertSink alerts;
+  CollectingDeadLetterSink dead_letters;
   Engine restarted(rules, FxTable::defaults(), inner, alerts, dead_letters, nullptr);
   auto offset = restarted.committed_offset("t", 0);
   ASSERT_TRUE(offset && offset.value());

@@ -5,6 +5,7 @@
 #include "connectors/embedded_broker.hpp"
 #include "connectors/kafka_sink.hpp"
 #include "connectors/kafka_source.hpp"
+#include "engine/collecting_sinks.hpp"
 #include "engine/engine.hpp"
 #include "engine/memory_state_store.hpp"
 #include "generator/generator.hpp"
@@ -20,19 +21,6 @@ namespace nexus {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-class Collect final : public engine::AlertSink {
- public:
-  void publish(const nexus::v1::Alert& alert) override { ids.insert(alert.id()); }
-  Result<void> flush() override { return outcome::success(); }
-  std::set<std::string> ids;
-};
-
-class NullDeadLetters final : public engine::DeadLetterSink {
- public:
-  void publish(const nexus::v1::DeadLetter&) override {}
-  Result<void> flush() override { return outcome::success(); }
-};
 
 TEST(KafkaPipeline, AlertsAndDeadLettersArriveOnTheirTopics) {
   auto broker = connectors::EmbeddedBroker::start();
@@ -58,10 +46,10 @@ TEST(KafkaPipeline, AlertsAndDeadLettersArriveOnTheirTopics) {
   records.insert(records.begin() + 100, bad);
 
   // What a file replay of the same records produces: the reference.
-  Collect reference;
+  engine::CollectingAlertSink reference;
   {
     engine::MemoryStateStore store;
-    NullDeadLetters dead_letters;
+    engine::CollectingDeadLetterSink dead_letters;
     engine::Engine engine(rules.value(), engine::FxTable::defaults(), store, reference,
                           dead_letters, nullptr);
     for (size_t i = 0; i < records.size(); ++i) {
@@ -69,7 +57,9 @@ TEST(KafkaPipeline, AlertsAndDeadLettersArriveOnTheirTopics) {
           {records[i], engine::InputFormat::kProtobuf, "f", 0, static_cast<int64_t>(i)}));
     }
   }
-  ASSERT_FALSE(reference.ids.empty());
+  std::set<std::string> reference_ids;
+  for (const auto& alert : reference.alerts) reference_ids.insert(alert.id());
+  ASSERT_FALSE(reference_ids.empty());
 
   // Produce (small enough for the mock broker's ~5 MB per partition).
   {
@@ -134,7 +124,7 @@ TEST(KafkaPipeline, AlertsAndDeadLettersArriveOnTheirTopics) {
       letters.push_back(letter);
     }
   }
-  EXPECT_EQ(on_topic, reference.ids) << "the Kafka path must alert exactly as a file replay";
+  EXPECT_EQ(on_topic, reference_ids) << "the Kafka path must alert exactly as a file replay";
   ASSERT_EQ(letters.size(), 1u);
   EXPECT_EQ(letters[0].reason(), "undecodable");
   EXPECT_EQ(letters[0].payload(), bad);
