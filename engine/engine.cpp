@@ -18,7 +18,8 @@ Engine::Engine(std::shared_ptr<const rules::RuleSet> rules, FxTable fx, StateSto
       dead_letters_(dead_letters),
       screener_(screener),
       config_(config),
-      windows_(store, config.windows) {
+      windows_(store, config.windows),
+      flags_(store) {
   auto any = store_.any_with_prefix("s/");
   suppressions_complete_ = any && !any.value();
   set_rules(rules_);
@@ -35,7 +36,7 @@ void Engine::set_rules(std::shared_ptr<const rules::RuleSet> rules) {
   }
   rules_ = std::move(rules);
   metrics_.set_rules_info(rules_->content_hash, rules_->rules.size());
-  evaluator_ = std::make_unique<Evaluator>(*rules_, windows_);
+  evaluator_ = std::make_unique<Evaluator>(*rules_, windows_, flags_);
   rule_counts_.assign(rules_->rules.size(), RuleCounts{});
 }
 
@@ -186,6 +187,7 @@ void Engine::flush_rule_counts(size_t index) {
 Result<void> Engine::evaluate(const EnrichedEvent& event) {
   // Wall time here only feeds the per-rule cost metric; it never changes a result.
   const bool timed = evaluated_events_++ % kTimingSample == 0;
+  pending_flags_.clear();
   for (size_t i = 0; i < rules_->rules.size(); ++i) {
     const rules::Rule& rule = rules_->rules[i];
     RuleCounts& counts = rule_counts_[i];
@@ -206,6 +208,10 @@ Result<void> Engine::evaluate(const EnrichedEvent& event) {
     if (!fired) continue;
     ++counts.hits;
     const std::string subject = evaluator_->field_text(rule.subject, event);
+    // A flag records the finding even when the alert itself is suppressed.
+    if (!subject.empty()) {
+      for (const int flag : rule.flags) pending_flags_.push_back(PendingFlag{flag, subject, &rule});
+    }
     NEXUS_TRY(is_suppressed, suppressed(rule, subject, event.time_ms));
     if (is_suppressed) {
       metrics_.alerts_suppressed.fetch_add(1, std::memory_order_relaxed);
@@ -230,6 +236,10 @@ Result<void> Engine::evaluate(const EnrichedEvent& event) {
     alerts_.publish(alert_);
     metrics_.alerts.fetch_add(1, std::memory_order_relaxed);
   }
+  for (auto& pending : pending_flags_) {
+    NEXUS_TRY(flags_.raise(rules_->flags[static_cast<size_t>(pending.flag)].id, pending.account,
+                           FlagMark{event.time_ms, tx_.id(), pending.rule->id}));
+  }
   return outcome::success();
 }
 
@@ -238,6 +248,7 @@ Result<void> Engine::checkpoint() {
   NEXUS_TRY(dead_letters_.flush());
   StateBatch batch;
   windows_.collect_dirty(&batch);
+  flags_.collect_dirty(&batch);
   for (auto& [key, suppression] : suppressions_) {
     if (!suppression.dirty) continue;
     batch.put(key, std::to_string(suppression.until_ms));

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "engine/evaluator.hpp"
+#include "engine/flag_store.hpp"
 #include "engine/fx_table.hpp"
 #include "engine/metrics.hpp"
 #include "engine/screener.hpp"
@@ -109,7 +110,16 @@ class Engine {
   Metrics metrics_;
   TransactionDecoder decoder_;
   WindowStore windows_;
+  FlagStore flags_;
   std::unique_ptr<Evaluator> evaluator_;
+  /// Flags raised while evaluating the current event, applied after all its rules ran
+  /// (so no rule sees a flag raised by the same event: the order of rules does not matter).
+  struct PendingFlag {
+    int flag = 0;
+    std::string account;
+    const rules::Rule* rule = nullptr;
+  };
+  std::vector<PendingFlag> pending_flags_;
   nexus::v1::Transaction tx_;
   nexus::v1::Alert alert_;
   std::vector<uint64_t> slot_buffer_;

@@ -72,8 +72,25 @@ std::string render(const Value& value) {
   }
 }
 
-Evaluator::Evaluator(const rules::RuleSet& rules, WindowStore& windows)
-    : rules_(rules), windows_(windows) {}
+Evaluator::Evaluator(const rules::RuleSet& rules, WindowStore& windows, FlagStore& flags)
+    : rules_(rules), windows_(windows), flags_(flags) {}
+
+const FlagMark* Evaluator::active_flag(const Expr& expr, const EnrichedEvent& event) {
+  const auto& definition = rules_.flags[static_cast<size_t>(expr.flag_index)];
+  const std::string_view account = as_text(eval(*expr.args[0], event));
+  if (account.empty()) return nullptr;
+  auto mark = flags_.get(definition.id, account);
+  if (!mark) {
+    if (!io_error_) io_error_ = mark.error();
+    return nullptr;
+  }
+  const FlagMark* found = mark.value();
+  if (found->time_ms == 0 || found->time_ms > event.time_ms ||
+      event.time_ms - found->time_ms > definition.window_ms) {
+    return nullptr;
+  }
+  return found;
+}
 
 std::optional<Error> Evaluator::take_io_error() {
   auto error = std::move(io_error_);
@@ -202,13 +219,37 @@ Value Evaluator::eval(const Expr& expr, const EnrichedEvent& event) {
       return field(expr.field, event);
     case Expr::Kind::kAggregate:
       return aggregate(expr, event, nullptr);
+    case Expr::Kind::kKeywords: {
+      Value out;
+      out.type = ValueType::kList;
+      out.text = expr.string;
+      return out;
+    }
+    case Expr::Kind::kFlag:
+      return boolean(active_flag(expr, event) != nullptr);
     case Expr::Kind::kUnary: {
       const Value operand = eval(*expr.args[0], event);
       return expr.op == Op::kNot ? boolean(!operand.boolean) : number(-operand.number);
     }
     case Expr::Kind::kCall: {
+      if (expr.function == rules::Function::kCountOf) {
+        double count = 0;
+        for (const auto& arg : expr.args) count += eval(*arg, event).boolean ? 1 : 0;
+        return number(count);
+      }
       const Value first = eval(*expr.args[0], event);
       switch (expr.function) {
+        case rules::Function::kCountOf:
+          return number(0);  // handled above
+        case rules::Function::kSubstr: {
+          // substr(text, start, length) in bytes, clamped to the text.
+          const double start = eval(*expr.args[1], event).number;
+          const double length = eval(*expr.args[2], event).number;
+          if (!(start >= 0) || !(length >= 0) || start >= static_cast<double>(first.text.size())) {
+            return text(kEmpty);
+          }
+          return text(first.text.substr(static_cast<size_t>(start), static_cast<size_t>(length)));
+        }
         case rules::Function::kLower:
         case rules::Function::kUpper: {
           std::string out(first.text);
@@ -242,6 +283,10 @@ Value Evaluator::eval(const Expr& expr, const EnrichedEvent& event) {
     return boolean(eval(*expr.args[0], event).boolean || eval(*expr.args[1], event).boolean);
   }
   const Value lhs = eval(*expr.args[0], event);
+  if (expr.op == Op::kMatches) {
+    const auto& set = rules_.keywords[static_cast<size_t>(expr.args[1]->keyword_index)];
+    return boolean(scanner_.first_match(set, lhs.text) >= 0);
+  }
   if (expr.op == Op::kIn || expr.op == Op::kNotIn) {
     const auto& list = rules_.lists[static_cast<size_t>(expr.args[1]->list_index)];
     const std::string key =
@@ -333,11 +378,41 @@ void Evaluator::explain_node(const Expr& expr, const EnrichedEvent& event,
     evidence->set_observed(render(eval(lhs, event)));
     evidence->set_op(rules::op_name(expr.op));
     if (rhs.kind == Expr::Kind::kNumber || rhs.kind == Expr::Kind::kString ||
-        rhs.kind == Expr::Kind::kList || rhs.kind == Expr::Kind::kBool) {
+        rhs.kind == Expr::Kind::kList || rhs.kind == Expr::Kind::kBool ||
+        rhs.kind == Expr::Kind::kKeywords) {
       evidence->set_threshold(rhs.kind == Expr::Kind::kString ? rhs.string : rhs.text);
     } else {
       evidence->set_threshold(render(eval(rhs, event)) + " (" + rhs.text + ")");
     }
+    if (expr.op == Op::kMatches) {
+      const auto& set = rules_.keywords[static_cast<size_t>(rhs.keyword_index)];
+      const int index = scanner_.first_match(set, eval(lhs, event).text);
+      if (index >= 0) {
+        const auto& pattern = set.patterns[static_cast<size_t>(index)];
+        evidence->set_detail("matched '" + pattern.text + "'" +
+                             (pattern.language.empty() ? "" : " (" + pattern.language + ")") +
+                             " of keyword set " + set.id);
+      }
+    }
+    if (lhs.kind == Expr::Kind::kCall && lhs.function == rules::Function::kCountOf) {
+      // Which of the counted conditions held, each with its own evidence.
+      for (const auto& arg : lhs.args) {
+        if (eval(*arg, event).boolean) explain_node(*arg, event, out);
+      }
+      return;
+    }
+  } else if (expr.kind == Expr::Kind::kFlag) {
+    evidence->set_observed("true");
+    evidence->set_op("is");
+    evidence->set_threshold("true");
+    const auto& definition = rules_.flags[static_cast<size_t>(expr.flag_index)];
+    evidence->set_window_ms(definition.window_ms);
+    evidence->set_window_key(render(eval(*expr.args[0], event)));
+    if (const FlagMark* mark = active_flag(expr, event)) {
+      evidence->add_transaction_ids(mark->tx_id);
+      evidence->set_detail("raised by " + mark->rule_id + " on transaction " + mark->tx_id);
+    }
+    return;
   } else {
     evidence->set_observed(render(eval(expr, event)));
     evidence->set_op("is");

@@ -3,10 +3,12 @@
 // Holds per-event scratch space; one instance per engine thread.
 #pragma once
 
+#include "engine/flag_store.hpp"
 #include "engine/screener.hpp"
 #include "engine/window_store.hpp"
 #include "nexus/v1/alert.pb.h"
 #include "nexus/v1/transaction.pb.h"
+#include "rules/keyword_matcher.hpp"
 #include "rules/rule_set.hpp"
 
 #include <deque>
@@ -41,7 +43,7 @@ struct Value {
 
 class Evaluator {
  public:
-  Evaluator(const rules::RuleSet& rules, WindowStore& windows);
+  Evaluator(const rules::RuleSet& rules, WindowStore& windows, FlagStore& flags);
 
   /// True when `condition` holds for `event`. Check io_error() afterwards.
   bool holds(const rules::Expr& condition, const EnrichedEvent& event);
@@ -72,9 +74,13 @@ class Evaluator {
   void explain_aggregates(const rules::Expr& expr, const EnrichedEvent& event,
                           google::protobuf::RepeatedPtrField<nexus::v1::Evidence>* out);
   std::string_view enum_name(const google::protobuf::EnumDescriptor* type, int number);
+  /// The mark behind flag.NAME[key] when it is active at the event's time, else null.
+  const FlagMark* active_flag(const rules::Expr& expr, const EnrichedEvent& event);
 
   const rules::RuleSet& rules_;
   WindowStore& windows_;
+  FlagStore& flags_;
+  rules::KeywordScanner scanner_;
   std::unordered_map<const google::protobuf::EnumDescriptor*, std::vector<std::string>> enum_names_;
   std::deque<std::string> scratch_;
   std::optional<Error> io_error_;

@@ -4,7 +4,34 @@
 #include "engine/engine.hpp"
 #include "engine/memory_state_store.hpp"
 
+#include <algorithm>
+
 namespace nexus::engine {
+
+namespace {
+
+/// The inline tests' screener: a party whose name is one of the test's `sanctioned:`
+/// names (ignoring case) is a hit with score 1 on the list "TEST".
+class FixtureScreener final : public Screener {
+ public:
+  explicit FixtureScreener(const std::vector<std::string>& names) {
+    for (const auto& name : names) names_.push_back(fold(name));
+  }
+  std::vector<ScreeningHit> screen(const nexus::v1::Party& party) override {
+    const std::string name = fold(party.name());
+    if (std::find(names_.begin(), names_.end(), name) == names_.end()) return {};
+    return {ScreeningHit{"TEST", "TEST-" + name, party.name(), "test fixture", 1.0}};
+  }
+
+ private:
+  static std::string fold(std::string text) {
+    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  }
+  std::vector<std::string> names_;
+};
+
+}  // namespace
 
 std::vector<RuleTestResult> run_rule_tests(const std::shared_ptr<const rules::RuleSet>& rules) {
   std::vector<RuleTestResult> results;
@@ -18,7 +45,9 @@ std::vector<RuleTestResult> run_rule_tests(const std::shared_ptr<const rules::Ru
       MemoryStateStore store;
       CollectingAlertSink alerts;
       CollectingDeadLetterSink dead_letters;
-      Engine engine(rules, FxTable::defaults(), store, alerts, dead_letters, nullptr);
+      FixtureScreener screener(test.sanctioned_names);
+      Engine engine(rules, FxTable::defaults(), store, alerts, dead_letters,
+                    test.sanctioned_names.empty() ? nullptr : &screener);
       bool fired_on_last = false;
       for (size_t i = 0; i < test.events_json.size(); ++i) {
         const size_t before = alerts.alerts.size();

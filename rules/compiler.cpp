@@ -3,6 +3,7 @@
 #include "rules/duration.hpp"
 #include "rules/expression_parser.hpp"
 #include "rules/field_catalog.hpp"
+#include "rules/keyword_matcher.hpp"
 
 #include <google/protobuf/descriptor.h>
 #include <openssl/evp.h>
@@ -101,6 +102,8 @@ class Compiler {
     }
     set_->content_hash = sha256_hex(hash_input, 16);
     for (const auto& item : lists_) compile_list(item);
+    for (const auto& item : keywords_) compile_keywords_item(item);
+    for (const auto& item : flags_) compile_flag(item);
     for (const auto& item : aggregates_) compile_aggregate(item);
     for (const auto& item : rules_) compile_rule(item);
     if (sources.empty()) error(SourcePos{"(rules)", 0, 0}, "no rule files given");
@@ -138,23 +141,30 @@ class Compiler {
       if (document.IsNull()) continue;
       if (!document.IsSequence()) {
         error(mapper.at(document.Mark()),
-              "a rule file is a YAML list of '- list:', '- aggregate:' and '- rule:' items");
+              "a rule file is a YAML list of '- list:', '- keywords:', '- flag:', '- aggregate:' "
+              "and '- rule:' items");
         continue;
       }
       for (const auto& node : document) {
         if (!node.IsMap()) {
-          error(mapper.at(node.Mark()), "expected a map starting with list:, aggregate: or rule:");
+          error(mapper.at(node.Mark()),
+                "expected a map starting with list:, keywords:, flag:, aggregate: or rule:");
           continue;
         }
         if (node["list"]) {
           lists_.push_back({node, &mapper});
         } else if (node["aggregate"]) {
           aggregates_.push_back({node, &mapper});
+        } else if (node["keywords"]) {
+          keywords_.push_back({node, &mapper});
+        } else if (node["flag"]) {
+          flags_.push_back({node, &mapper});
         } else if (node["rule"]) {
           rules_.push_back({node, &mapper});
         } else {
           error(mapper.at(node.Mark()),
-                "item has none of the keys list:, aggregate:, rule: (first key is '" +
+                "item has none of the keys list:, keywords:, flag:, aggregate:, rule: (first key "
+                "is '" +
                     node.begin()->first.Scalar() + "')");
         }
       }
@@ -343,9 +353,101 @@ class Compiler {
     set_->aggregates.push_back(std::move(aggregate));
   }
 
+  void compile_keywords_item(const Item& item) {
+    if (!check_keys(item, {"keywords", "description", "source", "patterns", "regex"})) return;
+    auto id = identifier(item, "keywords");
+    if (!id) return;
+    KeywordSet set;
+    set.id = *id;
+    set.pos = item.mapper->at(item.node["keywords"].Mark());
+    if (list_index_.count(set.id) || keyword_index_.count(set.id)) {
+      error(set.pos, "'" + set.id + "' is already defined");
+      return;
+    }
+    std::vector<SourcePos> where;
+    const YAML::Node patterns = item.node["patterns"];
+    if (patterns && patterns.IsMap()) {
+      // patterns: {en: [...], ar: [...]}: phrases by language.
+      for (const auto& language : patterns) {
+        if (!language.second.IsSequence()) {
+          error(item.mapper->at(language.second.Mark()),
+                "patterns." + language.first.Scalar() + " must be a list of phrases");
+          continue;
+        }
+        for (const auto& phrase : language.second) {
+          set.patterns.push_back({phrase.Scalar(), language.first.Scalar(), false});
+          where.push_back(item.mapper->at(phrase.Mark()));
+        }
+      }
+    } else if (patterns && patterns.IsSequence()) {
+      for (const auto& phrase : patterns) {
+        set.patterns.push_back({phrase.Scalar(), "", false});
+        where.push_back(item.mapper->at(phrase.Mark()));
+      }
+    } else if (patterns) {
+      error(item.mapper->at(patterns.Mark()),
+            "patterns must be a list of phrases, or phrases by language: {en: [...], ar: [...]}");
+    }
+    if (const YAML::Node regex = item.node["regex"]) {
+      if (!regex.IsSequence()) {
+        error(item.mapper->at(regex.Mark()), "regex must be a list of regular expressions");
+      } else {
+        for (const auto& expression : regex) {
+          set.patterns.push_back({expression.Scalar(), "", true});
+          where.push_back(item.mapper->at(expression.Mark()));
+        }
+      }
+    }
+    for (size_t i = 0; i < set.patterns.size(); ++i) {
+      if (set.patterns[i].text.empty()) error(where[i], "empty keyword");
+    }
+    if (set.patterns.empty()) {
+      error(set.pos, "keywords '" + set.id + "' needs patterns: (phrases) or regex:");
+      return;
+    }
+    auto compiled = compile_keywords(set);
+    if (!compiled.database) {
+      const int index = compiled.error.pattern_index;
+      const SourcePos pos = index >= 0 && static_cast<size_t>(index) < where.size()
+                                ? where[static_cast<size_t>(index)]
+                                : set.pos;
+      // Registered all the same, so the conditions naming it are not reported as well.
+      error(pos, "keyword pattern refused by Hyperscan: " + compiled.error.message);
+    }
+    set.database = std::move(compiled.database);
+    keyword_index_[set.id] = set_->keywords.size();
+    set_->keywords.push_back(std::move(set));
+  }
+
+  void compile_flag(const Item& item) {
+    if (!check_keys(item, {"flag", "window", "description"})) return;
+    auto id = identifier(item, "flag");
+    if (!id) return;
+    FlagDef flag;
+    flag.id = *id;
+    flag.pos = item.mapper->at(item.node["flag"].Mark());
+    flag.description = scalar(item, "description", false).value_or("");
+    if (auto window = scalar(item, "window", true)) {
+      auto ms = parse_duration_ms(*window);
+      if (!ms || *ms <= 0) {
+        error(item.mapper->at(item.node["window"].Mark()),
+              "window '" + *window + "' is not a duration such as 30d");
+      } else {
+        flag.window_ms = *ms;
+      }
+    }
+    if (flag_index_.count(flag.id)) {
+      error(flag.pos, "flag '" + flag.id + "' is defined twice");
+      return;
+    }
+    flag_index_[flag.id] = set_->flags.size();
+    set_->flags.push_back(std::move(flag));
+  }
+
   void compile_rule(const Item& item) {
     if (!check_keys(item, {"rule", "version", "title", "description", "source", "severity", "score",
-                           "typologies", "subject", "condition", "tests", "enabled", "suppress"})) {
+                           "typologies", "subject", "condition", "tests", "enabled", "suppress",
+                           "flags"})) {
       return;
     }
     auto id = identifier(item, "rule");
@@ -413,6 +515,27 @@ class Compiler {
         rule.suppress_ms = *ms;
       }
     }
+    if (const YAML::Node flags = item.node["flags"]) {
+      if (!flags.IsSequence()) {
+        error(item.mapper->at(flags.Mark()), "flags must be a list, e.g. [trafficking]");
+      } else {
+        for (const auto& flag : flags) {
+          auto found = flag_index_.find(flag.Scalar());
+          if (found == flag_index_.end()) {
+            std::string hint;
+            for (const auto& [name, index] : flag_index_) {
+              if (edit_distance(name, flag.Scalar()) <= 3) hint = name;
+            }
+            error(item.mapper->at(flag.Mark()),
+                  "unknown flag '" + flag.Scalar() + "'" +
+                      (hint.empty() ? " (declare it with '- flag: " + flag.Scalar() + "')"
+                                    : " (did you mean '" + hint + "'?)"));
+          } else {
+            rule.flags.push_back(static_cast<int>(found->second));
+          }
+        }
+      }
+    }
     rule.condition = compile_condition(item, "condition", /*allow_aggregates=*/true);
     if (!item.node["condition"]) error(rule.pos, "rule '" + rule.id + "' needs a 'condition:'");
     compile_tests(item, &rule);
@@ -425,9 +548,21 @@ class Compiler {
                              rule.subject.path + "|" + std::to_string(rule.suppress_ms) + "|" +
                              std::to_string(static_cast<int>(rule.severity)) + "|" +
                              std::to_string(rule.score);
+    for (const int flag : rule.flags)
+      definition += "|flag:" + set_->flags[static_cast<size_t>(flag)].id;
     for (const auto& aggregate : set_->aggregates) {
       if (rule.condition && rule.condition->text.find("agg." + aggregate.id) != std::string::npos) {
         definition += "|" + aggregate.fingerprint;
+      }
+    }
+    for (const auto& set : set_->keywords) {
+      if (rule.condition && rule.condition->text.find(set.id) != std::string::npos) {
+        for (const auto& pattern : set.patterns) definition += "|kw:" + keyword_expression(pattern);
+      }
+    }
+    for (const auto& flag : set_->flags) {
+      if (rule.condition && rule.condition->text.find("flag." + flag.id) != std::string::npos) {
+        definition += "|flag:" + flag.id + "/" + std::to_string(flag.window_ms);
       }
     }
     rule.fingerprint = sha256_hex(definition, 16);
@@ -506,6 +641,14 @@ class Compiler {
         continue;
       }
       for (const auto& event : events) test.events_json.push_back(to_json(event));
+      if (const YAML::Node sanctioned = node["sanctioned"]) {
+        if (!sanctioned.IsSequence()) {
+          error(item.mapper->at(sanctioned.Mark()),
+                "sanctioned must be a list of party names the test screener reports as listed");
+        } else {
+          for (const auto& name : sanctioned) test.sanctioned_names.push_back(name.Scalar());
+        }
+      }
       rule->tests.push_back(std::move(test));
     }
   }
@@ -605,6 +748,13 @@ class Compiler {
           expr->list_index = static_cast<int>(list->second);
           return;
         }
+        if (auto set = keyword_index_.find(expr->field.path); set != keyword_index_.end()) {
+          expr->kind = Expr::Kind::kKeywords;
+          expr->type = ValueType::kList;
+          expr->string = set->first;
+          expr->keyword_index = static_cast<int>(set->second);
+          return;
+        }
         auto field = FieldCatalog::instance().resolve(expr->field.path);
         if (!field) {
           std::string hint = FieldCatalog::instance().suggest(expr->field.path);
@@ -640,7 +790,31 @@ class Compiler {
       case Expr::Kind::kCall:
         resolve_call(expr);
         return;
+      case Expr::Kind::kKeywords:
+        expr->type = ValueType::kList;
+        return;
+      case Expr::Kind::kFlag:
+        resolve_flag(expr);
+        return;
     }
+  }
+
+  void resolve_flag(Expr* expr) {
+    expr->type = ValueType::kBool;
+    auto found = flag_index_.find(expr->string);
+    if (found == flag_index_.end()) {
+      std::string hint;
+      for (const auto& [name, index] : flag_index_) {
+        if (edit_distance(name, expr->string) <= 3) hint = name;
+      }
+      type_error(expr, "unknown flag '" + expr->string + "'" +
+                           (hint.empty() ? " (declare it with '- flag: " + expr->string + "')"
+                                         : " (did you mean '" + hint + "'?)"));
+      return;
+    }
+    expr->flag_index = static_cast<int>(found->second);
+    resolve(expr->args[0].get());
+    expect_type(expr->args[0].get(), ValueType::kString, "the account of flag." + expr->string);
   }
 
   void expect_type(const Expr* expr, ValueType type, const std::string& where) {
@@ -724,8 +898,25 @@ class Compiler {
         expect_type(rhs, ValueType::kNumber, op);
         expr->type = ValueType::kBool;
         return;
+      case Op::kMatches:
+        expect_type(lhs, ValueType::kString, op);
+        if (rhs->kind != Expr::Kind::kKeywords) {
+          std::string names;
+          for (const auto& [name, index] : keyword_index_)
+            names += (names.empty() ? "" : ", ") + name;
+          type_error(rhs, op + " needs a keyword set on its right (a '- keywords:' item" +
+                              (names.empty() ? std::string(")") : "; defined: " + names + ")") +
+                              ", but '" + rhs->text + "' is not one");
+        }
+        expr->type = ValueType::kBool;
+        return;
       case Op::kIn:
       case Op::kNotIn:
+        if (rhs->kind == Expr::Kind::kKeywords) {
+          type_error(rhs, "'" + rhs->text + "' is a keyword set: use 'matches " + rhs->text + "'");
+          expr->type = ValueType::kBool;
+          return;
+        }
         if (rhs->type != ValueType::kList) {
           type_error(rhs, op + " needs a list on its right, e.g. [SY, IQ] or a list: name; '" +
                               rhs->text + "' is a " + value_type_name(rhs->type));
@@ -760,7 +951,19 @@ class Compiler {
       std::vector<ValueType> args;
       ValueType result;
     };
+    if (expr->string == "count_of") {
+      // count_of(cond, cond, ...): how many of the conditions hold.
+      if (expr->args.empty()) type_error(expr, "count_of() needs at least one condition");
+      for (const auto& arg : expr->args) expect_type(arg.get(), ValueType::kBool, "count_of()");
+      expr->function = Function::kCountOf;
+      expr->type = ValueType::kNumber;
+      return;
+    }
     static const std::map<std::string, Signature> kFunctions = {
+        {"substr",
+         {Function::kSubstr,
+          {ValueType::kString, ValueType::kNumber, ValueType::kNumber},
+          ValueType::kString}},
         {"lower", {Function::kLower, {ValueType::kString}, ValueType::kString}},
         {"upper", {Function::kUpper, {ValueType::kString}, ValueType::kString}},
         {"len", {Function::kLen, {ValueType::kString}, ValueType::kNumber}},
@@ -770,7 +973,7 @@ class Compiler {
     auto found = kFunctions.find(expr->string);
     if (found == kFunctions.end()) {
       type_error(expr, "unknown function '" + expr->string +
-                           "' (functions: lower, upper, len, abs, min, max)");
+                           "' (functions: lower, upper, len, substr, abs, min, max, count_of)");
       return;
     }
     const Signature& signature = found->second;
@@ -794,8 +997,8 @@ class Compiler {
 
   std::unique_ptr<RuleSet> set_ = std::make_unique<RuleSet>();
   std::vector<std::unique_ptr<PositionMapper>> mappers_;
-  std::vector<Item> lists_, aggregates_, rules_;
-  std::map<std::string, size_t> list_index_, aggregate_index_;
+  std::vector<Item> lists_, keywords_, flags_, aggregates_, rules_;
+  std::map<std::string, size_t> list_index_, keyword_index_, flag_index_, aggregate_index_;
   std::set<std::string> rule_ids_;
   std::vector<std::string> errors_;
   Context context_;

@@ -248,6 +248,8 @@ class Parser {
       op = Op::kStartsWith;
     } else if (is_keyword(token, "endswith")) {
       op = Op::kEndsWith;
+    } else if (is_keyword(token, "matches")) {
+      op = Op::kMatches;
     } else {
       return lhs;
     }
@@ -376,6 +378,7 @@ class Parser {
     }
     if (peek().kind == Tok::kLParen) return parse_call(first);
     if (first.text == "agg") return parse_aggregate_ref(begin);
+    if (first.text == "flag" && peek().kind == Tok::kDot) return parse_flag_ref(begin);
     std::string path = first.text;
     while (peek().kind == Tok::kDot) {
       next();
@@ -417,6 +420,34 @@ class Parser {
     }
     next();
     expr->field.path = next().text;
+    finish(expr.get(), begin);
+    return expr;
+  }
+
+  // flag.NAME[key]: whether the key (an account) carries the flag.
+  ExprPtr parse_flag_ref(size_t begin) {
+    auto expr = make(Expr::Kind::kFlag, begin);
+    next();  // .
+    if (peek().kind != Tok::kIdent) {
+      set_error(peek().begin,
+                "expected flag.<flag>[<account>], e.g. flag.trafficking[beneficiary.account]");
+      return nullptr;
+    }
+    expr->string = next().text;
+    if (peek().kind != Tok::kLBracket) {
+      set_error(peek().begin, "expected [<account>] after flag." + expr->string + ", e.g. flag." +
+                                  expr->string + "[beneficiary.account]");
+      return nullptr;
+    }
+    next();
+    auto key = parse_or();
+    if (!key) return nullptr;
+    if (peek().kind != Tok::kRBracket) {
+      set_error(peek().begin, "expected ']' after the flag's account");
+      return nullptr;
+    }
+    next();
+    expr->args.push_back(std::move(key));
     finish(expr.get(), begin);
     return expr;
   }

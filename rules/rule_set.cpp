@@ -52,6 +52,8 @@ const char* op_name(Op op) {
       return "startswith";
     case Op::kEndsWith:
       return "endswith";
+    case Op::kMatches:
+      return "matches";
     case Op::kAdd:
       return "+";
     case Op::kSub:
@@ -77,6 +79,7 @@ bool is_comparison(Op op) {
     case Op::kContains:
     case Op::kStartsWith:
     case Op::kEndsWith:
+    case Op::kMatches:
       return true;
     default:
       return false;

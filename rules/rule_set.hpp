@@ -68,6 +68,7 @@ enum class Op {
   kContains,
   kStartsWith,
   kEndsWith,
+  kMatches,  // string matches a keyword set (Hyperscan)
   kAdd,
   kSub,
   kMul,
@@ -76,12 +77,24 @@ enum class Op {
 const char* op_name(Op op);
 bool is_comparison(Op op);
 
-enum class Function { kLower, kUpper, kLen, kAbs, kMin, kMax };
+enum class Function { kLower, kUpper, kLen, kAbs, kMin, kMax, kSubstr, kCountOf };
 
 /// One node of a compiled condition. `text` is the node's source text, used as
 /// the evidence name ("agg.inbound_24h.count").
 struct Expr {
-  enum class Kind { kNumber, kString, kBool, kList, kField, kAggregate, kUnary, kBinary, kCall };
+  enum class Kind {
+    kNumber,
+    kString,
+    kBool,
+    kList,
+    kField,
+    kAggregate,
+    kUnary,
+    kBinary,
+    kCall,
+    kKeywords,  // a keyword set's name (right side of `matches`)
+    kFlag,      // flag.NAME[key]: the key was flagged within the flag's window
+  };
   Kind kind = Kind::kNumber;
   ValueType type = ValueType::kNumber;
   std::string text;
@@ -93,10 +106,13 @@ struct Expr {
   int list_index = -1;                      // kList: index into RuleSet::lists
   FieldRef field;                           // kField
   int aggregate_index = -1;                 // kAggregate
+  int keyword_index = -1;                   // kKeywords: index into RuleSet::keywords
+  int flag_index = -1;                      // kFlag: index into RuleSet::flags
   int measure_index = -1;                   // kAggregate
   Op op = Op::kAnd;                         // kUnary, kBinary
   Function function = Function::kLower;     // kCall
-  std::vector<std::unique_ptr<Expr>> args;  // operands; kAggregate: optional key override
+  std::vector<std::unique_ptr<Expr>> args;  // operands; kAggregate: optional key override;
+                                            // kFlag: the key
 };
 
 /// A named set of strings (`- list:`), or a list literal in a condition.
@@ -105,6 +121,33 @@ struct NamedList {
   SourcePos pos;
   std::vector<std::string> items;
   std::unordered_set<std::string> set;
+};
+
+/// A compiled multi-pattern keyword matcher (`- keywords:`), case-insensitive over
+/// UTF-8 text, whole words. Opaque here; the engine scans with it.
+struct KeywordDatabase;
+
+/// A named set of keywords and phrases in several languages and scripts.
+struct KeywordSet {
+  std::string id;
+  SourcePos pos;
+  struct Pattern {
+    std::string text;      // as written
+    std::string language;  // e.g. "ar", "en"; "" when not given
+    bool regex = false;    // written under regex: (a Hyperscan regular expression)
+  };
+  std::vector<Pattern> patterns;
+  std::shared_ptr<const KeywordDatabase> database;
+};
+
+/// A named mark that rules put on accounts (`- flag:`, set by a rule's `flags:`) and
+/// other rules read back (`flag.NAME[account]`) for as long as `window_ms` after it was
+/// last raised: how one typology's finding feeds another's.
+struct FlagDef {
+  std::string id;
+  SourcePos pos;
+  int64_t window_ms = 0;
+  std::string description;
 };
 
 struct Measure {
@@ -140,6 +183,8 @@ struct RuleTest {
   SourcePos pos;
   bool expect_alert = true;
   std::vector<std::string> events_json;
+  /// Party names that the test's screener reports as sanctioned (exact match, score 1).
+  std::vector<std::string> sanctioned_names;
 };
 
 struct Rule {
@@ -157,6 +202,8 @@ struct Rule {
   /// span are counted as suppressed instead of alerting again (0 = never suppress).
   int64_t suppress_ms = 0;
   std::vector<RuleTest> tests;
+  /// Flags this rule raises on its subject when it fires (indexes into RuleSet::flags).
+  std::vector<int> flags;
   /// Hash of what decides when the rule fires and what it reports (condition, subject,
   /// suppress, severity, score, and the aggregates it reads): two sets that give a rule
   /// the same id and version but different fingerprints disagree about its definition.
@@ -167,6 +214,8 @@ struct RuleSet {
   std::vector<NamedList> lists;
   std::vector<Aggregate> aggregates;
   std::vector<Rule> rules;
+  std::vector<KeywordSet> keywords;
+  std::vector<FlagDef> flags;
   std::vector<std::string> files;
   /// First 16 hex digits of SHA-256 over the files' names (without directory) and bytes,
   /// in name order: the same pack hashes the same wherever it is.

@@ -454,11 +454,15 @@ TEST_F(E2e, BacktestOfAPackAgainstItselfShowsNoDifferenceAndATunedThresholdShows
   }
 
   fs::create_directories(at("tuned"));
+  for (const auto& file : fs::directory_iterator(packs)) {
+    if (file.path().extension() == ".yaml")
+      fs::copy_file(file.path(), at("tuned") + "/" + file.path().filename().string());
+  }
   std::string pack = slurp(packs + "/core.yaml");
   const std::string from = "agg.outbound_by_originator_1h.count >= 20";
   ASSERT_NE(pack.find(from), std::string::npos);
   pack.replace(pack.find(from), from.size(), "agg.outbound_by_originator_1h.count >= 25");
-  std::ofstream(at("tuned/core.yaml")) << pack;
+  std::ofstream(at("tuned/core.yaml"), std::ios::trunc) << pack;
   auto tuned = run("backtest --input " + at("tx.ndjson") + " --rules " + at("tuned") +
                    " --baseline " + packs + " --format json");
   ASSERT_EQ(tuned.status, 0) << tuned.output;
