@@ -1,6 +1,7 @@
 // nexus backtest: history through two rule sets in one pass, compared per rule.
 #include "app/commands.hpp"
 #include "app/common.hpp"
+#include "app/screening_setup.hpp"
 #include "connectors/file_source.hpp"
 #include "engine/collecting_sinks.hpp"
 #include "engine/engine.hpp"
@@ -24,6 +25,7 @@ struct BacktestOptions {
   std::string labels;
   std::string format = "text";
   std::string input_format;
+  std::string lists_dir;
 };
 
 struct Labels {
@@ -60,7 +62,106 @@ struct RuleRow {
   double precision = -1, recall = -1;
   size_t scenarios = 0, caught = 0;
   bool unversioned_change = false;  // same id and version, different definition
+  // Cost in the candidate set: evaluations and estimated time (sampled, see Metrics).
+  uint64_t evaluations = 0;
+  double seconds = 0;
 };
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+/// Microseconds per evaluation, for reading rule cost side by side.
+std::string micros_per_eval(const RuleRow& row) {
+  if (row.evaluations == 0) return "-";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3f",
+                row.seconds * 1e6 / static_cast<double>(row.evaluations));
+  return buffer;
+}
+
+std::string version_text(const RuleRow& row) {
+  std::string version = row.version_before == row.version_after ? row.version_after
+                        : row.version_after == "-"              ? row.version_before + " (removed)"
+                        : row.version_before == "-"             ? row.version_after + " (new)"
+                                                    : row.version_before + "->" + row.version_after;
+  if (row.unversioned_change) version += " CHANGED, same version";
+  return version;
+}
+
+/// One self-contained page (no scripts, no external files) for a review meeting.
+void print_html(const BacktestOptions& options, const rules::RuleSet& baseline,
+                const rules::RuleSet& candidate, uint64_t records, const std::vector<RuleRow>& rows,
+                size_t changed_rules, bool labelled) {
+  auto ratio = [](double value) {
+    if (value < 0) return std::string("-");
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%.2f", value);
+    return std::string(buffer);
+  };
+  std::printf(
+      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      "<title>nexus backtest</title>\n<style>\n"
+      "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\n"
+      "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em}\n"
+      "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+      "tr.changed{background:#fff3cd}tr.warn{background:#f8d7da}\n"
+      "</style></head><body>\n");
+  std::printf("<h1>Backtest</h1>\n<p>%s: %llu records</p>\n", html_escape(options.input).c_str(),
+              static_cast<unsigned long long>(records));
+  std::printf("<p>baseline <code>%s</code> (%s), candidate <code>%s</code> (%s)</p>\n",
+              html_escape(options.baseline_dir).c_str(), baseline.content_hash.c_str(),
+              html_escape(options.rules_dir).c_str(), candidate.content_hash.c_str());
+  std::printf(
+      "<p id=\"summary\">%zu rule(s) with differences</p>\n<table>\n<tr><th>rule</th>"
+      "<th>version</th><th>before</th><th>after</th><th>added</th><th>removed</th>"
+      "<th>&micro;s/eval</th>%s</tr>\n",
+      changed_rules, labelled ? "<th>precision</th><th>recall</th>" : "");
+  for (const auto& row : rows) {
+    const char* css = row.unversioned_change       ? " class=\"warn\""
+                      : (row.added || row.removed) ? " class=\"changed\""
+                                                   : "";
+    std::printf(
+        "<tr%s><td>%s</td><td>%s</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td>"
+        "<td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%s</td>",
+        css, html_escape(row.rule).c_str(), html_escape(version_text(row)).c_str(), row.before,
+        row.after, row.added, row.removed, micros_per_eval(row).c_str());
+    if (labelled) {
+      std::printf("<td class=\"n\">%s</td><td class=\"n\">%s</td>", ratio(row.precision).c_str(),
+                  ratio(row.recall).c_str());
+    }
+    std::printf("</tr>\n");
+  }
+  std::printf("</table>\n");
+  for (const auto& row : rows) {
+    if (row.unversioned_change) {
+      std::printf(
+          "<p class=\"warning\">warning: %s changed its definition but kept version %s: "
+          "bump the version so alerts tell the two apart</p>\n",
+          html_escape(row.rule).c_str(), html_escape(row.version_after).c_str());
+    }
+  }
+  std::printf("</body></html>\n");
+}
 
 int run_backtest(const BacktestOptions& options) {
   auto candidate = load_rules_or_exit(options.rules_dir);
@@ -80,10 +181,12 @@ int run_backtest(const BacktestOptions& options) {
   engine::MemoryStateStore baseline_store, candidate_store;
   engine::CollectingAlertSink baseline_alerts, candidate_alerts;
   engine::CollectingDeadLetterSink dead_letters;
+  // One screener for both: its answers depend on the lists only, never on the rules.
+  auto screener = make_screener_or_exit(options.lists_dir);
   engine::Engine old_engine(baseline, engine::FxTable::defaults(), baseline_store, baseline_alerts,
-                            dead_letters, nullptr);
+                            dead_letters, screener.get());
   engine::Engine new_engine(candidate, engine::FxTable::defaults(), candidate_store,
-                            candidate_alerts, dead_letters, nullptr);
+                            candidate_alerts, dead_letters, screener.get());
   while (auto record = source.value()->next()) {
     engine::InputRecord input{*record, format.value(), "backtest", 0, source.value()->ordinal()};
     if (!old_engine.process(input) || !new_engine.process(input)) {
@@ -91,6 +194,12 @@ int run_backtest(const BacktestOptions& options) {
       return 1;
     }
   }
+  // A final checkpoint (in memory) publishes the per-rule counts and times to the metrics.
+  if (!old_engine.checkpoint() || !new_engine.checkpoint()) {
+    std::fprintf(stderr, "nexus: state failure during backtest\n");
+    return 1;
+  }
+  const auto costs = new_engine.metrics().rules();
   // Per rule, the triggering transaction of every alert.
   auto triggers = [](const engine::CollectingAlertSink& sink) {
     std::map<std::string, std::set<std::string>> out;
@@ -130,6 +239,10 @@ int run_backtest(const BacktestOptions& options) {
     for (const auto& id : after) row.added += before.count(id) ? 0 : 1;
     for (const auto& id : before) row.removed += after.count(id) ? 0 : 1;
     if (row.added || row.removed) ++changed_rules;
+    if (auto cost = costs.find(rule); cost != costs.end()) {
+      row.evaluations = cost->second.evaluations;
+      row.seconds = cost->second.seconds;
+    }
     if (labels) {
       size_t on_labelled = 0;
       for (const auto& id : after) on_labelled += labels->labelled.count(id);
@@ -169,7 +282,9 @@ int run_backtest(const BacktestOptions& options) {
                               {"after", row.after},
                               {"added", row.added},
                               {"removed", row.removed},
-                              {"changed_without_version_bump", row.unversioned_change}};
+                              {"changed_without_version_bump", row.unversioned_change},
+                              {"evaluations", row.evaluations},
+                              {"seconds", row.seconds}};
       if (labels) {
         entry["precision"] = row.precision < 0 ? nlohmann::json() : nlohmann::json(row.precision);
         entry["recall"] = row.recall < 0 ? nlohmann::json() : nlohmann::json(row.recall);
@@ -179,6 +294,9 @@ int run_backtest(const BacktestOptions& options) {
       out["rules"].push_back(entry);
     }
     std::printf("%s\n", out.dump(2).c_str());
+  } else if (options.format == "html") {
+    print_html(options, *baseline, *candidate, new_engine.metrics().records_in.load(), rows,
+               changed_rules, labels.has_value());
   } else {
     const bool markdown = options.format == "markdown";
     std::printf("%sbacktest of %s over %llu records\n", markdown ? "## " : "",
@@ -188,39 +306,37 @@ int run_backtest(const BacktestOptions& options) {
                 options.baseline_dir.c_str(), baseline->content_hash.c_str(),
                 options.rules_dir.c_str(), candidate->content_hash.c_str());
     const char* header =
-        labels ? "| rule | version | before | after | added | removed | precision | recall |"
-               : "| rule | version | before | after | added | removed |";
+        labels ? "| rule | version | before | after | added | removed | us/eval | precision | "
+                 "recall |"
+               : "| rule | version | before | after | added | removed | us/eval |";
     if (markdown) {
-      std::printf("%s\n%s\n", header,
-                  labels ? "|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|");
+      std::printf(
+          "%s\n%s\n", header,
+          labels ? "|---|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|");
     } else {
-      std::printf("%-28s %-8s %8s %8s %8s %8s%s\n", "rule", "version", "before", "after", "added",
-                  "removed", labels ? "  precision   recall" : "");
+      std::printf("%-28s %-8s %8s %8s %8s %8s %8s%s\n", "rule", "version", "before", "after",
+                  "added", "removed", "us/eval", labels ? "  precision   recall" : "");
     }
     for (const auto& row : rows) {
-      const std::string version = row.version_before == row.version_after ? row.version_after
-                                  : row.version_after == "-" ? row.version_before + " (removed)"
-                                  : row.version_before == "-"
-                                      ? row.version_after + " (new)"
-                                      : row.version_before + "->" + row.version_after;
-      const std::string version_shown =
-          row.unversioned_change ? version + " CHANGED, same version" : version;
+      const std::string version_shown = version_text(row);
       if (markdown) {
-        std::printf("| %s | %s | %zu | %zu | %zu | %zu |", row.rule.c_str(), version_shown.c_str(),
-                    row.before, row.after, row.added, row.removed);
+        std::printf("| %s | %s | %zu | %zu | %zu | %zu | %s |", row.rule.c_str(),
+                    version_shown.c_str(), row.before, row.after, row.added, row.removed,
+                    micros_per_eval(row).c_str());
         if (labels)
           std::printf(" %s | %s |", ratio(row.precision).c_str(), ratio(row.recall).c_str());
         std::printf("\n");
       } else {
-        std::printf("%-28s %-8s %8zu %8zu %8zu %8zu", row.rule.c_str(), version_shown.c_str(),
-                    row.before, row.after, row.added, row.removed);
+        std::printf("%-28s %-8s %8zu %8zu %8zu %8zu %8s", row.rule.c_str(), version_shown.c_str(),
+                    row.before, row.after, row.added, row.removed, micros_per_eval(row).c_str());
         if (labels) {
           std::printf("  %9s %8s", ratio(row.precision).c_str(), ratio(row.recall).c_str());
         }
         std::printf("\n");
       }
     }
-    std::printf("\n%zu rule(s) with differences\n", changed_rules);
+    std::printf("\n%zu rule(s) with differences; us/eval: the candidate's time per evaluation\n",
+                changed_rules);
     for (const auto& row : rows) {
       if (row.unversioned_change) {
         std::printf(
@@ -243,11 +359,14 @@ void add_backtest_command(CLI::App& app) {
   command->add_option("--rules", options->rules_dir, "Candidate rule directory")->required();
   command->add_option("--baseline", options->baseline_dir, "Baseline rule directory")->required();
   command->add_option("--labels", options->labels, "Generator labels: precision and recall");
-  command->add_option("--format", options->format, "text, markdown or json")
-      ->check(CLI::IsMember({"text", "markdown", "json"}))
+  command->add_option("--format", options->format, "text, markdown, json or html")
+      ->check(CLI::IsMember({"text", "markdown", "json", "html"}))
       ->capture_default_str();
   command->add_option("--input-format", options->input_format,
                       "ndjson or pb (default: by extension)");
+  command->add_option("--lists", options->lists_dir,
+                      "Screen parties against the lists imported in this data dir (nexus lists "
+                      "import); default: no screening");
   command->callback([options] { std::exit(run_backtest(*options)); });
 }
 

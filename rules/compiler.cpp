@@ -761,6 +761,9 @@ class Compiler {
           for (const auto& [name, index] : list_index_) {
             if (edit_distance(name, expr->field.path) <= 2) hint = name;
           }
+          for (const auto& [name, index] : keyword_index_) {
+            if (edit_distance(name, expr->field.path) <= 2) hint = name;
+          }
           type_error(expr, "unknown field or list '" + expr->field.path + "'" +
                                (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
           return;

@@ -1,6 +1,8 @@
 #include "rules/keyword_matcher.hpp"
 
 #include <hs/hs.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include <limits>
 #include <vector>
@@ -13,17 +15,22 @@ bool is_word_char(unsigned char c) { return std::isalnum(c) != 0 || c == '_'; }
 
 }  // namespace
 
+int keyword_edges(const KeywordSet::Pattern& pattern) {
+  if (pattern.regex || pattern.text.empty()) return 0;
+  int edges = 0;
+  if (is_word_char(static_cast<unsigned char>(pattern.text.front()))) edges |= kEdgeBefore;
+  if (is_word_char(static_cast<unsigned char>(pattern.text.back()))) edges |= kEdgeAfter;
+  return edges;
+}
+
 KeywordDatabase::~KeywordDatabase() { hs_free_database(database); }
 
 std::string keyword_expression(const KeywordSet::Pattern& pattern) {
   if (pattern.regex) return pattern.text;
   std::string out;
   const auto& text = pattern.text;
-  // Hyperscan has no \b in Unicode mode: a word edge is the text's edge or a character
-  // that is not a letter, digit or underscore.
-  static constexpr const char* kEdgeBefore = "(?:^|[^\\p{L}\\p{N}_])";
-  static constexpr const char* kEdgeAfter = "(?:[^\\p{L}\\p{N}_]|$)";
-  if (!text.empty() && is_word_char(static_cast<unsigned char>(text.front()))) out += kEdgeBefore;
+  // Word edges are checked on each match (see KeywordScanner), not in the expression:
+  // Hyperscan has no \b in Unicode mode, and Unicode classes make compiling slow.
   bool in_space = false;
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
@@ -39,7 +46,6 @@ std::string keyword_expression(const KeywordSet::Pattern& pattern) {
     }
     out.push_back(c);
   }
-  if (!text.empty() && is_word_char(static_cast<unsigned char>(text.back()))) out += kEdgeAfter;
   return out;
 }
 
@@ -58,7 +64,10 @@ KeywordCompileOutcome compile_keywords(const KeywordSet& set) {
   }
   for (size_t i = 0; i < expressions.size(); ++i) {
     pointers.push_back(expressions[i].c_str());
-    flags.push_back(HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_SINGLEMATCH);
+    // Edged phrases need the match's start to check the word edge before it.
+    flags.push_back(
+        HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_UCP |
+        (keyword_edges(set.patterns[i]) != 0 ? HS_FLAG_SOM_LEFTMOST : HS_FLAG_SINGLEMATCH));
     ids.push_back(static_cast<unsigned>(i));
   }
   hs_database_t* database = nullptr;
@@ -84,13 +93,34 @@ KeywordScanner::~KeywordScanner() {
 namespace {
 
 struct FirstMatch {
+  const KeywordSet* set = nullptr;
+  std::string_view text;
   unsigned long long end = std::numeric_limits<unsigned long long>::max();
   int id = -1;
 };
 
-int on_match(unsigned int id, unsigned long long /*from*/, unsigned long long to,
+bool is_word_at(std::string_view text, int32_t index, bool before) {
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  const auto length = static_cast<int32_t>(text.size());
+  UChar32 c = 0;
+  if (before) {
+    if (index <= 0) return false;
+    U8_PREV(bytes, 0, index, c);
+  } else {
+    if (index >= length) return false;
+    U8_NEXT(bytes, index, length, c);
+  }
+  return c >= 0 && (u_isalnum(c) || c == '_');
+}
+
+int on_match(unsigned int id, unsigned long long from, unsigned long long to,
              unsigned int /*flags*/, void* context) {
   auto* first = static_cast<FirstMatch*>(context);
+  const int edges = keyword_edges(first->set->patterns[id]);
+  if (((edges & kEdgeBefore) && is_word_at(first->text, static_cast<int32_t>(from), true)) ||
+      ((edges & kEdgeAfter) && is_word_at(first->text, static_cast<int32_t>(to), false))) {
+    return 0;  // inside a longer word: keep looking
+  }
   // Matches arrive in order of end offset: keep the lowest id among the earliest ones,
   // stop once a later one arrives.
   if (first->id >= 0 && to > first->end) return 1;
@@ -110,6 +140,8 @@ int KeywordScanner::first_match(const KeywordSet& set, std::string_view text) {
     return -1;
   }
   FirstMatch first;
+  first.set = &set;
+  first.text = text;
   hs_scan(set.database->database, text.data(), static_cast<unsigned>(text.size()), 0, scratch,
           on_match, &first);
   return first.id;

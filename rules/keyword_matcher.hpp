@@ -3,7 +3,8 @@
 // languages or scripts. Matching is case-insensitive over UTF-8 (Unicode
 // properties on); a pattern that begins or ends with a Latin letter or digit must
 // match a whole word there, while patterns in other scripts match inside words
-// (Arabic attaches prefixes such as و and ال to the word).
+// (Arabic attaches prefixes such as و and ال to the word). Word edges are checked
+// on each match with ICU's character properties.
 //
 // Threading: a KeywordDatabase is immutable and shared; a KeywordScanner holds
 // Hyperscan scratch space and belongs to one thread.
@@ -39,6 +40,13 @@ struct KeywordCompileOutcome {
 
 /// Compiles the set's patterns. On failure says which pattern and why.
 KeywordCompileOutcome compile_keywords(const KeywordSet& set);
+
+/// Which word edges a phrase must sit on: a phrase that begins (ends) with a Latin letter,
+/// digit or underscore must not have a letter or digit (any script) right before (after)
+/// it. Checked on each match, in Unicode.
+inline constexpr int kEdgeBefore = 1;
+inline constexpr int kEdgeAfter = 2;
+int keyword_edges(const KeywordSet::Pattern& pattern);
 
 /// The Hyperscan expression a written pattern becomes (for docs and tests).
 std::string keyword_expression(const KeywordSet::Pattern& pattern);

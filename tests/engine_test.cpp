@@ -376,6 +376,179 @@ TEST(Engine, SanctionsHitsBecomeRuleInputsAndAlertEvidence) {
   EXPECT_TRUE(saw_score);
 }
 
+std::string payment(const std::string& id, const std::string& time, const std::string& from,
+                    const std::string& to, const std::string& extra = "") {
+  return R"({"id":")" + id + R"(","event_time":")" + time +
+         R"(","amount_minor":150000,"currency":"USD","channel":"CHANNEL_WIRE",)"
+         R"("originator":{"account":")" +
+         from + R"(","country":"GB"},"beneficiary":{"account":")" + to + R"(","country":"SY"})" +
+         extra + "}";
+}
+
+TEST(Engine, KeywordSetsMatchWholeWordsAcrossScriptsAndNameThePhrase) {
+  Harness h(R"(
+- keywords: groups
+  source: test
+  patterns:
+    en: [daesh, "islamic state"]
+    ar: ["داعش"]
+    ru: ["игил"]
+- rule: NARRATIVE
+  version: 1
+  source: test
+  condition: remittance_info matches groups
+)");
+  const std::vector<std::pair<std::string, bool>> cases = {
+      {"Donation for DAESH brothers", true},
+      {"for the Islamic   State", true},   // any run of spaces
+      {"تبرع وداعش", true},                // Arabic prefix attached
+      {"Помощь ИГИЛ", true},               // Cyrillic, other case
+      {"daeshboard subscription", false},  // inside a longer Latin word
+      {"state of islamic art", false},
+      {"", false}};
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const size_t before = h.alerts.alerts.size();
+    h.feed(payment("k" + std::to_string(i), "2025-01-01T00:00:0" + std::to_string(i) + "Z", "A",
+                   "B", R"(,"remittance_info":")" + cases[i].first + R"(")"));
+    EXPECT_EQ(h.alerts.alerts.size() > before, cases[i].second) << cases[i].first;
+  }
+  ASSERT_FALSE(h.alerts.alerts.empty());
+  const auto& evidence = h.alerts.alerts[0].evidence(0);
+  EXPECT_EQ(evidence.name(), "remittance_info");
+  EXPECT_EQ(evidence.op(), "matches");
+  EXPECT_EQ(evidence.threshold(), "groups");
+  EXPECT_EQ(evidence.observed(), "Donation for DAESH brothers");
+  EXPECT_EQ(evidence.detail(), "matched 'daesh' (en) of keyword set groups");
+}
+
+const char* kFlagRules = R"(
+- flag: suspect
+  window: 24h
+- rule: RAISE
+  version: 1
+  source: test
+  subject: originator.account
+  flags: [suspect]
+  condition: amount_usd >= 1000 and remittance_info == "raise"
+- rule: READ
+  version: 1
+  source: test
+  subject: originator.account
+  condition: flag.suspect[beneficiary.account]
+)";
+
+TEST(Engine, AFlagRaisedByOneRuleIsReadByAnotherUntilItsWindowEnds) {
+  Harness h(kFlagRules);
+  // X raises the flag on itself; the same event does not see its own flag.
+  h.feed(payment("e1", "2025-01-01T00:00:00Z", "X", "X", R"(,"remittance_info":"raise")"));
+  ASSERT_EQ(h.alerts.alerts.size(), 1u);
+  EXPECT_EQ(h.alerts.alerts[0].rule_id(), "RAISE");
+  // Y pays X an hour later: READ fires, citing the transaction that raised the flag.
+  h.feed(payment("e2", "2025-01-01T01:00:00Z", "Y", "X"));
+  ASSERT_EQ(h.alerts.alerts.size(), 2u);
+  const auto& alert = h.alerts.alerts[1];
+  EXPECT_EQ(alert.rule_id(), "READ");
+  ASSERT_EQ(alert.evidence_size(), 1);
+  EXPECT_EQ(alert.evidence(0).name(), "flag.suspect[beneficiary.account]");
+  EXPECT_EQ(alert.evidence(0).window_key(), "X");
+  EXPECT_EQ(alert.evidence(0).window_ms(), 86'400'000);
+  ASSERT_EQ(alert.evidence(0).transaction_ids_size(), 1);
+  EXPECT_EQ(alert.evidence(0).transaction_ids(0), "e1");
+  EXPECT_EQ(alert.evidence(0).detail(), "raised by RAISE on transaction e1");
+  // A payment to an unflagged account, and to X after the window, do not.
+  h.feed(payment("e3", "2025-01-01T02:00:00Z", "Y", "W"));
+  h.feed(payment("e4", "2025-01-02T00:00:01Z", "Z", "X"));
+  EXPECT_EQ(h.alerts.alerts.size(), 2u);
+}
+
+TEST(Engine, FlagsSurviveACheckpointAndRestart) {
+  auto rules = compile(kFlagRules);
+  MemoryStateStore store;
+  CollectingDeadLetterSink dead_letters;
+  {
+    CollectingAlertSink alerts;
+    Engine engine(rules, FxTable::defaults(), store, alerts, dead_letters, nullptr);
+    const std::string raise =
+        payment("e1", "2025-01-01T00:00:00Z", "X", "X", R"(,"remittance_info":"raise")");
+    ASSERT_TRUE(engine.process({raise, InputFormat::kNdjson, "t", 0, 0}));
+    ASSERT_TRUE(engine.checkpoint());
+  }
+  CollectingAlertSink alerts;
+  Engine restarted(rules, FxTable::defaults(), store, alerts, dead_letters, nullptr);
+  const std::string pay = payment("e2", "2025-01-01T01:00:00Z", "Y", "X");
+  ASSERT_TRUE(restarted.process({pay, InputFormat::kNdjson, "t", 0, 1}));
+  ASSERT_EQ(alerts.alerts.size(), 1u);
+  EXPECT_EQ(alerts.alerts[0].rule_id(), "READ");
+  EXPECT_EQ(alerts.alerts[0].evidence(0).transaction_ids(0), "e1");
+}
+
+TEST(Engine, CountOfExplainsEachIndicatorThatHeld) {
+  Harness h(R"(
+- rule: SCORE
+  version: 1
+  source: test
+  condition: count_of(amount_usd >= 1000, channel == "hawala", beneficiary.country == "SY") >= 2
+)");
+  h.feed(payment("c1", "2025-01-01T00:00:00Z", "A", "B"));
+  ASSERT_EQ(h.alerts.alerts.size(), 1u);
+  const auto& alert = h.alerts.alerts[0];
+  ASSERT_EQ(alert.evidence_size(), 3);
+  EXPECT_EQ(alert.evidence(0).observed(), "2");
+  EXPECT_EQ(alert.evidence(0).threshold(), "2");
+  EXPECT_EQ(alert.evidence(1).name(), "amount_usd");
+  EXPECT_EQ(alert.evidence(2).name(), "beneficiary.country");
+  EXPECT_EQ(alert.evidence(2).observed(), "SY");
+}
+
+TEST(Engine, EveryShippedRulesInlineTestsCatchAMutatedThreshold) {
+  // For each rule whose condition ends a line with a ">= N" threshold (the last one, usually
+  // the aggregate's), multiply N by 1000: one of that rule's own "alert" examples must fail.
+  const std::string dir = std::string(NEXUS_SOURCE_DIR) + "/rules/packs";
+  std::vector<rules::RuleSource> sources;
+  for (const auto& name :
+       {"core.yaml", "nexus.yaml", "terrorist_financing.yaml", "trafficking.yaml"}) {
+    std::ifstream in(dir + "/" + name);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    sources.push_back({name, buffer.str()});
+  }
+  int mutated = 0;
+  for (size_t file = 0; file < sources.size(); ++file) {
+    const std::string& text = sources[file].text;
+    for (size_t at = text.find("\n- rule: "); at != std::string::npos;
+         at = text.find("\n- rule: ", at + 1)) {
+      const size_t condition = text.find("  condition:", at);
+      const size_t tests = text.find("  tests:", at);
+      if (condition == std::string::npos || tests == std::string::npos || condition > tests) {
+        continue;
+      }
+      size_t threshold = std::string::npos, length = 0;
+      for (size_t op = text.find(">= ", condition); op != std::string::npos && op < tests;
+           op = text.find(">= ", op + 1)) {
+        const size_t digits = text.find_first_not_of("0123456789.", op + 3);
+        if (digits > op + 3 && (text[digits] == '\n' || text[digits] == ')')) {
+          threshold = op + 3;
+          length = digits - threshold;
+        }
+      }
+      if (threshold == std::string::npos) continue;
+      const std::string id = text.substr(at + 9, text.find('\n', at + 1) - at - 9);
+      const double value = std::stod(text.substr(threshold, length));
+      auto copy = sources;
+      copy[file].text.replace(threshold, length, std::to_string(value * 1000));
+      auto rules = rules::compile_rules(copy);
+      ASSERT_TRUE(rules) << id << ": " << rules.error().message;
+      bool caught = false;
+      for (const auto& result : run_rule_tests(rules.value())) {
+        if (result.rule_id == id && result.expect_alert && !result.passed) caught = true;
+      }
+      EXPECT_TRUE(caught) << id << ": its tests pass with the threshold raised a thousandfold";
+      ++mutated;
+    }
+  }
+  EXPECT_GE(mutated, 18);
+}
+
 TEST(Decoder, FastPathAgreesWithProtobufJsonParser) {
   const std::string json =
       R"({"id":"tx-1","eventTime":"2025-03-04T05:06:07.250+01:00","amountMinor":"123456",)"

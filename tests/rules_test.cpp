@@ -2,8 +2,12 @@
 #include "rules/compiler.hpp"
 #include "rules/duration.hpp"
 #include "rules/expression_parser.hpp"
+#include "rules/keyword_matcher.hpp"
 
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
 
 namespace nexus::rules {
 namespace {
@@ -24,15 +28,19 @@ TEST(RuleCompiler, ShippedPackCompiles) {
   auto result = compile_rule_dir(std::string(NEXUS_SOURCE_DIR) + "/rules/packs");
   ASSERT_TRUE(result) << result.error().message;
   const RuleSet& set = *result.value();
-  EXPECT_GE(set.rules.size(), 5u);
+  EXPECT_GE(set.rules.size(), 25u);
   EXPECT_EQ(set.content_hash.size(), 16u);
+  std::set<std::string> packs;
   for (const auto& rule : set.rules) {
     EXPECT_FALSE(rule.source.empty()) << rule.id << " must cite its indicator";
-    // Screening rules need lists to alert, so their "alert" case lives in the engine and
-    // e2e tests; every other rule carries both an alert and a no_alert example.
-    const bool reads_screening = rule.id.rfind("SANCTIONS-", 0) == 0;
-    EXPECT_GE(rule.tests.size(), reads_screening ? 1u : 2u) << rule.id;
+    packs.insert(std::filesystem::path(rule.pos.file).filename().string());
+    // Every rule carries an example that must alert and one that must not.
+    bool alert = false, no_alert = false;
+    for (const auto& test : rule.tests) (test.expect_alert ? alert : no_alert) = true;
+    EXPECT_TRUE(alert && no_alert) << rule.id;
   }
+  EXPECT_EQ(packs, (std::set<std::string>{"core.yaml", "trafficking.yaml",
+                                          "terrorist_financing.yaml", "nexus.yaml"}));
 }
 
 TEST(RuleCompiler, UnknownFieldNamesFileLineColumnAndSuggests) {
@@ -218,6 +226,106 @@ TEST(Duration, ParsesUnitsAndRejectsNonsense) {
   EXPECT_EQ(format_duration(86'400'000), "24h");
   EXPECT_EQ(format_duration(604'800'000), "7d");
   EXPECT_EQ(format_duration(90'000), "90s");
+}
+
+const char* kKeywords = R"(
+- keywords: groups
+  source: test
+  patterns:
+    en: [daesh, "islamic state"]
+    ar: ["داعش"]
+)";
+
+TEST(RuleCompiler, MatchesNeedsAKeywordSetAndSaysWhichExist) {
+  const std::string error = compile_error(std::string(kKeywords) + R"(
+- rule: R1
+  version: 1
+  source: test
+  condition: remittance_info matches grups
+)");
+  EXPECT_EQ(error, "pack.yaml:11:38: unknown field or list 'grups' (did you mean 'groups'?)");
+  const std::string not_a_set = compile_error(std::string(kKeywords) + R"(
+- rule: R1
+  version: 1
+  source: test
+  condition: remittance_info matches "daesh"
+)");
+  EXPECT_NE(not_a_set.find("needs a keyword set on its right"), std::string::npos) << not_a_set;
+  EXPECT_NE(not_a_set.find("defined: groups"), std::string::npos) << not_a_set;
+}
+
+TEST(RuleCompiler, AKeywordSetWithInPointsToMatches) {
+  const std::string error = compile_error(std::string(kKeywords) + R"(
+- rule: R1
+  version: 1
+  source: test
+  condition: remittance_info in groups
+)");
+  EXPECT_NE(error.find("use 'matches groups'"), std::string::npos) << error;
+}
+
+TEST(RuleCompiler, ABadRegexIsRefusedAtItsOwnLine) {
+  const std::string error = compile_error(R"(
+- keywords: broken
+  source: test
+  patterns: [fine]
+  regex: ["ok", "(unclosed"]
+- rule: R1
+  version: 1
+  source: test
+  condition: remittance_info matches broken
+)");
+  // The second regex, on line 5, column 17; and only that error (no cascade).
+  EXPECT_EQ(error.rfind("pack.yaml:5:17: keyword pattern refused by Hyperscan:", 0), 0u) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+}
+
+TEST(RuleCompiler, KeywordPhrasesBecomeWholeWordExpressions) {
+  EXPECT_EQ(keyword_expression({"islamic state", "en", false}), "islamic\\s+state");
+  EXPECT_EQ(keyword_edges({"islamic state", "en", false}), kEdgeBefore | kEdgeAfter);
+  // Arabic: no word edges, prefixes attach to the word.
+  EXPECT_EQ(keyword_expression({"داعش", "ar", false}), "داعش");
+  EXPECT_EQ(keyword_edges({"داعش", "ar", false}), 0);
+  EXPECT_EQ(keyword_expression({"a.b!", "", false}), "a\\.b\\!");
+  EXPECT_EQ(keyword_edges({"a.b!", "", false}), kEdgeBefore);
+  EXPECT_EQ(keyword_expression({"x+y?", "", true}), "x+y?");
+  EXPECT_EQ(keyword_edges({"x+y?", "", true}), 0);
+}
+
+TEST(RuleCompiler, FlagsMustBeDeclared) {
+  const std::string error = compile_error(R"(
+- flag: trafficking
+  window: 30d
+- rule: R1
+  version: 1
+  source: test
+  flags: [trafficing]
+  condition: flag.trafficking[originator.account] and flag.terror[beneficiary.account]
+)");
+  EXPECT_NE(error.find("pack.yaml:7:11: unknown flag 'trafficing' (did you mean 'trafficking'?)"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("unknown flag 'terror' (declare it with '- flag: terror')"),
+            std::string::npos)
+      << error;
+}
+
+TEST(RuleCompiler, CountOfTakesConditions) {
+  const std::string error = compile_error(R"(
+- rule: R1
+  version: 1
+  source: test
+  condition: count_of(amount_usd > 5, amount_usd) >= 1
+)");
+  EXPECT_NE(error.find("count_of() needs a bool, but 'amount_usd' is a number"), std::string::npos)
+      << error;
+  EXPECT_EQ(compile_error(R"(
+- rule: R1
+  version: 1
+  source: test
+  condition: count_of(amount_usd > 5, substr(location_id, 4, 2) == "TR") >= 1
+)"),
+            "");
 }
 
 }  // namespace
