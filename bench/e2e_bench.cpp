@@ -30,6 +30,7 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -52,13 +53,15 @@ struct Options {
   bool replay = true;
   bool kafka = true;
   bool ndjson = true;
+  bool pack_cost = true;
 };
 
 void usage() {
   std::printf(
       "usage: nexus_e2e_bench [--transactions N] [--accounts A] [--seed S] [--repeat R]\n"
       "                       [--kafka-transactions N] [--kafka-repeat R] [--max-lag N]\n"
-      "                       [--checkpoint-every N] [--no-replay] [--no-kafka] [--no-ndjson]\n");
+      "                       [--checkpoint-every N] [--no-replay] [--no-kafka] [--no-ndjson]\n"
+      "                       [--no-pack-cost]\n");
 }
 
 std::optional<Options> parse(int argc, char** argv) {
@@ -94,6 +97,8 @@ std::optional<Options> parse(int argc, char** argv) {
       options.kafka = false;
     } else if (flag == "--no-ndjson") {
       options.ndjson = false;
+    } else if (flag == "--no-pack-cost") {
+      options.pack_cost = false;
     } else {
       ok = false;
     }
@@ -183,6 +188,16 @@ std::shared_ptr<const nexus::rules::RuleSet> shipped_rules() {
   return compiled.value();
 }
 
+/// The pipeline's starter pack alone (core.yaml), to price the typology packs.
+std::shared_ptr<const nexus::rules::RuleSet> starter_rules() {
+  std::ifstream in(NEXUS_SOURCE_DIR "/rules/packs/core.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto compiled = nexus::rules::compile_rules({{"core.yaml", text.str()}});
+  if (!compiled) die("core.yaml refused: " + compiled.error().message);
+  return compiled.value();
+}
+
 // ---------------------------------------------------------------------------
 // (a) Replay from a file.
 
@@ -245,6 +260,45 @@ ReplayRun run_replay(const fs::path& input, InputFormat format, const fs::path& 
   run.dead_letters = engine.metrics().dead_letters.load();
   run.cached_windows = engine.metrics().cached_windows.load();
   return run;
+}
+
+/// The same .pb replay with the starter pack and with every pack, runs interleaved so
+/// machine noise falls on both alike.
+void pack_cost_section(const Options& options, const fs::path& work, const fs::path& pb_path,
+                       uint64_t generated,
+                       const std::shared_ptr<const nexus::rules::RuleSet>& all_packs) {
+  const auto starter = starter_rules();
+  std::printf("## (a2) Cost of the typology packs: starter pack vs all packs, same input\n\n");
+  std::printf("| rule set | rules | aggregates | runs | tx/s (median) | tx/s per run | alerts |\n");
+  std::printf("|---|---|---|---|---|---|---|\n");
+  std::vector<double> rates[2];
+  uint64_t alerts[2] = {0, 0};
+  const std::shared_ptr<const nexus::rules::RuleSet> sets[2] = {starter, all_packs};
+  for (int i = 0; i < options.repeat; ++i) {
+    for (int which = 0; which < 2; ++which) {
+      const ReplayRun run =
+          run_replay(pb_path, InputFormat::kProtobuf, work, sets[which], options, generated);
+      rates[which].push_back(static_cast<double>(run.records) / run.seconds);
+      alerts[which] = run.alerts;
+      std::fprintf(stderr, "  %s run %d: %.0f tx/s\n", which ? "all packs" : "starter", i + 1,
+                   rates[which].back());
+    }
+  }
+  const char* names[2] = {"starter (core.yaml)", "all packs (rules/packs)"};
+  for (int which = 0; which < 2; ++which) {
+    std::string per_run;
+    for (double rate : rates[which]) {
+      if (!per_run.empty()) per_run += ", ";
+      per_run += with_commas(static_cast<uint64_t>(rate));
+    }
+    std::printf("| %s | %zu | %zu | %zu | **%s** | %s | %s |\n", names[which],
+                sets[which]->rules.size(), sets[which]->aggregates.size(), rates[which].size(),
+                with_commas(static_cast<uint64_t>(median(rates[which]))).c_str(), per_run.c_str(),
+                with_commas(alerts[which]).c_str());
+  }
+  std::printf("\nall packs / starter throughput: **%.2fx** (medians)\n\n",
+              median(rates[1]) / median(rates[0]));
+  std::fflush(stdout);
 }
 
 void replay_section(const Options& options, const fs::path& work,
@@ -335,6 +389,7 @@ void replay_section(const Options& options, const fs::path& work,
     std::fflush(stdout);
   }
   std::printf("\n");
+  if (options.pack_cost) pack_cost_section(options, work, pb_path, generated, rules);
   fs::remove(pb_path);
   fs::remove(ndjson_path);
   fs::remove_all(work / "replay-state");
