@@ -122,7 +122,7 @@ void print_alert(const nexus::v1::Alert& alert) {
 }
 
 int print_label_report(const std::filesystem::path& labels_path, const AlertTally& tally,
-                       const rules::RuleSet& rules) {
+                       const rules::RuleSet& rules, uint64_t events) {
   std::ifstream in(labels_path);
   if (!in) {
     std::fprintf(stderr, "nexus: cannot read labels %s\n", labels_path.c_str());
@@ -176,8 +176,11 @@ int print_label_report(const std::filesystem::path& labels_path, const AlertTall
     std::printf("  %-46s %8d %8d %8.2f\n", name.c_str(), counts.second, counts.first,
                 counts.second ? static_cast<double>(counts.first) / counts.second : 0.0);
   }
+  const double background =
+      events > labelled.size() ? static_cast<double>(events - labelled.size()) : 0.0;
   std::printf("\n== Alerts per rule: on planted vs unlabelled traffic ==\n");
-  std::printf("  %-28s %8s %10s %12s\n", "rule", "alerts", "planted", "unlabelled");
+  std::printf("  %-28s %8s %10s %12s %14s\n", "rule", "alerts", "planted", "unlabelled",
+              "per 100k unl.");
   for (const auto& rule : rules.rules) {
     int on_planted = 0, unlabelled = 0;
     for (const auto& alert : tally.alerts()) {
@@ -188,8 +191,8 @@ int print_label_report(const std::filesystem::path& labels_path, const AlertTall
         ++unlabelled;
       }
     }
-    std::printf("  %-28s %8d %10d %12d\n", rule.id.c_str(), on_planted + unlabelled, on_planted,
-                unlabelled);
+    std::printf("  %-28s %8d %10d %12d %14.2f\n", rule.id.c_str(), on_planted + unlabelled,
+                on_planted, unlabelled, background > 0 ? unlabelled * 1e5 / background : 0.0);
   }
   return missed;
 }

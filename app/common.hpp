@@ -46,9 +46,10 @@ void print_summary(const engine::Metrics& metrics, const AlertTally& tally, doub
 void print_alert(const nexus::v1::Alert& alert);
 
 /// Reads generator labels (NDJSON) and prints recall per scenario family and per
-/// rule, plus alerts on unlabelled traffic. Returns the number of missed scenarios,
-/// or -1 when the file cannot be read.
+/// rule, plus alerts on unlabelled traffic (and their rate per 100,000 unlabelled
+/// events, `events` being all valid events judged). Returns the number of missed
+/// scenarios, or -1 when the file cannot be read.
 int print_label_report(const std::filesystem::path& labels, const AlertTally& tally,
-                       const rules::RuleSet& rules);
+                       const rules::RuleSet& rules, uint64_t events);
 
 }  // namespace nexus::app

@@ -142,7 +142,8 @@ int run_replay(const ReplayOptions& options) {
               dlq_path.c_str());
   int status = 0;
   if (!options.labels.empty()) {
-    const int missed = print_label_report(options.labels, tally, *rule_set);
+    const int missed = print_label_report(options.labels, tally, *rule_set,
+                                          engine.metrics().events_processed.load());
     if (missed < 0) status = 2;
   }
   if (temporary_state) {
