@@ -189,11 +189,24 @@ void add_run_command(CLI::App& app) {
       std::fprintf(stderr, "nexus: %s\n", source.error().message.c_str());
       std::exit(2);
     }
+    // Hot reload: the rule directory is watched (checked every second); SIGHUP or
+    // POST /-/reload on the metrics port forces a check; a set that does not compile is refused and
+    // the live one stays.
+    const std::filesystem::path rules_dir =
+        config.rules_dir.empty() ? default_rules_dir() : std::filesystem::path(config.rules_dir);
+    RuleReloader reloader(rules_dir, engine);
+    g_reloader = &reloader;
     std::unique_ptr<connectors::MetricsServer> metrics;
     if (config.metrics_port >= 0) {
       auto server = connectors::MetricsServer::start(
           config.metrics_address, static_cast<uint16_t>(config.metrics_port),
-          [&engine] { return engine.metrics().prometheus(); });
+          [&engine] { return engine.metrics().prometheus(); },
+          [&reloader] {
+            reloader.request();
+            return std::string(
+                "reload requested: the engine checks its rule directory before the next "
+                "event; the outcome is logged and counted in nexus_rule_reloads_total\n");
+          });
       if (!server) {
         std::fprintf(stderr, "nexus: %s\n", server.error().message.c_str());
         std::exit(2);
@@ -203,12 +216,7 @@ void add_run_command(CLI::App& app) {
                {{"url", "http://" + config.metrics_address + ":" + std::to_string(metrics->port()) +
                             "/metrics"}});
     }
-    // Hot reload: the rule directory is watched (checked every second) and SIGHUP forces
-    // a check; a set that does not compile is refused and the live one stays.
-    const std::filesystem::path rules_dir =
-        config.rules_dir.empty() ? default_rules_dir() : std::filesystem::path(config.rules_dir);
-    RuleReloader reloader(rules_dir, engine);
-    g_reloader = &reloader;
+
     config.stream.between_events = [&reloader] { reloader.maybe_reload(); };
     std::signal(SIGHUP, [](int) {
       if (auto* live = g_reloader.load()) live->request();

@@ -18,6 +18,7 @@ struct MetricsServer::Impl {
   asio::io_context io;
   tcp::acceptor acceptor{io};
   std::function<std::string()> render;
+  std::function<std::string()> reload;
   std::thread thread;
   std::atomic<bool> stopping{false};
 
@@ -43,10 +44,16 @@ struct MetricsServer::Impl {
         response.result(http::status::ok);
         response.set(http::field::content_type, "text/plain");
         response.body() = "ok\n";
+      } else if (reload && request.method() == http::verb::post &&
+                 request.target() == "/-/reload") {
+        response.result(http::status::accepted);
+        response.set(http::field::content_type, "text/plain");
+        response.body() = reload();
       } else {
         response.result(http::status::not_found);
         response.set(http::field::content_type, "text/plain");
-        response.body() = "not found: try /metrics or /healthz\n";
+        response.body() = std::string("not found: try GET /metrics or GET /healthz") +
+                          (reload ? ", POST /-/reload\n" : "\n");
       }
       response.prepare_payload();
       http::write(socket, response, ec);
@@ -60,9 +67,11 @@ MetricsServer::MetricsServer(std::unique_ptr<Impl> impl, uint16_t port)
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const std::string& address,
                                                             uint16_t port,
-                                                            std::function<std::string()> render) {
+                                                            std::function<std::string()> render,
+                                                            std::function<std::string()> reload) {
   auto impl = std::make_unique<Impl>();
   impl->render = std::move(render);
+  impl->reload = std::move(reload);
   beast::error_code ec;
   const auto ip = asio::ip::make_address(address, ec);
   if (ec) return make_error("http", "bad listen address '" + address + "': " + ec.message());

@@ -1,8 +1,9 @@
 // MetricsServer: a small HTTP server (Boost.Beast) on its own thread serving
 // GET /metrics (Prometheus text format, from a render callback) and
-// GET /healthz. Start it once; the destructor stops and joins the thread.
-// The render callback runs on the server thread, so it must only read
-// thread-safe state (engine::Metrics is).
+// GET /healthz, and POST /-/reload when given a reload callback (it asks the
+// engine to look at its rule directory now, like SIGHUP). Start it once; the destructor stops and
+// joins the thread. The render callback runs on the server thread, so it must only read thread-safe
+// state (engine::Metrics is).
 #pragma once
 
 #include "base/result.hpp"
@@ -17,8 +18,11 @@ namespace nexus::connectors {
 class MetricsServer {
  public:
   /// Binds 127.0.0.1 by default (`address` "0.0.0.0" to expose); port 0 picks a free one.
-  static Result<std::unique_ptr<MetricsServer>> start(const std::string& address, uint16_t port,
-                                                      std::function<std::string()> render);
+  /// `reload`, when set, serves POST /-/reload and returns the response text; it runs
+  /// on the server thread.
+  static Result<std::unique_ptr<MetricsServer>> start(
+      const std::string& address, uint16_t port, std::function<std::string()> render,
+      std::function<std::string()> reload = nullptr);
   ~MetricsServer();
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -187,7 +188,7 @@ TEST(FileSource, FormatFollowsExtensionUnlessOverridden) {
   EXPECT_FALSE(connectors::format_for("a.pb", "xml"));
 }
 
-std::string http_get(uint16_t port, const std::string& target) {
+std::string http_request(uint16_t port, const std::string& method, const std::string& target) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -197,7 +198,8 @@ std::string http_get(uint16_t port, const std::string& target) {
     close(fd);
     return "";
   }
-  const std::string request = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  const std::string request =
+      method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n";
   (void)!write(fd, request.data(), request.size());
   std::string response;
   char buffer[4096];
@@ -206,6 +208,10 @@ std::string http_get(uint16_t port, const std::string& target) {
     response.append(buffer, static_cast<size_t>(got));
   close(fd);
   return response;
+}
+
+std::string http_get(uint16_t port, const std::string& target) {
+  return http_request(port, "GET", target);
 }
 
 TEST(MetricsServer, ServesPrometheusTextAndHealth) {
@@ -223,6 +229,27 @@ TEST(MetricsServer, ServesPrometheusTextAndHealth) {
   EXPECT_NE(http_get(server.value()->port(), "/healthz").find("ok"), std::string::npos);
   EXPECT_NE(http_get(server.value()->port(), "/nope").find("404"), std::string::npos);
   EXPECT_FALSE(connectors::MetricsServer::start("not-an-address", 0, [] { return ""; }));
+  // Without a reload callback there is no reload endpoint.
+  EXPECT_NE(http_request(server.value()->port(), "POST", "/-/reload").find("404"),
+            std::string::npos);
+}
+
+TEST(MetricsServer, PostReloadCallsTheReloadCallbackOnly) {
+  std::atomic<int> reloads{0};
+  auto server = connectors::MetricsServer::start(
+      "127.0.0.1", 0, [] { return std::string(); },
+      [&reloads] {
+        ++reloads;
+        return std::string("reload requested\n");
+      });
+  ASSERT_TRUE(server) << server.error().message;
+  const auto response = http_request(server.value()->port(), "POST", "/-/reload");
+  EXPECT_NE(response.find("202 Accepted"), std::string::npos) << response;
+  EXPECT_NE(response.find("reload requested"), std::string::npos) << response;
+  EXPECT_EQ(reloads.load(), 1);
+  // A GET does not reload.
+  EXPECT_NE(http_get(server.value()->port(), "/-/reload").find("404"), std::string::npos);
+  EXPECT_EQ(reloads.load(), 1);
 }
 
 }  // namespace
