@@ -26,6 +26,8 @@ struct BacktestOptions {
   std::string format = "text";
   std::string input_format;
   std::string lists_dir;
+  std::string csv_map;
+  std::string allowed_lateness = "1h";
 };
 
 struct Labels {
@@ -166,16 +168,8 @@ void print_html(const BacktestOptions& options, const rules::RuleSet& baseline,
 int run_backtest(const BacktestOptions& options) {
   auto candidate = load_rules_or_exit(options.rules_dir);
   auto baseline = load_rules_or_exit(options.baseline_dir);
-  auto format = connectors::format_for(options.input, options.input_format);
-  if (!format) {
-    std::fprintf(stderr, "nexus: %s\n", format.error().message.c_str());
-    return 2;
-  }
-  auto source = connectors::FileSource::open(options.input, format.value());
-  if (!source) {
-    std::fprintf(stderr, "nexus: %s\n", source.error().message.c_str());
-    return 2;
-  }
+  InputFile input_file = open_input_or_exit(options.input, options.input_format, options.csv_map);
+  auto& source = input_file.source;
   // Both engines see every record once, in file order; their state stays in memory
   // (no checkpoints), so the comparison costs one read of the history.
   engine::MemoryStateStore baseline_store, candidate_store;
@@ -183,12 +177,17 @@ int run_backtest(const BacktestOptions& options) {
   engine::CollectingDeadLetterSink dead_letters;
   // One screener for both: its answers depend on the lists only, never on the rules.
   auto screener = make_screener_or_exit(options.lists_dir);
+  const engine::EngineConfig config = engine_config_or_exit(options.allowed_lateness);
   engine::Engine old_engine(baseline, engine::FxTable::defaults(), baseline_store, baseline_alerts,
-                            dead_letters, screener.get());
+                            dead_letters, screener.get(), config);
   engine::Engine new_engine(candidate, engine::FxTable::defaults(), candidate_store,
-                            candidate_alerts, dead_letters, screener.get());
-  while (auto record = source.value()->next()) {
-    engine::InputRecord input{*record, format.value(), "backtest", 0, source.value()->ordinal()};
+                            candidate_alerts, dead_letters, screener.get(), config);
+  if (input_file.csv) {
+    old_engine.set_csv_mapping(input_file.csv);
+    new_engine.set_csv_mapping(input_file.csv);
+  }
+  while (auto record = source->next()) {
+    engine::InputRecord input{*record, input_file.format, "backtest", 0, source->ordinal()};
     if (!old_engine.process(input) || !new_engine.process(input)) {
       std::fprintf(stderr, "nexus: state failure during backtest\n");
       return 1;
@@ -355,7 +354,10 @@ void add_backtest_command(CLI::App& app) {
   auto options = std::make_shared<BacktestOptions>();
   auto* command = app.add_subcommand(
       "backtest", "Replay history through a candidate and a baseline rule set; compare per rule");
-  command->add_option("--input,-i", options->input, "Transactions (.ndjson or .pb)")->required();
+  command->add_option("--input,-i", options->input, "Transactions (.ndjson, .pb or .csv)")
+      ->required();
+  command->add_option("--csv-map", options->csv_map,
+                      "CSV input: a column mapping file or a preset (see nexus replay --help)");
   command->add_option("--rules", options->rules_dir, "Candidate rule directory")->required();
   command->add_option("--baseline", options->baseline_dir, "Baseline rule directory")->required();
   command->add_option("--labels", options->labels, "Generator labels: precision and recall");
@@ -363,7 +365,11 @@ void add_backtest_command(CLI::App& app) {
       ->check(CLI::IsMember({"text", "markdown", "json", "html"}))
       ->capture_default_str();
   command->add_option("--input-format", options->input_format,
-                      "ndjson or pb (default: by extension)");
+                      "ndjson, pb or csv (default: by extension)");
+  command
+      ->add_option("--allowed-lateness", options->allowed_lateness,
+                   "Events further behind the newest event time are dead-lettered")
+      ->capture_default_str();
   command->add_option("--lists", options->lists_dir,
                       "Screen parties against the lists imported in this data dir (nexus lists "
                       "import); default: no screening");

@@ -1,5 +1,6 @@
 #include "app/common.hpp"
 
+#include "connectors/csv_mapping_loader.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/transaction_decoder.hpp"
 #include "rules/compiler.hpp"
@@ -195,6 +196,57 @@ int print_label_report(const std::filesystem::path& labels_path, const AlertTall
                 on_planted, unlabelled, background > 0 ? unlabelled * 1e5 / background : 0.0);
   }
   return missed;
+}
+
+InputFile open_input_or_exit(const std::string& path, const std::string& format_override,
+                             const std::string& csv_map) {
+  InputFile input;
+  auto format = connectors::format_for(path, format_override);
+  if (!format) {
+    std::fprintf(stderr, "nexus: %s\n", format.error().message.c_str());
+    std::exit(2);
+  }
+  input.format = format.value();
+  connectors::CsvReadOptions csv_options;
+  if (input.format == engine::InputFormat::kCsv) {
+    if (csv_map.empty()) {
+      std::string names;
+      for (const auto& name : connectors::csv_mapping_presets()) {
+        names += (names.empty() ? "" : ", ") + name;
+      }
+      std::fprintf(stderr,
+                   "nexus: %s is CSV: say how its columns map with --csv-map (a preset: %s; "
+                   "or a mapping file)\n",
+                   path.c_str(), names.c_str());
+      std::exit(2);
+    }
+    auto mapping = connectors::csv_mapping_for_file(csv_map, path);
+    if (!mapping) {
+      std::fprintf(stderr, "nexus: %s\n", mapping.error().message.c_str());
+      std::exit(2);
+    }
+    input.csv = mapping.value();
+    csv_options = {input.csv->header, input.csv->skip_prefixes};
+  }
+  auto source = connectors::FileSource::open(path, input.format, csv_options);
+  if (!source) {
+    std::fprintf(stderr, "nexus: %s\n", source.error().message.c_str());
+    std::exit(2);
+  }
+  input.source = std::move(source.value());
+  return input;
+}
+
+engine::EngineConfig engine_config_or_exit(const std::string& allowed_lateness) {
+  engine::EngineConfig config;
+  auto ms = rules::parse_duration_ms(allowed_lateness);
+  if (!ms || *ms < 0) {
+    std::fprintf(stderr, "nexus: --allowed-lateness '%s' is not a duration such as 1h or 30d\n",
+                 allowed_lateness.c_str());
+    std::exit(2);
+  }
+  config.allowed_lateness_ms = *ms;
+  return config;
 }
 
 }  // namespace nexus::app

@@ -2,6 +2,9 @@
 // summary and the label (recall) report. Main thread only.
 #pragma once
 
+#include "connectors/file_source.hpp"
+#include "engine/csv_mapping.hpp"
+#include "engine/engine.hpp"
 #include "engine/metrics.hpp"
 #include "nexus/v1/alert.pb.h"
 #include "rules/rule_set.hpp"
@@ -41,6 +44,21 @@ class AlertTally {
 
 /// Prints the end-of-run summary: counts, alerts by rule, dead letters by reason.
 void print_summary(const engine::Metrics& metrics, const AlertTally& tally, double seconds);
+
+/// An input file opened for reading, with its CSV mapping when it is CSV.
+struct InputFile {
+  std::unique_ptr<connectors::FileSource> source;
+  engine::InputFormat format = engine::InputFormat::kNdjson;
+  std::shared_ptr<const engine::CsvMapping> csv;  // set for CSV input
+};
+/// Opens `path` (format from `format_override` or the extension; CSV needs `csv_map`, a
+/// preset name or mapping file). Exits with status 2 and a plain message on failure.
+InputFile open_input_or_exit(const std::string& path, const std::string& format_override,
+                             const std::string& csv_map);
+
+/// Engine settings from command-line text (`allowed_lateness` a duration such as 1h, 30d);
+/// exits with status 2 on a bad value.
+engine::EngineConfig engine_config_or_exit(const std::string& allowed_lateness);
 
 /// Prints one alert the way an analyst reads it: rule, subject, each evidence line.
 void print_alert(const nexus::v1::Alert& alert);

@@ -28,6 +28,8 @@ struct ReplayOptions {
   int show = 0;
   bool progress = false;
   std::string lists_dir;
+  std::string csv_map;
+  std::string allowed_lateness = "1h";
 };
 
 /// Writes alerts to the file and keeps a tally for the summary.
@@ -46,18 +48,10 @@ class TallyingAlertSink final : public engine::AlertSink {
 };
 
 int run_replay(const ReplayOptions& options) {
-  auto format = connectors::format_for(options.input, options.format);
-  if (!format) {
-    std::fprintf(stderr, "nexus: %s\n", format.error().message.c_str());
-    return 2;
-  }
+  InputFile input_file = open_input_or_exit(options.input, options.format, options.csv_map);
+  auto& source = input_file.source;
   auto rule_set = load_rules_or_exit(
       options.rules_dir.empty() ? default_rules_dir() : std::filesystem::path(options.rules_dir));
-  auto source = connectors::FileSource::open(options.input, format.value());
-  if (!source) {
-    std::fprintf(stderr, "nexus: %s\n", source.error().message.c_str());
-    return 2;
-  }
   auto out_format = connectors::format_for(options.out, "").value();
   auto alert_writer = connectors::MessageFileWriter::open(options.out, out_format);
   const std::string dlq_path = options.dlq.empty() ? options.out + ".dlq.ndjson" : options.dlq;
@@ -86,8 +80,10 @@ int run_replay(const ReplayOptions& options) {
   // Checkpoint batches go to RocksDB on a second thread while events keep flowing.
   engine::AsyncStateStore async_store(*store.value());
   auto screener = make_screener_or_exit(options.lists_dir);
+  const engine::EngineConfig config = engine_config_or_exit(options.allowed_lateness);
   engine::Engine engine(rule_set, engine::FxTable::defaults(), async_store, alerts, dead_letters,
-                        screener.get());
+                        screener.get(), config);
+  if (input_file.csv) engine.set_csv_mapping(input_file.csv);
   const std::string topic = std::filesystem::path(options.input).filename().string();
   auto resume = engine.committed_offset(topic, 0);
   const int64_t skip = resume && resume.value() ? *resume.value() : 0;
@@ -100,10 +96,10 @@ int run_replay(const ReplayOptions& options) {
             {"rule_count", std::to_string(rule_set->rules.size())}});
 
   const auto started = std::chrono::steady_clock::now();
-  while (auto record = source.value()->next()) {
-    const int64_t ordinal = source.value()->ordinal();
+  while (auto record = source->next()) {
+    const int64_t ordinal = source->ordinal();
     if (ordinal < skip) continue;
-    engine::InputRecord input{*record, format.value(), topic, 0, ordinal};
+    engine::InputRecord input{*record, input_file.format, topic, 0, ordinal};
     if (auto processed = engine.process(input); !processed) {
       std::fprintf(stderr, "nexus: state failure, stopping: %s\n",
                    processed.error().message.c_str());
@@ -159,14 +155,16 @@ void add_replay_command(CLI::App& app) {
   auto options = std::make_shared<ReplayOptions>();
   auto* command = app.add_subcommand(
       "replay", "Run the engine over a file of transactions and write the alerts to a file");
-  command->add_option("--input,-i", options->input, "Transactions: .ndjson or .pb (delimited)")
+  command
+      ->add_option("--input,-i", options->input,
+                   "Transactions: .ndjson, .pb (delimited) or .csv (with --csv-map)")
       ->required();
   command->add_option("--out,-o", options->out, "Alerts file (.ndjson or .pb)")
       ->capture_default_str();
   command->add_option("--dlq", options->dlq, "Dead-letter file (default: <out>.dlq.ndjson)");
   command->add_option("--rules", options->rules_dir, "Rule directory (default: shipped packs)");
   command->add_option("--format", options->format,
-                      "Input format: ndjson or pb (default: by extension)");
+                      "Input format: ndjson, pb or csv (default: by extension)");
   command->add_option("--labels", options->labels, "Generator labels: report recall per scenario");
   command->add_option("--state-dir", options->state_dir,
                       "RocksDB state directory; keeps state and resumes (default: temporary)");
@@ -176,6 +174,14 @@ void add_replay_command(CLI::App& app) {
   command->add_option("--lists", options->lists_dir,
                       "Screen parties against the lists imported in this data dir (nexus lists "
                       "import); default: no screening");
+  command->add_option("--csv-map", options->csv_map,
+                      "CSV input: a column mapping file or a preset (ibm-aml, ibm-aml-normalized, "
+                      "ibm-aml-patterns, amlsim-alerts, saml-d)");
+  command
+      ->add_option("--allowed-lateness", options->allowed_lateness,
+                   "How far behind the newest event time an event may arrive before it is "
+                   "dead-lettered as late_event (history not sorted by time needs more)")
+      ->capture_default_str();
   command->add_flag("--progress", options->progress, "Log each checkpoint (JSON, on stderr)");
   command->callback([options] { std::exit(run_replay(*options)); });
 }

@@ -8,20 +8,54 @@ Result<engine::InputFormat> format_for(const std::filesystem::path& path,
                                        std::string_view override_name) {
   if (override_name == "ndjson" || override_name == "json") return engine::InputFormat::kNdjson;
   if (override_name == "pb" || override_name == "protobuf") return engine::InputFormat::kProtobuf;
+  if (override_name == "csv") return engine::InputFormat::kCsv;
   if (!override_name.empty()) {
-    return make_error("format",
-                      "unknown format '" + std::string(override_name) + "' (use ndjson or pb)");
+    return make_error(
+        "format", "unknown format '" + std::string(override_name) + "' (use ndjson, pb or csv)");
   }
-  return path.extension() == ".pb" ? engine::InputFormat::kProtobuf : engine::InputFormat::kNdjson;
+  if (path.extension() == ".pb") return engine::InputFormat::kProtobuf;
+  if (path.extension() == ".csv" || path.extension() == ".CSV") return engine::InputFormat::kCsv;
+  return engine::InputFormat::kNdjson;
 }
 
 Result<std::unique_ptr<FileSource>> FileSource::open(const std::filesystem::path& path,
-                                                     engine::InputFormat format) {
+                                                     engine::InputFormat format,
+                                                     CsvReadOptions csv) {
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
     return make_error("input", path.string() + ": " + std::strerror(errno));
   }
-  return std::unique_ptr<FileSource>(new FileSource(file, format));
+  std::unique_ptr<FileSource> source(new FileSource(file, format));
+  source->csv_ = std::move(csv);
+  if (format == engine::InputFormat::kCsv && source->csv_.header &&
+      !source->next_line(&source->header_)) {
+    return make_error("input", path.string() + ": empty file, expected a CSV header line");
+  }
+  return source;
+}
+
+bool FileSource::next_line(std::string* line) {
+  while (true) {
+    const size_t newline = buffer_.find('\n', position_);
+    if (newline == std::string::npos) {
+      if (fill()) continue;
+      if (position_ >= buffer_.size()) return false;
+      line->assign(buffer_, position_, std::string::npos);
+      position_ = buffer_.size();
+    } else {
+      line->assign(buffer_, position_, newline - position_);
+      position_ = newline + 1;
+    }
+    if (!line->empty() && line->back() == '\r') line->pop_back();
+    // Blank lines separate nothing: skip them rather than dead-letter them.
+    if (line->find_first_not_of(" \t") == std::string::npos) continue;
+    bool skipped = false;
+    for (const auto& prefix : csv_.skip_prefixes) {
+      if (line->rfind(prefix, 0) == 0) skipped = true;
+    }
+    if (skipped) continue;
+    return true;
+  }
 }
 
 FileSource::~FileSource() { std::fclose(file_); }
@@ -40,24 +74,10 @@ bool FileSource::fill() {
 }
 
 std::optional<std::string_view> FileSource::next() {
-  if (format_ == engine::InputFormat::kNdjson) {
-    while (true) {
-      const size_t newline = buffer_.find('\n', position_);
-      if (newline == std::string::npos) {
-        if (fill()) continue;
-        if (position_ >= buffer_.size()) return std::nullopt;
-        record_.assign(buffer_, position_, std::string::npos);
-        position_ = buffer_.size();
-      } else {
-        record_.assign(buffer_, position_, newline - position_);
-        position_ = newline + 1;
-      }
-      if (!record_.empty() && record_.back() == '\r') record_.pop_back();
-      // Blank lines separate nothing in NDJSON: skip them rather than dead-letter them.
-      if (record_.find_first_not_of(" \t") == std::string::npos) continue;
-      ++ordinal_;
-      return std::string_view(record_);
-    }
+  if (format_ != engine::InputFormat::kProtobuf) {
+    if (!next_line(&record_)) return std::nullopt;
+    ++ordinal_;
+    return std::string_view(record_);
   }
   // Length-delimited protobuf: varint32 length, then that many bytes.
   while (true) {

@@ -1,6 +1,7 @@
 // FileSource: reads input records from a file, one at a time, in file order:
 // NDJSON (one protobuf-JSON transaction per line) or length-delimited protobuf
-// (varint32 length, then the bytes). Single-threaded.
+// (varint32 length, then the bytes), or CSV lines (one row per record; the
+// header and lines starting with a skip prefix are not records). Single-threaded.
 #pragma once
 
 #include "engine/transaction_decoder.hpp"
@@ -13,18 +14,26 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nexus::connectors {
 
-/// The format a file name implies: ".pb" delimited protobuf, anything else NDJSON.
-/// `override_name` ("ndjson" / "pb" / "protobuf") wins when not empty.
+/// The format a file name implies: ".pb" delimited protobuf, ".csv" CSV, anything else
+/// NDJSON. `override_name` ("ndjson" / "pb" / "protobuf" / "csv") wins when not empty.
 Result<engine::InputFormat> format_for(const std::filesystem::path& path,
                                        std::string_view override_name);
+
+/// How a CSV file is read (from its CsvMapping).
+struct CsvReadOptions {
+  bool header = true;                      // the first non-blank line is the header
+  std::vector<std::string> skip_prefixes;  // lines starting with one of these are skipped
+};
 
 class FileSource {
  public:
   static Result<std::unique_ptr<FileSource>> open(const std::filesystem::path& path,
-                                                  engine::InputFormat format);
+                                                  engine::InputFormat format,
+                                                  CsvReadOptions csv = {});
   ~FileSource();
   FileSource(const FileSource&) = delete;
   FileSource& operator=(const FileSource&) = delete;
@@ -36,6 +45,8 @@ class FileSource {
   /// Ordinal of the record last returned (0-based).
   int64_t ordinal() const { return ordinal_; }
   engine::InputFormat format() const { return format_; }
+  /// CSV: the header line ("" without one), read at open.
+  const std::string& header() const { return header_; }
 
  private:
   FileSource(std::FILE* file, engine::InputFormat format) : file_(file), format_(format) {}
@@ -48,6 +59,9 @@ class FileSource {
   bool eof_ = false;
   std::string record_;
   int64_t ordinal_ = -1;
+  CsvReadOptions csv_;
+  std::string header_;
+  bool next_line(std::string* line);
 };
 
 }  // namespace nexus::connectors

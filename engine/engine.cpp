@@ -83,7 +83,7 @@ Result<void> Engine::process(const InputRecord& record) {
   ++since_checkpoint_;
   evaluator_->reset_scratch();
 
-  const DecodeStatus decoded = decoder_.decode(record.bytes, record.format, &tx_);
+  const DecodeStatus decoded = decoder_.decode(record.bytes, record.format, &tx_, record.offset);
   if (!decoded.ok) {
     dead_letter(record, decoded.reason, decoded.detail);
     return outcome::success();

@@ -9,6 +9,7 @@
 // thread calls everything except metrics(), which any thread may read.
 #pragma once
 
+#include "engine/csv_mapping.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/flag_store.hpp"
 #include "engine/fx_table.hpp"
@@ -84,6 +85,11 @@ class Engine {
   void note_reload(bool ok) { metrics_.count_reload(ok); }
 
   const Metrics& metrics() const { return metrics_; }
+
+  /// Reads InputFormat::kCsv records through `mapping` (bound to its header). Before start.
+  void set_csv_mapping(std::shared_ptr<const CsvMapping> mapping) {
+    decoder_.set_csv(std::move(mapping), &fx_);
+  }
 
   /// Next offset per input partition as of the last checkpoint, for committing to Kafka
   /// (monitoring only: the engine resumes from its own store).

@@ -1,5 +1,7 @@
 #include "engine/transaction_decoder.hpp"
 
+#include "engine/csv_mapping.hpp"
+
 #include <google/protobuf/stubs/logging.h>
 #include <google/protobuf/util/json_util.h>
 #include <simdjson.h>
@@ -230,8 +232,13 @@ TransactionDecoder::TransactionDecoder() : impl_(std::make_unique<Impl>()) {
 
 TransactionDecoder::~TransactionDecoder() = default;
 
+void TransactionDecoder::set_csv(std::shared_ptr<const CsvMapping> mapping, const FxTable* fx) {
+  csv_ = std::move(mapping);
+  csv_fx_ = fx;
+}
+
 DecodeStatus TransactionDecoder::decode(std::string_view bytes, InputFormat format,
-                                        Transaction* out) {
+                                        Transaction* out, int64_t ordinal) {
   out->Clear();
   if (bytes.size() > kMaxRecordBytes) {
     return {false, "oversize_record",
@@ -249,6 +256,14 @@ DecodeStatus TransactionDecoder::decode(std::string_view bytes, InputFormat form
   }
   if (!simdjson::validate_utf8(bytes.data(), bytes.size())) {
     return {false, "invalid_utf8", "record is not valid UTF-8"};
+  }
+  if (format == InputFormat::kCsv) {
+    if (!csv_ || csv_fx_ == nullptr) {
+      return {false, "csv_unmapped", "a CSV record arrived but no column mapping is configured"};
+    }
+    CsvMapping::RowError error;
+    if (csv_->to_transaction(bytes, ordinal, *csv_fx_, out, &error)) return {};
+    return {false, error.reason, error.detail};
   }
   impl_->padded.assign(bytes.data(), bytes.size());
   impl_->padded.append(simdjson::SIMDJSON_PADDING, ' ');

@@ -15,7 +15,11 @@
 
 namespace nexus::engine {
 
-enum class InputFormat { kProtobuf, kNdjson };
+/// kCsv: one line of a CSV file, read through the CsvMapping given to set_csv().
+enum class InputFormat { kProtobuf, kNdjson, kCsv };
+
+struct CsvMapping;
+class FxTable;
 
 /// Why a record could not be decoded; `reason` is a stable code for counters and
 /// the dead-letter topic, `detail` a plain message.
@@ -32,8 +36,14 @@ class TransactionDecoder {
   TransactionDecoder(const TransactionDecoder&) = delete;
   TransactionDecoder& operator=(const TransactionDecoder&) = delete;
 
-  /// Decodes `bytes` into `*out` (cleared first). Never throws.
-  DecodeStatus decode(std::string_view bytes, InputFormat format, nexus::v1::Transaction* out);
+  /// Decodes `bytes` into `*out` (cleared first). Never throws. `ordinal` (the record's
+  /// offset) names CSV rows that have no id column.
+  DecodeStatus decode(std::string_view bytes, InputFormat format, nexus::v1::Transaction* out,
+                      int64_t ordinal = 0);
+
+  /// The mapping (bound to its header) and FX table for kCsv records; both must outlive
+  /// the decoder. Without one, CSV records are dead-lettered ("csv_unmapped").
+  void set_csv(std::shared_ptr<const CsvMapping> mapping, const FxTable* fx);
 
   /// Records larger than this are refused before parsing (reason "oversize_record").
   static constexpr size_t kMaxRecordBytes = 64 * 1024;
@@ -45,6 +55,8 @@ class TransactionDecoder {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   uint64_t json_fallbacks_ = 0;
+  std::shared_ptr<const CsvMapping> csv_;
+  const FxTable* csv_fx_ = nullptr;
 };
 
 /// Parses RFC 3339 "2025-01-01T10:00:00Z" / "...T10:00:00.250+02:00" to epoch

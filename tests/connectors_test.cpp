@@ -1,5 +1,6 @@
 // Component tests: the engine over a real RocksDB in a temp dir (crash and
 // restart), and the file formats.
+#include "connectors/csv_mapping_loader.hpp"
 #include "connectors/file_sink.hpp"
 #include "connectors/file_source.hpp"
 #include "connectors/metrics_server.hpp"
@@ -18,6 +19,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 namespace nexus {
@@ -250,6 +252,154 @@ TEST(MetricsServer, PostReloadCallsTheReloadCallbackOnly) {
   // A GET does not reload.
   EXPECT_NE(http_get(server.value()->port(), "/-/reload").find("404"), std::string::npos);
   EXPECT_EQ(reloads.load(), 1);
+}
+
+/// Reads a whole CSV file through a preset, as `nexus replay --csv-map` does, and counts
+/// what the engine accepted and refused (by reason).
+struct CsvRun {
+  uint64_t records = 0;
+  uint64_t events = 0;
+  std::map<std::string, int> refused;
+  std::vector<nexus::v1::Transaction> first;  // the first few decoded transactions
+};
+
+CsvRun run_csv(const std::string& preset, const std::string& path) {
+  CsvRun run;
+  auto mapping = connectors::csv_mapping_for_file(preset, path);
+  EXPECT_TRUE(mapping) << (mapping ? "" : mapping.error().message);
+  if (!mapping) return run;
+  auto source = connectors::FileSource::open(
+      path, engine::InputFormat::kCsv, {mapping.value()->header, mapping.value()->skip_prefixes});
+  EXPECT_TRUE(source);
+  engine::TransactionDecoder decoder;
+  const auto fx = engine::FxTable::defaults();
+  decoder.set_csv(mapping.value(), &fx);
+  nexus::v1::Transaction tx;
+  while (auto record = source.value()->next()) {
+    ++run.records;
+    const auto status =
+        decoder.decode(*record, engine::InputFormat::kCsv, &tx, source.value()->ordinal());
+    if (!status.ok) {
+      ++run.refused[status.reason];
+      continue;
+    }
+    ++run.events;
+    if (run.first.size() < 3) run.first.push_back(tx);
+  }
+  return run;
+}
+
+const std::string kAml = std::string(NEXUS_SHARED_DATA_DIR) + "/aml/";
+
+TEST(CsvPresets, IbmPatternsFileDecodesEveryTransaction) {
+  const auto run = run_csv("ibm-aml-patterns", kAml + "ibm_hi_small/HI-Small_Patterns.txt");
+  // 3,209 laundering transactions in 370 attempts; BEGIN/END lines are not records.
+  EXPECT_EQ(run.records, 3209u);
+  EXPECT_EQ(run.events, 3209u) << (run.refused.empty() ? "" : run.refused.begin()->first);
+  ASSERT_FALSE(run.first.empty());
+  const auto& tx = run.first[0];
+  EXPECT_EQ(tx.id(), "ibm-pattern-0");
+  EXPECT_EQ(tx.originator().account(), "021174:800737690");  // zero padding kept
+  EXPECT_EQ(tx.beneficiary().account(), "012:80011F990");
+  EXPECT_EQ(tx.currency(), "EUR");
+  EXPECT_EQ(tx.amount_minor(), 284896);
+  EXPECT_EQ(tx.channel(), nexus::v1::CHANNEL_ACH);
+  EXPECT_EQ(engine::format_rfc3339_ms(tx.event_time().seconds() * 1000), "2022-09-01T00:06:00Z");
+}
+
+TEST(CsvPresets, IbmNormalizedAmlSimAndSamlDLoad) {
+  const auto ibm =
+      run_csv("ibm-aml-normalized", kAml + "ibm_hi_small/HI-Small_Trans_first1000_normalized.csv");
+  EXPECT_EQ(ibm.events, 1000u);
+  ASSERT_FALSE(ibm.first.empty());
+  EXPECT_EQ(ibm.first[0].originator().account(), "10:8000EBD30");
+  const auto amlsim = run_csv("amlsim-alerts", kAml + "amlsim_10k_accounts_alerts/alerts.csv");
+  EXPECT_EQ(amlsim.events, 1719u);
+  ASSERT_FALSE(amlsim.first.empty());
+  EXPECT_EQ(amlsim.first[0].id(), "amlsim-82");
+  EXPECT_EQ(amlsim.first[0].remittance_info(), "fan_in");
+  EXPECT_EQ(amlsim.first[0].amount_minor(), 485);
+  const auto samld = run_csv("saml-d", kAml + "visionlangai_aml_dataset_5k.csv");
+  EXPECT_EQ(samld.events, 5000u);
+  ASSERT_FALSE(samld.first.empty());
+  EXPECT_EQ(samld.first[0].beneficiary().country(), "TR");
+  EXPECT_EQ(samld.first[0].channel(), nexus::v1::CHANNEL_CASH_DEPOSIT);
+}
+
+TEST(CsvMapping, BadRowsGetAReasonAndGoodRowsAroundThemStillDecode) {
+  auto mapping = connectors::parse_csv_mapping(R"(
+csv: test
+time_format: "%Y-%m-%d %H:%M"
+fields:
+  event_time: "{when}"
+  amount: "{amount}"
+  currency: "{ccy}"
+  originator.account: "{from}"
+  beneficiary.account: "{to}"
+  channel: {from: "{how}", values: {W: wire, C: cash_deposit}}
+  remittance_info: "{note}"
+)",
+                                               "test.yaml");
+  ASSERT_TRUE(mapping) << mapping.error().message;
+  ASSERT_TRUE(mapping.value()->bind("when,amount,ccy,from,to,how,note"));
+  const auto fx = engine::FxTable::defaults();
+  engine::TransactionDecoder decoder;
+  decoder.set_csv(mapping.value(), &fx);
+  nexus::v1::Transaction tx;
+  auto decode = [&](const std::string& line) {
+    return decoder.decode(line, engine::InputFormat::kCsv, &tx, 7);
+  };
+  auto ok = decode(R"(2025-01-02 03:04,12.5,USD,A,B,W,"rent, ""March""")");
+  ASSERT_TRUE(ok.ok) << ok.reason << ": " << ok.detail;
+  EXPECT_EQ(tx.id(), "row-7");
+  EXPECT_EQ(tx.amount_minor(), 1250);
+  EXPECT_EQ(tx.remittance_info(), "rent, \"March\"");
+  EXPECT_EQ(tx.channel(), nexus::v1::CHANNEL_WIRE);
+  EXPECT_EQ(decode("2025-01-02 03:04,12.5,USD,A,B,W").reason, "csv_malformed");  // 6 columns
+  EXPECT_EQ(decode("2025-01-02 03:04,12.5,USD,A,B,W,\"open").reason, "csv_malformed");
+  EXPECT_EQ(decode("02/01/2025 03:04,12.5,USD,A,B,W,x").reason, "csv_bad_time");
+  EXPECT_EQ(decode("2025-01-02 03:04,12.505,USD,A,B,W,x").reason, "csv_bad_amount");
+  EXPECT_EQ(decode("2025-01-02 03:04,12.5,USD,A,B,X,x").reason, "csv_unknown_value");
+  EXPECT_EQ(decode("2025-01-02 03:04,12.5,XXX,A,B,W,x").reason, "unknown_currency");
+  EXPECT_TRUE(decode("2025-01-02 03:04,0012.50,USD,A,B,C,x").ok);  // zeros are fine
+  EXPECT_EQ(tx.amount_minor(), 1250);
+}
+
+TEST(CsvMapping, AMappingThatNamesAMissingColumnSaysWhatTheFileHas) {
+  auto mapping = connectors::load_csv_mapping("ibm-aml");
+  ASSERT_TRUE(mapping);
+  const auto bound = mapping.value()->bind("Timestamp,From Bank,Account,To Bank,Amount Paid");
+  ASSERT_FALSE(bound);
+  EXPECT_EQ(bound.error().message,
+            "beneficiary.account: no column 'Account' #2 in the header (columns: Timestamp, From "
+            "Bank, Account, To Bank, Amount Paid)");
+  auto bad = connectors::parse_csv_mapping("csv: x\nfeilds: {}\n", "m.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message.rfind("m.yaml:2:1: unknown key 'feilds'", 0), 0u)
+      << bad.error().message;
+  EXPECT_FALSE(connectors::load_csv_mapping("no-such-preset-or-file"));
+}
+
+TEST(CsvMapping, RoundingIsOptInAndHalfAwayFromZero) {
+  auto mapping = connectors::parse_csv_mapping(R"(
+time_format: unix_s
+fields: {event_time: "{#1}", amount: "{#2}", currency: JPY, originator.account: a, beneficiary.account: b}
+header: false
+)",
+                                               "m.yaml");
+  ASSERT_TRUE(mapping) << mapping.error().message;
+  ASSERT_TRUE(mapping.value()->bind("", 2));
+  const auto fx = engine::FxTable::defaults();
+  nexus::v1::Transaction tx;
+  engine::CsvMapping::RowError error;
+  EXPECT_FALSE(mapping.value()->to_transaction("1700000000,100.50", 0, fx, &tx, &error));
+  EXPECT_EQ(error.reason, "csv_bad_amount");
+  mapping.value()->round_amounts = true;
+  ASSERT_TRUE(mapping.value()->to_transaction("1700000000,100.50", 0, fx, &tx, &error));
+  EXPECT_EQ(tx.amount_minor(), 101);
+  ASSERT_TRUE(mapping.value()->to_transaction("1700000000,100.49", 0, fx, &tx, &error));
+  EXPECT_EQ(tx.amount_minor(), 100);
+  EXPECT_EQ(tx.event_time().seconds(), 1700000000);
 }
 
 }  // namespace
