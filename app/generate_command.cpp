@@ -32,6 +32,9 @@ void add_generate_command(CLI::App& app) {
   command->add_option("--out,-o", options->out, "Output file (.ndjson or .pb)")->required();
   command->add_option("--labels", options->labels, "Labels file (NDJSON, one scenario a line)");
   command->add_option("--format", options->format, "ndjson or pb (default: by extension)");
+  command->add_flag("--listed-parties", options->config.listed_party_scenarios,
+                    "Also plant payments to parties named on the UN list (NX-HT-PAYS-LISTED); "
+                    "they are caught only when the replay screens with --lists");
   command->callback([options] {
     auto format = connectors::format_for(options->out, options->format);
     if (!format) {

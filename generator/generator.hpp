@@ -33,6 +33,11 @@ struct GeneratorConfig {
   uint32_t days = 30;
   /// Planted instances of each scenario family. Default: 5.
   uint32_t scenarios_per_rule = 5;
+  /// Also plant the family nx_pays_listed (a trafficking-flagged account paying
+  /// a party named on the UN ISIL/Al-Qaida list). Its rule, NX-HT-PAYS-LISTED,
+  /// needs sanctions screening (`--lists`), so it is off by default: a replay
+  /// without lists could never catch it. Default: false.
+  bool listed_party_scenarios = false;
 };
 
 /// One planted scenario instance: which rule must catch it, about whom, and the
@@ -51,7 +56,7 @@ struct ScenarioLabel {
 /// planted scenario, ordered by family then instance.
 /// Throws std::invalid_argument if accounts or days is 0 (start-up error).
 /// Cost: O(transactions log(transactions per day)) time; memory O(accounts +
-/// transactions per day): 66 MB peak RSS for 1M transactions over 100k accounts.
+/// transactions per day): about 81 MB peak RSS for 1M transactions over 100k accounts.
 /// Thread-compatible: no shared state, may run concurrently with itself.
 void generate(const GeneratorConfig& config,
               const std::function<void(const nexus::v1::Transaction&)>& emit,

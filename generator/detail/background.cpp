@@ -41,10 +41,47 @@ constexpr uint32_t kOrganizationPermille = 120;
 constexpr uint32_t kCrossBorderWirePermille = 200;
 // Share of persons in remittance-sending countries who send money home.
 constexpr uint32_t kRemitterPermille = 150;
-// One merchant per this many customers (at least kMinMerchants): keeps each
-// merchant's daily distinct payers low (well under TF-CROWDFUND-FANIN's 20).
+// One merchant per this many customers, per category and country (at least one
+// of each category in each home country): keeps each merchant's daily distinct
+// payers low (well under TF-CROWDFUND-FANIN's 20).
 constexpr uint32_t kCustomersPerMerchant = 25;
-constexpr uint32_t kMinMerchants = 50;
+constexpr int kOnlineSitesPerCategory = 5;
+// Employment and housing: share of persons with an employer (an organisation
+// customer of their country, at most kMaxEmployees each) and of persons renting
+// from a landlord of their country (a person, or an organisation 30 % of the time).
+constexpr uint32_t kEmployedPermille = 650;
+constexpr uint32_t kMaxEmployees = 15;  // payroll stays far below 20 payments an hour
+constexpr uint32_t kTenantPermille = 400;
+constexpr uint32_t kCorporateLandlordPermille = 300;
+// Monthly salary and rent, USD: log-normal medians and spreads, bounds. Rent of
+// an employed tenant is at most kMaxRentPermilleOfSalary of the salary.
+constexpr int64_t kSalaryMedianUsdCents = 320'000;
+constexpr int64_t kSalarySigmaLog2Q8 = 128;
+constexpr int64_t kSalaryMinUsdCents = 80'000;
+constexpr int64_t kSalaryMaxUsdCents = 2'000'000;
+constexpr int64_t kRentMedianUsdCents = 110'000;
+constexpr int64_t kRentSigmaLog2Q8 = 100;
+constexpr int64_t kRentMinUsdCents = 30'000;
+constexpr int64_t kRentMaxUsdCents = 600'000;
+constexpr int64_t kMaxRentPermilleOfSalary = 450;
+// A person's other transfers (not card spending, not rent) stay within this
+// share of the monthly salary (of the median salary for persons without one):
+// nobody sends on their whole pay cheque in one ordinary payment.
+constexpr int64_t kPersonalTransferMaxPermilleOfIncome = 350;
+// Paydays (day of month) by weight; rent is due on day 1-5.
+constexpr std::array<uint32_t, 4> kPaydays = {25, 28, 1, 15};
+constexpr std::array<uint32_t, 4> kPaydayWeights = {40, 20, 25, 15};
+constexpr uint32_t kLastRentDay = 5;
+// Cash: bank branches per country, and where a customer handles cash: the first
+// home branch 80 %, the second 15 %, anywhere else in the country 5 %.
+constexpr uint32_t kBranchesPerCountry = 400;
+constexpr uint32_t kFirstBranchPermille = 800;
+constexpr uint32_t kSecondBranchPermille = 150;
+// Family remittances to conflict-adjacent countries outside the conflict zones
+// stay below TF-MSB-FIRST-USE's 3,000 USD.
+constexpr int64_t kConflictAdjacentRemittanceMaxUsdCents = 250'000;
+// Card and prepaid spending at a merchant abroad (e-commerce, travel).
+constexpr uint32_t kDomesticMerchantPermille = 900;
 // Weekend days carry 7/10 of a weekday's volume.
 constexpr uint64_t kWeekendWeight = 7;
 constexpr uint64_t kWeekdayWeight = 10;
@@ -83,6 +120,8 @@ constexpr std::array<Destination, 18> kRemittanceDestinations = {{
 constexpr std::array<const char*, 11> kRemittanceSenders = {"US", "GB", "DE", "FR", "NL", "AE",
                                                             "CA", "ES", "IT", "KW", "SA"};
 constexpr std::array<const char*, 7> kConflictZones = {"SY", "IQ", "AF", "YE", "SO", "LY", "ML"};
+constexpr std::array<const char*, 15> kConflictAdjacent = {
+    "SY", "IQ", "AF", "YE", "SO", "LY", "ML", "NG", "NE", "TD", "CM", "BF", "TR", "LB", "JO"};
 
 bool in_list(const char* code, const auto& list) {
   for (const char* c : list) {
@@ -115,14 +154,61 @@ uint32_t pick_domestic(const Population& population, uint8_t country, uint32_t e
   return local[i] == exclude ? local[(i + 1) % local.size()] : local[i];
 }
 
-uint32_t pick_merchant(const Population& population, uint8_t country, Rng* rng) {
-  const auto& local = population.merchants_by_country[country];
-  // Mostly domestic; the rest is e-commerce abroad.
-  if (!local.empty() && rng->chance_permille(900)) return pick(local, rng);
-  return pick(population.merchants, rng);
+// Days since 1970-01-01 -> day of month (H. Hinnant's civil_from_days).
+uint32_t civil_day_of_month(int64_t days) {
+  const int64_t z = days + 719'468;
+  const int64_t era = (z >= 0 ? z : z - 146'096) / 146'097;
+  const int64_t doe = z - era * 146'097;
+  const int64_t yoe = (doe - doe / 1'460 + doe / 36'524 - doe / 146'096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  return static_cast<uint32_t>(doy - (153 * mp + 2) / 5 + 1);
+}
+
+// A random moment of local business hours (8:00-17:59) of day `day`, in UTC.
+int64_t business_time_ms(const GeneratorConfig& config, uint32_t day, int utc_offset_h, Rng* rng) {
+  const int64_t local_ms = 8 * kHourMs + static_cast<int64_t>(rng->below(10 * kHourMs));
+  int64_t utc_ms = (local_ms - utc_offset_h * kHourMs) % kDayMs;
+  if (utc_ms < 0) utc_ms += kDayMs;
+  return config.start_time_ms + static_cast<int64_t>(day) * kDayMs + utc_ms;
+}
+
+uint32_t cash_location(const Population& population, const Profile& holder, uint32_t customer,
+                       Rng* rng) {
+  uint32_t branch;
+  const uint32_t roll = static_cast<uint32_t>(rng->below(1000));
+  if (customer < population.customer_count && roll < kFirstBranchPermille) {
+    branch = population.home_branches[customer][0];
+  } else if (customer < population.customer_count &&
+             roll < kFirstBranchPermille + kSecondBranchPermille) {
+    branch = population.home_branches[customer][1];
+  } else {
+    branch = static_cast<uint32_t>(1 + rng->below(kBranchesPerCountry));
+  }
+  return (static_cast<uint32_t>(holder.country) << 16) | branch;
 }
 
 }  // namespace
+
+uint32_t pick_merchant(const Population& population, uint8_t country, Rng* rng) {
+  uint64_t r = rng->below(1000);
+  size_t category = 0;
+  while (category + 1 < kMerchantCategories.size() &&
+         r >= kMerchantCategories[category].spend_permille) {
+    r -= kMerchantCategories[category].spend_permille;
+    ++category;
+  }
+  const auto& local = population.local_merchants[country][category];
+  // Mostly domestic; the rest is e-commerce and travel abroad.
+  if (!local.empty() && rng->chance_permille(kDomesticMerchantPermille)) return pick(local, rng);
+  return pick(population.merchants_by_category[category], rng);
+}
+
+uint32_t day_of_month(const GeneratorConfig& config, uint32_t day) {
+  const int64_t ms = config.start_time_ms + static_cast<int64_t>(day) * kDayMs;
+  const int64_t days = ms >= 0 ? ms / kDayMs : -((-ms + kDayMs - 1) / kDayMs);
+  return civil_day_of_month(days);
+}
 
 int64_t rhythm_time_ms(const GeneratorConfig& config, uint32_t day, int utc_offset_h, Rng* rng) {
   static constexpr uint32_t kTotal = [] {
@@ -169,7 +255,9 @@ Population build_population(const GeneratorConfig& config, World* world) {
   Population pop;
   pop.customer_count = config.accounts;
   pop.customers_by_country.resize(kCountries.size());
-  pop.merchants_by_country.resize(kCountries.size());
+  pop.merchants_by_category.resize(kMerchantCategories.size());
+  pop.local_merchants.assign(kCountries.size(),
+                             std::vector<std::vector<uint32_t>>(kMerchantCategories.size()));
 
   struct Weighted {
     uint8_t country;
@@ -195,13 +283,86 @@ Population build_population(const GeneratorConfig& config, World* world) {
     for (uint32_t w = 0; w < weight; ++w) pop.activity.push_back(index);
   }
 
-  const uint32_t merchant_count = std::max(kMinMerchants, config.accounts / kCustomersPerMerchant);
-  for (uint32_t i = 0; i < merchant_count; ++i) {
-    const uint8_t country = homes[pick_weighted(homes, home_total, &rng)].country;
-    const int category = static_cast<int>(rng.below(kMerchantCategories.size()));
-    const uint32_t index = world->add_profile(country, true, category);
-    pop.merchants.push_back(index);
-    pop.merchants_by_country[country].push_back(index);
+  // Local merchants: in every home country, each category gets one merchant
+  // per kCustomersPerMerchant customers' worth of its spending share (at least
+  // one), so that every merchant sees about the same number of payers and no
+  // lone merchant collects a whole category. Online sites live in the US.
+  auto add_merchant = [&](uint8_t country, size_t category) {
+    const uint32_t index = world->add_profile(country, true, static_cast<int>(category));
+    pop.merchants_by_category[category].push_back(index);
+    pop.local_merchants[country][category].push_back(index);
+    if (!kMerchantCategories[category].online) pop.merchants.push_back(index);
+  };
+  for (const auto& home : homes) {
+    const uint64_t customers = pop.customers_by_country[home.country].size();
+    for (size_t category = 0; category < kMerchantCategories.size(); ++category) {
+      if (kMerchantCategories[category].online) continue;
+      const uint64_t share = customers * kMerchantCategories[category].spend_permille;
+      const uint64_t per_merchant = uint64_t{1000} * kCustomersPerMerchant;
+      const uint64_t count = std::max<uint64_t>(1, (share + per_merchant - 1) / per_merchant);
+      for (uint64_t m = 0; m < count; ++m) add_merchant(home.country, category);
+    }
+  }
+  for (size_t category = 0; category < kMerchantCategories.size(); ++category) {
+    if (!kMerchantCategories[category].online) continue;
+    for (int i = 0; i < kOnlineSitesPerCategory; ++i) add_merchant(country_index("US"), category);
+  }
+
+  // Jobs, homes and bank branches of persons.
+  std::vector<std::vector<uint32_t>> organisations(kCountries.size());
+  for (uint32_t i = 0; i < config.accounts; ++i) {
+    if (world->profile(i).organization) organisations[world->profile(i).country].push_back(i);
+  }
+  std::vector<uint32_t> staff(config.accounts, 0);
+  std::vector<uint8_t> payday(config.accounts, 0);
+  uint32_t payday_total = 0;
+  for (uint32_t w : kPaydayWeights) payday_total += w;
+  for (uint32_t i = 0; i < config.accounts; ++i) {
+    if (!world->profile(i).organization) continue;
+    uint64_t r = rng.below(payday_total);
+    size_t k = 0;
+    while (r >= kPaydayWeights[k]) r -= kPaydayWeights[k++];
+    payday[i] = static_cast<uint8_t>(kPaydays[k]);
+  }
+  pop.employer.assign(config.accounts, kNone);
+  pop.landlord.assign(config.accounts, kNone);
+  pop.salary_usd_cents.assign(config.accounts, 0);
+  pop.rent_usd_cents.assign(config.accounts, 0);
+  pop.home_branches.resize(config.accounts);
+  for (uint32_t i = 0; i < config.accounts; ++i) {
+    const Profile& p = world->profile(i);
+    pop.home_branches[i] = {static_cast<uint16_t>(1 + rng.below(kBranchesPerCountry)),
+                            static_cast<uint16_t>(1 + rng.below(kBranchesPerCountry))};
+    if (p.organization) continue;
+    const auto& employers = organisations[p.country];
+    if (!employers.empty() && rng.chance_permille(kEmployedPermille)) {
+      const uint32_t e = employers[rng.below(employers.size())];
+      if (staff[e] < kMaxEmployees) {
+        ++staff[e];
+        pop.employer[i] = e;
+        pop.salary_usd_cents[i] =
+            std::clamp(rng.log_normal(kSalaryMedianUsdCents, kSalarySigmaLog2Q8),
+                       kSalaryMinUsdCents, kSalaryMaxUsdCents);
+        pop.paid_on[payday[e]].push_back(i);
+      }
+    }
+    if (rng.chance_permille(kTenantPermille)) {
+      uint32_t landlord = kNone;
+      if (!employers.empty() && rng.chance_permille(kCorporateLandlordPermille)) {
+        landlord = employers[rng.below(employers.size())];
+      } else {
+        landlord = pick_domestic(pop, p.country, i, &rng);
+      }
+      if (landlord == i) continue;
+      int64_t rent = std::clamp(rng.log_normal(kRentMedianUsdCents, kRentSigmaLog2Q8),
+                                kRentMinUsdCents, kRentMaxUsdCents);
+      if (pop.employer[i] != kNone) {
+        rent = std::min(rent, pop.salary_usd_cents[i] * kMaxRentPermilleOfSalary / 1000);
+      }
+      pop.landlord[i] = landlord;
+      pop.rent_usd_cents[i] = rent;
+      pop.rent_on[1 + rng.below(kLastRentDay)].push_back(i);
+    }
   }
 
   uint32_t destination_total = 0;
@@ -229,7 +390,44 @@ void generate_background_day(const GeneratorConfig& config, const World& world,
                              const Population& population, uint32_t day, uint64_t count,
                              uint64_t first_seq, std::vector<TxRecord>* out) {
   Rng rng(mix_seed(config.seed, 0x646179'00000000ULL + day));
-  for (uint64_t n = 0; n < count; ++n) {
+  uint64_t n = 0;
+  // Scheduled payments first: payroll on the employers' payday, then rent.
+  const uint32_t dom = day_of_month(config, day);
+  if (dom < population.paid_on.size()) {
+    for (uint32_t employee : population.paid_on[dom]) {
+      if (n == count) break;
+      TxRecord r;
+      r.seq = first_seq + n++;
+      r.originator = population.employer[employee];
+      r.beneficiary = employee;
+      r.channel = static_cast<uint8_t>(nexus::v1::CHANNEL_ACH);
+      r.narrative = kNarrativeSalary;
+      const Profile& payer = world.profile(r.originator);
+      r.currency = kCountries[payer.country].currency;
+      r.amount_minor = usd_cents_to_minor(population.salary_usd_cents[employee], r.currency);
+      r.time_ms = business_time_ms(config, day, kCountries[payer.country].utc_offset_h, &rng);
+      out->push_back(r);
+    }
+    for (uint32_t tenant : population.rent_on[dom]) {
+      if (n == count) break;
+      TxRecord r;
+      r.seq = first_seq + n++;
+      r.originator = tenant;
+      r.beneficiary = population.landlord[tenant];
+      const uint64_t roll = rng.below(100);
+      r.channel = static_cast<uint8_t>(roll < 85   ? nexus::v1::CHANNEL_ACH
+                                       : roll < 95 ? nexus::v1::CHANNEL_CHEQUE
+                                                   : nexus::v1::CHANNEL_MOBILE_MONEY);
+      if (r.channel == nexus::v1::CHANNEL_MOBILE_MONEY) r.flags |= kWithDevice;
+      r.narrative = kNarrativeRent;
+      const Profile& payer = world.profile(tenant);
+      r.currency = kCountries[payer.country].currency;
+      r.amount_minor = usd_cents_to_minor(population.rent_usd_cents[tenant], r.currency);
+      r.time_ms = rhythm_time_ms(config, day, kCountries[payer.country].utc_offset_h, &rng);
+      out->push_back(r);
+    }
+  }
+  for (; n < count; ++n) {
     TxRecord r;
     r.seq = first_seq + n;
     const uint64_t roll = rng.below(1000);
@@ -270,8 +468,11 @@ void generate_background_day(const GeneratorConfig& config, const World& world,
         r.originator = actor;
         r.beneficiary = population.remit_recipient[actor];
         r.narrative = rng.chance_permille(700) ? kNarrativeFamily : kNarrativeMedical;
-        if (in_list(kCountries[world.profile(r.beneficiary).country].code, kConflictZones)) {
+        const char* destination = kCountries[world.profile(r.beneficiary).country].code;
+        if (in_list(destination, kConflictZones)) {
           usd = std::min(usd, kConflictZoneRemittanceMaxUsdCents);
+        } else if (in_list(destination, kConflictAdjacent)) {
+          usd = std::min(usd, kConflictAdjacentRemittanceMaxUsdCents);
         }
         break;
       }
@@ -297,13 +498,14 @@ void generate_background_day(const GeneratorConfig& config, const World& world,
         r.beneficiary = pick_domestic(population, world.profile(actor).country, actor, &rng);
         const Profile& from = world.profile(actor);
         const Profile& to = world.profile(r.beneficiary);
+        // Salaries and rent are scheduled above; these are the other payments.
         if (from.organization && !to.organization) {
-          r.narrative = kNarrativeSalary;
+          r.narrative = kNarrativeConsulting;  // a freelancer's or contractor's fee
         } else if (to.organization) {
           r.narrative = kNarrativeInvoice;
         } else {
-          static constexpr uint8_t kPersonal[] = {kNarrativeRent, kNarrativeGift, kNarrativeDinner,
-                                                  kNarrativeNone};
+          static constexpr uint8_t kPersonal[] = {kNarrativeGift, kNarrativeDinner, kNarrativeNone,
+                                                  kNarrativeShared};
           r.narrative = kPersonal[rng.below(4)];
         }
         if (mix.channel == nexus::v1::CHANNEL_MOBILE_MONEY) r.flags |= kWithDevice;
@@ -312,11 +514,18 @@ void generate_background_day(const GeneratorConfig& config, const World& world,
     }
 
     const Profile& payer = world.profile(r.originator);
+    if (!payer.organization && r.originator < population.customer_count &&
+        mix.channel != nexus::v1::CHANNEL_CARD && mix.channel != nexus::v1::CHANNEL_PREPAID_CARD &&
+        mix.channel != nexus::v1::CHANNEL_CASH_DEPOSIT) {
+      const int64_t income = population.salary_usd_cents[r.originator] != 0
+                                 ? population.salary_usd_cents[r.originator]
+                                 : kSalaryMedianUsdCents;
+      usd = std::min(usd, income * kPersonalTransferMaxPermilleOfIncome / 1000);
+    }
     r.currency = kCountries[payer.country].currency;
     if (mix.channel == nexus::v1::CHANNEL_CRYPTO) r.currency = kUsd;
     if (r.flags & (kOriginatorCash | kBeneficiaryCash)) {
-      r.location =
-          (static_cast<uint32_t>(payer.country) << 16) | static_cast<uint32_t>(1 + rng.below(400));
+      r.location = cash_location(population, payer, r.originator, &rng);
     }
     r.amount_minor = usd_cents_to_minor(usd, r.currency);
     r.time_ms = rhythm_time_ms(config, day, kCountries[payer.country].utc_offset_h, &rng);

@@ -8,6 +8,7 @@
 #include "generator/detail/world.hpp"
 #include "generator/generator.hpp"
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -20,23 +21,45 @@ struct Population {
   uint32_t customer_count = 0;     // customers are World profiles [0, customer_count)
   std::vector<uint32_t> activity;  // customer indexes, each repeated by its activity weight
   std::vector<std::vector<uint32_t>> customers_by_country;  // by kCountries index
-  std::vector<uint32_t> merchants;
-  std::vector<std::vector<uint32_t>> merchants_by_country;
+  std::vector<uint32_t> merchants;  // local (not online) merchants of every category
+  std::vector<std::vector<uint32_t>> merchants_by_category;  // by kMerchantCategories index
+  // [country][category]: local merchants of that category in that country.
+  std::vector<std::vector<std::vector<uint32_t>>> local_merchants;
   std::vector<uint32_t> remitters;        // customers who send money abroad to family
   std::vector<uint32_t> remit_recipient;  // per customer: recipient profile or kNone
+  // Per customer: employer (an organisation customer of the same country) or
+  // kNone, landlord or kNone, monthly salary and rent in US cents, and the two
+  // branches where the customer handles cash.
+  std::vector<uint32_t> employer;
+  std::vector<uint32_t> landlord;
+  std::vector<int64_t> salary_usd_cents;
+  std::vector<int64_t> rent_usd_cents;
+  std::vector<std::array<uint16_t, 2>> home_branches;
+  // By day of month (1-28): employees paid that day, tenants paying rent that day.
+  std::array<std::vector<uint32_t>, 29> paid_on;
+  std::array<std::vector<uint32_t>, 29> rent_on;
 };
 
 /// Adds customers, merchants and remittance recipients to `world`.
 Population build_population(const GeneratorConfig& config, World* world);
 
 /// Appends `count` background records of day `day` (0-based) to `out`, with
-/// seq numbers from `first_seq` on. Deterministic in (config.seed, day).
+/// seq numbers from `first_seq` on: first the day's scheduled payments
+/// (salaries on the employer's payday, rent on the tenant's rent day; cut at
+/// `count`), then random ones. Deterministic in (config.seed, day).
 void generate_background_day(const GeneratorConfig& config, const World& world,
                              const Population& population, uint32_t day, uint64_t count,
                              uint64_t first_seq, std::vector<TxRecord>* out);
 
 /// Background transactions per day, summing to `total`; weekends are quieter.
 std::vector<uint64_t> background_counts_per_day(const GeneratorConfig& config, uint64_t total);
+
+/// Day of month (1-31) of day `day` of the span.
+uint32_t day_of_month(const GeneratorConfig& config, uint32_t day);
+
+/// A card or prepaid merchant for a payer living in `country`: category by
+/// spending share, mostly domestic.
+uint32_t pick_merchant(const Population& population, uint8_t country, Rng* rng);
 
 /// UTC milliseconds of a random moment of day `day` that follows the daily
 /// rhythm (few payments at night) in local time `utc_offset_h`.

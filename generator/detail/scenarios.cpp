@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <string_view>
 
 namespace nexus::generator::detail {
 namespace {
@@ -17,6 +18,19 @@ constexpr std::array<const char*, 8> kSubjectHomes = {"US", "GB", "DE", "FR",
 constexpr std::array<const char*, 7> kPassThroughSources = {"US", "GB", "DE", "AE",
                                                             "HK", "CY", "NL"};
 constexpr std::array<const char*, 5> kPassThroughExits = {"AE", "HK", "CY", "TR", "CN"};
+// Conflict-adjacent countries outside the conflict zones.
+constexpr std::array<const char*, 8> kAdjacentOnly = {"NG", "NE", "TD", "CM",
+                                                      "BF", "TR", "LB", "JO"};
+// Where ATMs and shops of foreign-fighter travel are (transit countries).
+constexpr std::array<const char*, 3> kTransit = {"TR", "LB", "JO"};
+// Where migrant workers' wages go home to (none conflict-adjacent).
+constexpr std::array<const char*, 5> kWorkerHomes = {"PH", "IN", "MX", "KE", "PK"};
+// Where recruitment agencies of migrant workers are, and where workers come from.
+constexpr std::array<const char*, 4> kAgencyHomes = {"AE", "SA", "KW", "GB"};
+// Hubs that receive conflict-zone money outside the conflict-adjacent countries.
+constexpr std::array<const char*, 4> kHubHomes = {"AE", "CY", "GB", "DE"};
+// Kidnap-for-ransom payout destinations.
+constexpr std::array<const char*, 6> kRansomDestinations = {"SO", "YE", "LY", "ML", "NG", "IQ"};
 
 template <size_t N>
 uint8_t pick_country(const std::array<const char*, N>& codes, Rng* rng) {
@@ -38,7 +52,29 @@ class Planter {
 
   void plant_all() {
     const uint32_t n = config_.scenarios_per_rule;
+    using Builder = void (Planter::*)(uint32_t);
+    static constexpr Builder kBuilders[] = {
+        &Planter::structuring,        &Planter::velocity,
+        &Planter::crowdfunding,       &Planter::pass_through,
+        &Planter::conflict_corridor,  &Planter::adult_ads,
+        &Planter::night_lodging,      &Planter::travel_for_others,
+        &Planter::shared_phone,       &Planter::shared_device,
+        &Planter::wages_drained,      &Planter::wages_pooled,
+        &Planter::funnel_account,     &Planter::upkeep_rent,
+        &Planter::recruitment_fees,   &Planter::tf_narrative,
+        &Planter::conflict_inbound,   &Planter::ransom,
+        &Planter::msb_first_use,      &Planter::prepaid_abroad,
+        &Planter::cash_near_conflict, &Planter::npo_to_conflict,
+        &Planter::cash_to_corridor,   &Planter::nx_funds_to_tf,
+        &Planter::nx_pays_listed,     &Planter::nx_proceeds_to_corridor,
+        &Planter::nx_persons_sale,    &Planter::nx_combined,
+    };
+    static_assert(std::size(kBuilders) == std::size(kScenarioFamilies));
     for (size_t family = 0; family < std::size(kScenarioFamilies); ++family) {
+      if (!config_.listed_party_scenarios &&
+          std::string_view(kScenarioFamilies[family].name) == kListedPartyFamily) {
+        continue;
+      }
       for (uint32_t i = 0; i < n; ++i) {
         ScenarioLabel label;
         char id[32];
@@ -48,23 +84,7 @@ class Planter {
         label.rule_id = kScenarioFamilies[family].rule_id;
         labels_->push_back(std::move(label));
         scenario_ = static_cast<int32_t>(labels_->size() - 1);
-        switch (family) {
-          case 0:
-            structuring(i);
-            break;
-          case 1:
-            velocity(i);
-            break;
-          case 2:
-            crowdfunding(i);
-            break;
-          case 3:
-            pass_through(i);
-            break;
-          default:
-            conflict_corridor(i);
-            break;
-        }
+        (this->*kBuilders[family])(i);
       }
     }
   }
@@ -298,6 +318,602 @@ class Planter {
           rng_.chance_permille(500) ? kNarrativeFamily : kNarrativeMedical);
     }
   }
+
+  // ---- helpers of the new families ----
+
+  // Start times of consecutive phases lasting `durations`, shrunk together to
+  // fit the span; returns the phase starts and sets `durations` to the fitted ones.
+  std::vector<int64_t> phases(uint32_t instance, std::vector<int64_t>* durations) {
+    int64_t total = 0;
+    for (int64_t d : *durations) total += d;
+    const int64_t room = span_ms() - 1;
+    if (total > room) {
+      for (auto& d : *durations) d = d * room / total;
+      total = 0;
+      for (int64_t d : *durations) total += d;
+    }
+    std::vector<int64_t> starts;
+    int64_t t = place(instance, total);
+    for (int64_t d : *durations) {
+      starts.push_back(t);
+      t += d;
+    }
+    return starts;
+  }
+
+  uint32_t new_person(uint8_t country) { return world_->add_profile(country, false); }
+  uint32_t new_organisation(uint8_t country) { return world_->add_profile(country, true); }
+
+  template <size_t N>
+  uint32_t new_person_in(const std::array<const char*, N>& countries) {
+    return new_person(pick_country(countries, &rng_));
+  }
+
+  uint32_t pick_from(const std::vector<uint32_t>& pool) { return pool[rng_.below(pool.size())]; }
+
+  // A merchant of `category`: a local one of `country` if there is one, else any.
+  uint32_t merchant(int category, uint8_t country) {
+    const auto& local = population_.local_merchants[country][static_cast<size_t>(category)];
+    if (!local.empty()) return pick_from(local);
+    return pick_from(population_.merchants_by_category[static_cast<size_t>(category)]);
+  }
+
+  // A moment of 23:00-03:59 UTC in the night that starts on the UTC day of `t`.
+  static int64_t night_of(int64_t t, Rng* rng) {
+    const int64_t midnight = t - ((t % kDayMs) + kDayMs) % kDayMs;
+    return midnight + 23 * kHourMs + rng->between(0, 5 * kHourMs - kMinuteMs);
+  }
+
+  int64_t usd(int64_t lo, int64_t hi) { return rng_.between(lo, hi); }
+
+  // `count` amounts in [lo, hi] summing to at least `min_total` (raised evenly
+  // when the draws fall short; callers keep count * hi >= min_total).
+  std::vector<int64_t> amounts_with_total(int64_t count, int64_t lo, int64_t hi,
+                                          int64_t min_total) {
+    std::vector<int64_t> out;
+    int64_t total = 0;
+    for (int64_t i = 0; i < count; ++i) {
+      out.push_back(usd(lo, hi));
+      total += out.back();
+    }
+    for (auto& a : out) {
+      if (total >= min_total) break;
+      const int64_t raise = std::min(hi - a, min_total - total);
+      a += raise;
+      total += raise;
+    }
+    return out;
+  }
+
+  TxRecord& card(int64_t t, uint32_t payer, uint32_t merchant_profile, int64_t usd_cents,
+                 nexus::v1::Channel channel = nexus::v1::CHANNEL_CARD) {
+    TxRecord& r = add(t, channel, payer, merchant_profile, usd_cents, kNarrativeNone);
+    r.flags |= kWithDevice;
+    return r;
+  }
+
+  // Cash at branch `branch` of `country` (planted branches are >= 500, never a
+  // background one).
+  TxRecord& cash(int64_t t, bool deposit, uint32_t holder, int64_t usd_cents, uint8_t country,
+                 uint32_t branch) {
+    TxRecord& r =
+        add(t, deposit ? nexus::v1::CHANNEL_CASH_DEPOSIT : nexus::v1::CHANNEL_CASH_WITHDRAWAL,
+            holder, holder, usd_cents, deposit ? kNarrativeCashDeposit : kNarrativeAtm);
+    r.flags |= deposit ? kOriginatorCash : kBeneficiaryCash;
+    r.location = (static_cast<uint32_t>(country) << 16) | branch;
+    return r;
+  }
+
+  // The trafficking flag: an adult_ads-shaped run (4-6 payments) or a
+  // night_lodging-shaped run (3-4 nights) of `subject` within `span`, starting at
+  // `start`; returns the time of its last payment.
+  int64_t raise_trafficking_flag(uint32_t subject, int64_t start, int64_t span, bool lodging) {
+    if (lodging) {
+      const int64_t nights = rng_.between(kNightLodgingMinNights, 4);
+      const int64_t night_span = std::min<int64_t>(span, kNightLodgingMaxSpanDays * kDayMs);
+      int64_t last = start;
+      const uint8_t country = world_->profile(subject).country;
+      for (int64_t k = 0; k < nights; ++k) {
+        const int64_t day = nights > 1 ? night_span * k / (nights - 1) : 0;
+        // Nights on distinct UTC days inside [start, start + span].
+        int64_t t = night_of(start + day, &rng_);
+        if (t < start) t += kDayMs;
+        t = clamp_time(t);
+        last = std::max(last, t);
+        card(t, subject,
+             merchant(rng_.chance_permille(500) ? kCategoryHotel : kCategoryMotel, country),
+             usd(kNightLodgingMinUsdCents, kNightLodgingMaxUsdCents));
+      }
+      return last;
+    }
+    const int64_t count = rng_.between(4, 6);
+    const auto times = spread(start, span, count);
+    for (int64_t t : times) {
+      card(t, subject, pick_from(population_.merchants_by_category[kCategoryAdultAds]),
+           usd(kAdultAdsMinUsdCents, kAdultAdsMaxUsdCents));
+    }
+    return times.back();
+  }
+
+  // ---- human trafficking ----
+
+  void adult_ads(uint32_t instance) {
+    const uint32_t subject = new_person_in(kSubjectHomes);
+    set_subject(subject);
+    const int64_t count = rng_.between(kAdultAdsMinPayments, kAdultAdsMaxPayments);
+    const int64_t span = fit(rng_.between(kAdultAdsMinSpanMs, kAdultAdsMaxSpanMs));
+    for (int64_t t : spread(place(instance, span), span, count)) {
+      card(t, subject, pick_from(population_.merchants_by_category[kCategoryAdultAds]),
+           usd(kAdultAdsMinUsdCents, kAdultAdsMaxUsdCents));
+    }
+  }
+
+  void night_lodging(uint32_t instance) {
+    const uint32_t subject = new_person_in(kSubjectHomes);
+    set_subject(subject);
+    // Nights on distinct UTC days; with a one-day span they share the night.
+    const int64_t nights = rng_.between(kNightLodgingMinNights, kNightLodgingMaxNights);
+    const int64_t span_days = std::min<int64_t>(kNightLodgingMaxSpanDays, config_.days - 1);
+    const int64_t start = place(instance, fit(span_days * kDayMs + kDayMs));
+    std::vector<int64_t> times;
+    for (int64_t k = 0; k < nights; ++k) {
+      const int64_t day = nights > 1 ? span_days * k / (nights - 1) : 0;
+      int64_t t = night_of(start + day * kDayMs, &rng_);
+      const int64_t end = config_.start_time_ms + span_ms() - 1;
+      if (t < config_.start_time_ms) t += kDayMs;
+      if (t > end) t = end - rng_.between(0, kHourMs);  // one-day spans: any night hour
+      times.push_back(t);
+    }
+    std::sort(times.begin(), times.end());
+    const uint8_t country = world_->profile(subject).country;
+    for (int64_t t : times) {
+      card(t, subject,
+           merchant(rng_.chance_permille(500) ? kCategoryHotel : kCategoryMotel, country),
+           usd(kNightLodgingMinUsdCents, kNightLodgingMaxUsdCents));
+    }
+  }
+
+  void travel_for_others(uint32_t instance) {
+    const uint32_t subject = new_person_in(kSubjectHomes);
+    set_subject(subject);
+    const int64_t count = rng_.between(kTravelMinTickets, kTravelMaxTickets);
+    const int64_t span = fit(rng_.between(kTravelMinSpanMs, kTravelMaxSpanMs));
+    const uint8_t country = world_->profile(subject).country;
+    static constexpr int kTravel[] = {kCategoryAirline, kCategoryTravelAgency, kCategoryCoach};
+    for (int64_t t : spread(place(instance, span), span, count)) {
+      card(t, subject, merchant(kTravel[rng_.below(3)], country),
+           usd(kTravelMinUsdCents, kTravelMaxUsdCents));
+    }
+  }
+
+  // Payments of `accounts` (1-2 each, the first of each in account order) to
+  // local shops and people, from `start` over `span`.
+  void controlled_accounts_pay(const std::vector<uint32_t>& accounts, int64_t start, int64_t span) {
+    std::vector<int64_t> firsts = spread(start, span, static_cast<int64_t>(accounts.size()));
+    for (size_t a = 0; a < accounts.size(); ++a) {
+      const int64_t payments = rng_.between(1, 2);
+      for (int64_t p = 0; p < payments; ++p) {
+        const int64_t t = firsts[a] + p * rng_.between(kMinuteMs, 2 * kHourMs);
+        const uint8_t country = world_->profile(accounts[a]).country;
+        if (rng_.chance_permille(500)) {
+          card(t, accounts[a], merchant(kCategoryMarket, country),
+               usd(kSharedMinUsdCents, kSharedMaxUsdCents), nexus::v1::CHANNEL_MOBILE_MONEY);
+        } else {
+          TxRecord& r = add(t, nexus::v1::CHANNEL_MOBILE_MONEY, accounts[a],
+                            pick_domestic_customer(country, accounts[a]),
+                            usd(kSharedMinUsdCents, kSharedMaxUsdCents), kNarrativeShared);
+          r.flags |= kWithDevice;
+        }
+      }
+    }
+  }
+
+  uint32_t pick_domestic_customer(uint8_t country, uint32_t exclude) {
+    const auto& local = population_.customers_by_country[country];
+    if (local.empty()) return new_person(country);
+    uint32_t c = pick_from(local);
+    return c == exclude ? new_person(country) : c;
+  }
+
+  void shared_phone(uint32_t instance) {
+    const uint8_t country = pick_country(kSubjectHomes, &rng_);
+    const int64_t count = rng_.between(kSharedPhoneMinAccounts, kSharedPhoneMaxAccounts);
+    std::vector<uint32_t> accounts;
+    for (int64_t a = 0; a < count; ++a) accounts.push_back(new_person(country));
+    const std::string phone = world_->profile(accounts[0]).phone;  // the controller's
+    for (uint32_t a : accounts) world_->mutable_profile(a).phone = phone;
+    (*labels_)[static_cast<size_t>(scenario_)].subject = phone;
+    const int64_t span = fit(rng_.between(kSharedPhoneMinSpanMs, kSharedPhoneMaxSpanMs));
+    controlled_accounts_pay(accounts, place(instance, span + 2 * kHourMs), span);
+  }
+
+  void shared_device(uint32_t instance) {
+    const uint8_t country = pick_country(kSubjectHomes, &rng_);
+    const int64_t count = rng_.between(kSharedDeviceMinAccounts, kSharedDeviceMaxAccounts);
+    std::vector<uint32_t> accounts;
+    for (int64_t a = 0; a < count; ++a) accounts.push_back(new_person(country));
+    const std::string device = world_->profile(accounts[0]).device_id;  // the controller's
+    for (uint32_t a : accounts) world_->mutable_profile(a).device_id = device;
+    (*labels_)[static_cast<size_t>(scenario_)].subject = device;
+    const int64_t span = fit(rng_.between(kSharedDeviceMinSpanMs, kSharedDeviceMaxSpanMs));
+    controlled_accounts_pay(accounts, place(instance, span + 2 * kHourMs), span);
+  }
+
+  void wages_drained(uint32_t instance) {
+    const uint8_t country = pick_country(kSubjectHomes, &rng_);
+    const uint32_t worker = new_person(country);
+    set_subject(worker);
+    const uint32_t employer = new_organisation(country);
+    const int64_t salary = usd(kWagesDrainedMinSalaryUsdCents, kWagesDrainedMaxSalaryUsdCents);
+    const int64_t legs = rng_.between(1, 2);
+    std::vector<int64_t> durations = {
+        rng_.between(kWagesDrainedMinDelayMs, kWagesDrainedMaxDelayMs),
+        legs > 1 ? rng_.between(10 * kMinuteMs, kWagesDrainedMaxGapMs) : 0, 1};
+    const auto starts = phases(instance, &durations);
+    add(starts[0], nexus::v1::CHANNEL_ACH, employer, worker, salary, kNarrativeSalary);
+    // The last leg (abroad or cash) carries most of it: the rule wants that payment itself
+    // to be at least half the salary.
+    const int64_t drained =
+        salary * rng_.between(kWagesDrainedMinPermille, kWagesDrainedMaxPermille) / 1000;
+    const int64_t last_leg =
+        legs > 1 ? drained * rng_.between(kWagesDrainedMinLastLegPermille, 800) / 1000 : drained;
+    const std::vector<int64_t> pieces = legs > 1
+                                            ? std::vector<int64_t>{drained - last_leg, last_leg}
+                                            : std::vector<int64_t>{drained};
+    for (int64_t leg = 0; leg < legs; ++leg) {
+      const int64_t t = leg == 0 ? starts[1] : starts[2];
+      const int64_t amount = pieces[static_cast<size_t>(leg)];
+      const bool last = leg + 1 == legs;
+      if (last && rng_.chance_permille(500)) {
+        cash(t, false, worker, amount, country, 500 + static_cast<uint32_t>(rng_.below(400)));
+      } else if (last) {
+        const uint32_t home = new_person_in(kWorkerHomes);  // the controller's account abroad
+        TxRecord& r =
+            add(t, rng_.chance_permille(500) ? nexus::v1::CHANNEL_MSB : nexus::v1::CHANNEL_WIRE,
+                worker, home, amount, kNarrativeFamily);
+        r.flags |= kWithDevice;
+      } else {
+        TxRecord& r = add(t, nexus::v1::CHANNEL_MOBILE_MONEY, worker, new_person(country), amount,
+                          kNarrativeOwnAccount);
+        r.flags |= kWithDevice;
+      }
+    }
+  }
+
+  void wages_pooled(uint32_t instance) {
+    const uint8_t country = pick_country(kSubjectHomes, &rng_);
+    const uint32_t controller = new_person(country);
+    set_subject(controller);
+    std::vector<uint32_t> employers;
+    const int64_t employer_count = rng_.between(1, kWagesPooledMaxEmployers);
+    for (int64_t e = 0; e < employer_count; ++e) employers.push_back(new_organisation(country));
+    const int64_t count = rng_.between(kWagesPooledMinSalaries, kWagesPooledMaxSalaries);
+    const int64_t span = fit(rng_.between(kWagesPooledMinSpanMs, kWagesPooledMaxSpanMs));
+    size_t k = 0;
+    for (int64_t t : spread(place(instance, span), span, count)) {
+      add(t, nexus::v1::CHANNEL_ACH, employers[k++ % employers.size()], controller,
+          usd(kWagesPooledMinUsdCents, kWagesPooledMaxUsdCents), kNarrativeSalary);
+    }
+  }
+
+  void funnel_account(uint32_t instance) {
+    const uint8_t country = pick_country(kSubjectHomes, &rng_);
+    const uint32_t subject = new_person(country);
+    set_subject(subject);
+    const int64_t count = rng_.between(kFunnelMinDeposits, kFunnelMaxDeposits);
+    const auto amounts =
+        amounts_with_total(count, kFunnelMinUsdCents, kFunnelMaxUsdCents, kFunnelMinTotalUsdCents);
+    int64_t total = 0;
+    for (int64_t a : amounts) total += a;
+    std::vector<int64_t> durations = {rng_.between(kFunnelMinSpanMs, kFunnelMaxSpanMs),
+                                      rng_.between(kFunnelMinDelayMs, kFunnelMaxDelayMs), 1};
+    const auto starts = phases(instance, &durations);
+    const auto times = spread(starts[0], durations[0], count);
+    // Branches 500 + 37k + jitter: distinct, and never a background one (1..400).
+    for (size_t j = 0; j < times.size(); ++j) {
+      cash(times[j], true, subject, amounts[j], country,
+           static_cast<uint32_t>(500 + 37 * j + rng_.below(30)));
+    }
+    cash(starts[2], false, subject,
+         total * rng_.between(kFunnelMinWithdrawPermille, kFunnelMaxWithdrawPermille) / 1000,
+         country, 500 + static_cast<uint32_t>(rng_.below(400)));
+  }
+
+  void upkeep_rent(uint32_t instance) {
+    const uint8_t country = pick_country(kSubjectHomes, &rng_);
+    const uint32_t subject = new_person(country);
+    set_subject(subject);
+    const int64_t count = rng_.between(kUpkeepMinLandlords, kUpkeepMaxLandlords);
+    const int64_t span = fit(rng_.between(kUpkeepMinSpanMs, kUpkeepMaxSpanMs));
+    for (int64_t t : spread(place(instance, span), span, count)) {
+      add(t, nexus::v1::CHANNEL_ACH, subject, new_person(country),
+          usd(kUpkeepMinUsdCents, kUpkeepMaxUsdCents), kNarrativeRent);
+    }
+  }
+
+  void recruitment_fees(uint32_t instance) {
+    const uint32_t agency = new_organisation(pick_country(kAgencyHomes, &rng_));
+    set_subject(agency);
+    const int64_t count = rng_.between(kRecruitmentMinWorkers, kRecruitmentMaxWorkers);
+    const int64_t span = fit(rng_.between(kRecruitmentMinSpanMs, kRecruitmentMaxSpanMs));
+    for (int64_t t : spread(place(instance, span), span, count)) {
+      const uint32_t worker = new_person_in(kWorkerHomes);
+      static constexpr nexus::v1::Channel kChannels[] = {
+          nexus::v1::CHANNEL_WIRE, nexus::v1::CHANNEL_MSB, nexus::v1::CHANNEL_MOBILE_MONEY};
+      add(t, kChannels[rng_.below(3)], worker, agency,
+          usd(kRecruitmentMinUsdCents, kRecruitmentMaxUsdCents),
+          static_cast<uint8_t>(kNarrativeRecruitmentFirst + rng_.below(3)));
+    }
+  }
+
+  // ---- terrorist financing ----
+
+  void tf_narrative(uint32_t instance) {
+    const uint32_t subject = new_person_in(kSubjectHomes);
+    set_subject(subject);
+    const uint32_t beneficiary = new_person_in(kAdjacentOnly);
+    const int64_t count = rng_.between(1, kTfNarrativeMaxPayments);
+    const int64_t span = fit(rng_.between(kHourMs, kTfNarrativeMaxSpanMs));
+    static constexpr nexus::v1::Channel kChannels[] = {
+        nexus::v1::CHANNEL_MSB, nexus::v1::CHANNEL_MOBILE_MONEY, nexus::v1::CHANNEL_HAWALA};
+    for (int64_t t : spread(place(instance, span), span, count)) {
+      add(t, kChannels[rng_.below(3)], subject, beneficiary,
+          usd(kTfNarrativeMinUsdCents, kTfNarrativeMaxUsdCents),
+          static_cast<uint8_t>(kNarrativeTerrorFirst + rng_.below(3)));
+    }
+  }
+
+  void conflict_inbound(uint32_t instance) {
+    const uint32_t subject = new_person_in(kSubjectHomes);
+    set_subject(subject);
+    const int64_t count = rng_.between(kConflictInboundMinTransfers, kConflictInboundMaxTransfers);
+    const auto amounts =
+        amounts_with_total(count, kConflictInboundMinUsdCents, kConflictInboundMaxUsdCents,
+                           kConflictInboundMinTotalUsdCents);
+    const int64_t span = fit(rng_.between(kConflictInboundMinSpanMs, kConflictInboundMaxSpanMs));
+    const auto times = spread(place(instance, span), span, count);
+    static constexpr nexus::v1::Channel kChannels[] = {
+        nexus::v1::CHANNEL_WIRE, nexus::v1::CHANNEL_MSB, nexus::v1::CHANNEL_HAWALA};
+    for (size_t j = 0; j < times.size(); ++j) {
+      add(times[j], kChannels[rng_.below(3)], new_person_in(kConflictZones), subject, amounts[j],
+          rng_.chance_permille(500) ? kNarrativeFamily : kNarrativeGoods);
+    }
+  }
+
+  void ransom(uint32_t instance) {
+    const uint32_t collector = new_person_in(kSubjectHomes);
+    set_subject(collector);
+    const uint8_t country = world_->profile(collector).country;
+    const int64_t payers = rng_.between(kRansomMinPayers, kRansomMaxPayers);
+    const auto amounts =
+        amounts_with_total(payers, kRansomMinUsdCents, kRansomMaxUsdCents, kRansomMinTotalUsdCents);
+    int64_t total = 0;
+    for (int64_t a : amounts) total += a;
+    std::vector<int64_t> durations = {rng_.between(kRansomMinCollectMs, kRansomMaxCollectMs),
+                                      rng_.between(kRansomMinDelayMs, kRansomMaxDelayMs), 1};
+    const auto starts = phases(instance, &durations);
+    const auto times = spread(starts[0], durations[0], payers);
+    for (size_t j = 0; j < times.size(); ++j) {
+      // Relatives and friends, at home and abroad.
+      const uint32_t payer =
+          rng_.chance_permille(600) ? new_person(country) : new_person_in(kSubjectHomes);
+      add(times[j], rng_.chance_permille(500) ? nexus::v1::CHANNEL_WIRE : nexus::v1::CHANNEL_ACH,
+          payer, collector, amounts[j], kNarrativeFamily);
+    }
+    uint8_t destination = pick_country(kRansomDestinations, &rng_);
+    TxRecord& r = add(starts[2], nexus::v1::CHANNEL_WIRE, collector, new_person(destination),
+                      total * rng_.between(kRansomMinOutPermille, kRansomMaxOutPermille) / 1000,
+                      kNarrativeFamily);
+    r.flags |= kWithDevice;
+  }
+
+  void msb_first_use(uint32_t instance) {
+    const uint8_t country = pick_country(kSubjectHomes, &rng_);
+    const uint32_t subject = new_person(country);
+    set_subject(subject);
+    const int64_t history = rng_.between(kMsbFirstMinHistory, kMsbFirstMaxHistory);
+    const int64_t span = fit(rng_.between(kDayMs, kMsbFirstMaxSpanMs));
+    const auto times = spread(place(instance, span), span, history + 1);
+    for (int64_t k = 0; k < history; ++k) {
+      card(times[static_cast<size_t>(k)], subject, pick_merchant(population_, country, &rng_),
+           usd(1'000, 15'000));
+    }
+    add(times.back(),
+        rng_.chance_permille(600) ? nexus::v1::CHANNEL_MSB : nexus::v1::CHANNEL_HAWALA, subject,
+        new_person_in(kConflictAdjacent), usd(kMsbFirstMinUsdCents, kMsbFirstMaxUsdCents),
+        rng_.chance_permille(500) ? kNarrativeFamily : kNarrativeMedical);
+  }
+
+  void prepaid_abroad(uint32_t instance) {
+    const uint32_t subject = new_person_in(kSubjectHomes);
+    set_subject(subject);
+    const uint8_t abroad = pick_country(kTransit, &rng_);
+    std::vector<uint32_t> shops;
+    for (int k = 0; k < 2; ++k) {
+      static constexpr int kShops[] = {kCategoryMarket, kCategoryHotel, 9 /* telecom */,
+                                       6 /* electronics */};
+      shops.push_back(world_->add_profile(abroad, true, kShops[rng_.below(4)]));
+    }
+    const int64_t count = rng_.between(kPrepaidMinPayments, kPrepaidMaxPayments);
+    const auto amounts = amounts_with_total(count, kPrepaidMinUsdCents, kPrepaidMaxUsdCents,
+                                            kPrepaidMinTotalUsdCents);
+    const int64_t span = fit(rng_.between(kPrepaidMinSpanMs, kPrepaidMaxSpanMs));
+    const auto times = spread(place(instance, span), span, count);
+    for (size_t j = 0; j < times.size(); ++j) {
+      card(times[j], subject, shops[j % shops.size()], amounts[j], nexus::v1::CHANNEL_PREPAID_CARD);
+    }
+  }
+
+  void cash_near_conflict(uint32_t instance) {
+    const uint32_t subject = new_person_in(kSubjectHomes);
+    set_subject(subject);
+    const uint8_t abroad = pick_country(kTransit, &rng_);
+    const int64_t count = rng_.between(kCashNearMinWithdrawals, kCashNearMaxWithdrawals);
+    const auto amounts = amounts_with_total(count, kCashNearMinUsdCents, kCashNearMaxUsdCents,
+                                            kCashNearMinTotalUsdCents);
+    const int64_t span = fit(rng_.between(kCashNearMinSpanMs, kCashNearMaxSpanMs));
+    const auto times = spread(place(instance, span), span, count);
+    for (size_t j = 0; j < times.size(); ++j) {
+      cash(times[j], false, subject, amounts[j], abroad,
+           500 + static_cast<uint32_t>(rng_.below(400)));
+    }
+  }
+
+  void npo_to_conflict(uint32_t instance) {
+    const uint32_t npo = new_organisation(pick_country(kSubjectHomes, &rng_));
+    set_subject(npo);
+    const int64_t donors = rng_.between(kNpoMinDonors, kNpoMaxDonors);
+    const int64_t transfers = rng_.between(1, kNpoMaxTransfers);
+    std::vector<int64_t> durations = {rng_.between(kNpoMinCollectMs, kNpoMaxCollectMs),
+                                      rng_.between(kHourMs, kNpoMaxDelayMs),
+                                      rng_.between(kHourMs, kNpoMaxDelayMs), 1};
+    const auto starts = phases(instance, &durations);
+    std::vector<uint32_t> chosen;
+    for (int64_t t : spread(starts[0], durations[0], donors)) {
+      uint32_t donor = kNone;
+      for (int attempt = 0; attempt < 64 && donor == kNone; ++attempt) {
+        const uint32_t c = static_cast<uint32_t>(rng_.below(population_.customer_count));
+        if (std::find(chosen.begin(), chosen.end(), c) == chosen.end()) donor = c;
+      }
+      if (donor == kNone) donor = new_person_in(kSubjectHomes);
+      chosen.push_back(donor);
+      static constexpr nexus::v1::Channel kChannels[] = {
+          nexus::v1::CHANNEL_ACH, nexus::v1::CHANNEL_MOBILE_MONEY, nexus::v1::CHANNEL_WIRE};
+      add(t, kChannels[rng_.below(3)], donor, npo,
+          usd(kNpoMinDonationUsdCents, kNpoMaxDonationUsdCents),
+          rng_.chance_permille(500) ? kNarrativeRelief : kNarrativeDonation);
+    }
+    const uint32_t partner = rng_.chance_permille(500)
+                                 ? new_organisation(pick_country(kConflictZones, &rng_))
+                                 : new_person_in(kConflictZones);
+    for (int64_t k = 0; k < transfers; ++k) {
+      add(starts[static_cast<size_t>(1 + k)], nexus::v1::CHANNEL_WIRE, npo, partner,
+          usd(kNpoMinTransferUsdCents, kNpoMaxTransferUsdCents), kNarrativeRelief);
+    }
+  }
+
+  void cash_to_corridor(uint32_t instance) {
+    const uint8_t country = pick_country(kSubjectHomes, &rng_);
+    const uint32_t subject = new_person(country);
+    set_subject(subject);
+    const int64_t count = rng_.between(kCashCorridorMinDeposits, kCashCorridorMaxDeposits);
+    const auto amounts = amounts_with_total(
+        count, kCashCorridorMinUsdCents, kCashCorridorMaxUsdCents, kCashCorridorMinTotalUsdCents);
+    int64_t total = 0;
+    for (int64_t a : amounts) total += a;
+    std::vector<int64_t> durations = {
+        rng_.between(kHourMs, kCashCorridorMaxSpanMs),
+        rng_.between(kCashCorridorMinDelayMs, kCashCorridorMaxDelayMs), 1};
+    const auto starts = phases(instance, &durations);
+    const auto times = spread(starts[0], durations[0], count);
+    const uint32_t branch = 500 + static_cast<uint32_t>(rng_.below(400));
+    for (size_t j = 0; j < times.size(); ++j) {
+      cash(times[j], true, subject, amounts[j], country, branch);
+    }
+    static constexpr nexus::v1::Channel kChannels[] = {
+        nexus::v1::CHANNEL_WIRE, nexus::v1::CHANNEL_MSB, nexus::v1::CHANNEL_HAWALA};
+    add(starts[2], kChannels[rng_.below(3)], subject, new_person_in(kConflictAdjacent),
+        total * rng_.between(kCashCorridorMinPermille, kCashCorridorMaxPermille) / 1000,
+        rng_.chance_permille(500) ? kNarrativeFamily : kNarrativeGoods);
+  }
+
+  // ---- nexus ----
+
+  // A trafficker of a diaspora or hub country with its trafficking flag raised
+  // from `start` over `span`; returns the time of the flag's last payment.
+  int64_t flagged_trafficker(uint32_t subject, int64_t start, int64_t span) {
+    return raise_trafficking_flag(subject, start, span, rng_.chance_permille(500));
+  }
+
+  void nx_funds_to_tf(uint32_t instance) {
+    const uint32_t trafficker = new_person_in(kSubjectHomes);
+    set_subject(trafficker);
+    std::vector<int64_t> durations = {rng_.between(3 * kDayMs, kNexusFlagMaxSpanMs),
+                                      rng_.between(kNexusMinDelayMs, kNexusMaxDelayMs), 1};
+    const auto starts = phases(instance, &durations);
+    const int64_t flagged = flagged_trafficker(trafficker, starts[0], durations[0]);
+    // The hub is flagged by TF-CONFLICT-INBOUND inside the same phase.
+    const uint32_t hub = new_person_in(kHubHomes);
+    const int64_t legs = rng_.between(2, 3);
+    const auto amounts =
+        amounts_with_total(legs, kNexusHubMinInboundUsdCents / 3, kNexusHubMaxInboundUsdCents / 2,
+                           kNexusHubMinInboundUsdCents);
+    int64_t hub_flagged = starts[0];
+    for (size_t j = 0; j < amounts.size(); ++j) {
+      const int64_t t = starts[0] + rng_.between(0, durations[0]);
+      hub_flagged = std::max(hub_flagged, t);
+      add(t, nexus::v1::CHANNEL_WIRE, new_person_in(kConflictZones), hub, amounts[j],
+          kNarrativeGoods);
+    }
+    const int64_t pay = std::max(flagged, hub_flagged) + std::max<int64_t>(durations[1], kMinuteMs);
+    TxRecord& r = add(clamp_time(pay), nexus::v1::CHANNEL_WIRE, trafficker, hub,
+                      usd(kNexusPaymentMinUsdCents, kNexusPaymentMaxUsdCents), kNarrativeGoods);
+    r.flags |= kWithDevice;
+  }
+
+  void nx_pays_listed(uint32_t instance) {
+    const uint32_t trafficker = new_person_in(kSubjectHomes);
+    set_subject(trafficker);
+    std::vector<int64_t> durations = {rng_.between(3 * kDayMs, kNexusFlagMaxSpanMs),
+                                      rng_.between(kNexusMinDelayMs, kNexusMaxDelayMs), 1};
+    const auto starts = phases(instance, &durations);
+    const int64_t flagged = flagged_trafficker(trafficker, starts[0], durations[0]);
+    const uint32_t listed = new_organisation(country_index("IQ"));
+    world_->mutable_profile(listed).name = kListedParties[rng_.below(std::size(kListedParties))];
+    TxRecord& r = add(clamp_time(flagged + std::max<int64_t>(durations[1], kMinuteMs)),
+                      nexus::v1::CHANNEL_WIRE, trafficker, listed,
+                      usd(kNexusListedMinUsdCents, kNexusListedMaxUsdCents), kNarrativeGoods);
+    r.flags |= kWithDevice;
+  }
+
+  void nx_proceeds_to_corridor(uint32_t instance) {
+    const uint32_t trafficker = new_person_in(kSubjectHomes);
+    set_subject(trafficker);
+    std::vector<int64_t> durations = {rng_.between(3 * kDayMs, kNexusFlagMaxSpanMs),
+                                      rng_.between(kNexusMinDelayMs, kNexusMaxDelayMs), 1};
+    const auto starts = phases(instance, &durations);
+    const int64_t flagged = flagged_trafficker(trafficker, starts[0], durations[0]);
+    static constexpr nexus::v1::Channel kChannels[] = {
+        nexus::v1::CHANNEL_MSB, nexus::v1::CHANNEL_WIRE, nexus::v1::CHANNEL_MOBILE_MONEY};
+    TxRecord& r = add(clamp_time(flagged + std::max<int64_t>(durations[1], kMinuteMs)),
+                      kChannels[rng_.below(3)], trafficker, new_person_in(kAdjacentOnly),
+                      usd(kNexusCorridorMinUsdCents, kNexusCorridorMaxUsdCents), kNarrativeFamily);
+    r.flags |= kWithDevice;
+  }
+
+  void nx_persons_sale(uint32_t instance) {
+    // From a conflict zone to a neighbour, or from the diaspora into the region.
+    uint32_t from, to;
+    if (rng_.chance_permille(500)) {
+      from = new_person_in(kConflictZones);
+      to = new_person_in(kTransit);
+    } else {
+      from = new_person_in(kSubjectHomes);
+      to = new_person_in(kConflictAdjacent);
+    }
+    set_subject(from);
+    static constexpr nexus::v1::Channel kChannels[] = {
+        nexus::v1::CHANNEL_HAWALA, nexus::v1::CHANNEL_MSB, nexus::v1::CHANNEL_WIRE};
+    add(place(instance, 0), kChannels[rng_.below(3)], from, to,
+        usd(kPersonsSaleMinUsdCents, kPersonsSaleMaxUsdCents),
+        static_cast<uint8_t>(kNarrativePersonsSaleFirst + rng_.below(3)));
+  }
+
+  void nx_combined(uint32_t instance) {
+    const uint32_t trafficker = new_person_in(kSubjectHomes);
+    set_subject(trafficker);
+    std::vector<int64_t> durations = {rng_.between(3 * kDayMs, kNexusFlagMaxSpanMs),
+                                      rng_.between(kNexusMinDelayMs, kNexusMaxDelayMs), 1};
+    const auto starts = phases(instance, &durations);
+    const int64_t flagged = flagged_trafficker(trafficker, starts[0], durations[0]);
+    add(clamp_time(flagged + std::max<int64_t>(durations[1], kMinuteMs)),
+        rng_.chance_permille(500) ? nexus::v1::CHANNEL_HAWALA : nexus::v1::CHANNEL_MSB, trafficker,
+        new_person_in(kConflictZones), usd(kNexusCombinedMinUsdCents, kNexusCombinedMaxUsdCents),
+        static_cast<uint8_t>(kNarrativeTerrorFirst + rng_.below(3)));
+  }
+
+  // Keeps a time inside the span (one-day spans squeeze the phases).
+  int64_t clamp_time(int64_t t) const { return std::min(t, config_.start_time_ms + span_ms() - 1); }
 
   const GeneratorConfig& config_;
   const Population& population_;

@@ -32,6 +32,23 @@ inline constexpr Narrative kNarratives[] = {
     {"CHAR", "Relief fund donation"},
     {"SUPP", "Consulting services"},
     {"", "Medical support"},
+    // Planted only: recruitment and visa fees (HT-RECRUITMENT-FEES).
+    {"", "Recruitment fee"},
+    {"", "Visa fee"},
+    {"", "Job placement fee"},
+    // Planted only: terrorist-group fundraising (TF-NARRATIVE-KEYWORDS).
+    {"CHAR", "Support the fighters"},
+    {"", "Equip a fighter"},
+    {"CHAR", "For the mujahideen"},
+    // Planted only: sale of persons (NX-PERSONS-SALE).
+    {"", "Bride price"},
+    {"", "Dowry for the bride"},
+    {"",
+     "\xd9\x85\xd9\x87\xd8\xb1 \xd8\xa7\xd9\x84\xd8\xb9\xd8\xb1\xd9\x88\xd8\xb3"},  // "mahr
+                                                                                    // al-'arus",
+                                                                                    // bride price
+    {"", "Household expenses"},
+    {"", "Transfer to own account"},
 };
 inline constexpr uint8_t kNarrativeNone = 0;
 inline constexpr uint8_t kNarrativeSalary = 1;
@@ -42,12 +59,19 @@ inline constexpr uint8_t kNarrativeFamily = 5;
 inline constexpr uint8_t kNarrativeGift = 6;
 inline constexpr uint8_t kNarrativeDonation = 9;
 inline constexpr uint8_t kNarrativeDinner = 10;
+inline constexpr uint8_t kNarrativeShared = 11;
+inline constexpr uint8_t kNarrativeGoods = 13;
 inline constexpr uint8_t kNarrativeCashDeposit = 14;
 inline constexpr uint8_t kNarrativeAtm = 15;
 inline constexpr uint8_t kNarrativeTopUp = 16;
 inline constexpr uint8_t kNarrativeRelief = 17;
 inline constexpr uint8_t kNarrativeConsulting = 18;
 inline constexpr uint8_t kNarrativeMedical = 19;
+inline constexpr uint8_t kNarrativeRecruitmentFirst = 20;  // 3 recruitment-fee narratives
+inline constexpr uint8_t kNarrativeTerrorFirst = 23;       // 3 terrorist-fundraising narratives
+inline constexpr uint8_t kNarrativePersonsSaleFirst = 26;  // 3 sale-of-persons narratives
+inline constexpr uint8_t kNarrativeHousehold = 29;
+inline constexpr uint8_t kNarrativeOwnAccount = 30;
 
 /// Flag bits of TxRecord::flags.
 inline constexpr uint8_t kOriginatorCash = 1;   // originator is the holder's cash ("CASH-...")

@@ -108,6 +108,12 @@ const std::vector<const char*> kIndustries = {
     "Trading", "Logistics",   "Textiles", "Foods",  "Consulting", "Construction",
     "Imports", "Electronics", "Motors",   "Pharma", "Travel",     "Holdings"};
 
+// Online classified and escort-advertising sites (adult ads category): names
+// the keyword set adult_ad_merchants of rules/packs/trafficking.yaml knows.
+const std::vector<const char*> kOnlineBrands = {"Megapersonals", "SkipTheGames Ads",
+                                                "Adult Classifieds Online", "Eros Guide Listings",
+                                                "Escort Directory Ads"};
+
 const std::vector<const char*> kStreets = {
     "Main Street",  "Station Road", "Market Street", "Park Avenue", "Church Road",
     "Harbour Road", "King Street",  "Garden Lane",   "Mill Road",   "Bridge Street"};
@@ -217,11 +223,26 @@ const std::vector<Country> kCountries = {
     {"CN", "86", 0, kChinese, 8, false, 0, {"Shanghai", "Shenzhen", "Guangzhou"}},
 };
 
+// Card spending shares (per mille, sum 1000): everyday categories dominate;
+// lodging and travel are occasional; adult advertising is rare.
 const std::vector<MerchantCategory> kMerchantCategories = {
-    {"5411", "Grocers"},     {"5812", "Restaurant"},       {"5541", "Fuel"},
-    {"5912", "Pharmacy"},    {"5311", "Department Store"}, {"4121", "Taxi"},
-    {"5732", "Electronics"}, {"5999", "Market"},           {"7011", "Hotel"},
-    {"4814", "Telecom"},     {"5651", "Fashion"},          {"5814", "Burgers"},
+    {"5411", "Grocers", 230},
+    {"5812", "Restaurant", 150},
+    {"5541", "Fuel", 110},
+    {"5912", "Pharmacy", 60},
+    {"5311", "Department Store", 70},
+    {"4121", "Taxi", 50},
+    {"5732", "Electronics", 40},
+    {"5999", "Market", 85},
+    {"7011", "Hotel", 12},
+    {"4814", "Telecom", 50},
+    {"5651", "Fashion", 60},
+    {"5814", "Burgers", 65},
+    {"4511", "Airways", 5},
+    {"4722", "Travel", 4},
+    {"4131", "Coach Lines", 3},
+    {"7311", "Adult Ads", 1, true},
+    {"7011", "Motel", 5},
 };
 
 int currency_index(std::string_view code) {
@@ -297,7 +318,10 @@ uint32_t World::add_profile(uint8_t country, bool organization, int merchant_cat
   const char* first = firsts[rng_.below(firsts.size())];
   const char* last = lasts[rng_.below(lasts.size())];
   const char* city = c.cities[rng_.below(3)];
-  if (merchant_category >= 0) {
+  if (merchant_category >= 0 &&
+      kMerchantCategories[static_cast<size_t>(merchant_category)].online) {
+    p.name = kOnlineBrands[index % kOnlineBrands.size()];
+  } else if (merchant_category >= 0) {
     p.name = kCompanyStems[rng_.below(kCompanyStems.size())];
     p.name += ' ';
     p.name += kMerchantCategories[static_cast<size_t>(merchant_category)].stem;

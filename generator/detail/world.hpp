@@ -65,12 +65,23 @@ struct Profile {
   uint16_t merchant_category = 0;  // index in kMerchantCategories + 1; 0 = not a merchant
 };
 
-/// An ISO 18245 merchant category with a few name stems.
+/// An ISO 18245 merchant category with its name stem and its share of card
+/// spending. Online categories have fixed brand names instead of local ones.
 struct MerchantCategory {
   const char* mcc;
-  const char* stem;  // e.g. "Grocers"
+  const char* stem;         // e.g. "Grocers"
+  uint32_t spend_permille;  // share of background card and prepaid payments
+  bool online = false;      // named from kOnlineBrands, lives in the US
 };
 extern const std::vector<MerchantCategory> kMerchantCategories;
+/// Indexes of kMerchantCategories that planted scenarios use.
+inline constexpr int kCategoryHotel = 8;
+inline constexpr int kCategoryMarket = 7;
+inline constexpr int kCategoryAirline = 12;
+inline constexpr int kCategoryTravelAgency = 13;
+inline constexpr int kCategoryCoach = 14;
+inline constexpr int kCategoryAdultAds = 15;
+inline constexpr int kCategoryMotel = 16;
 
 /// Profiles by index, with builders. Index order is creation order.
 class World {
@@ -82,6 +93,8 @@ class World {
   uint32_t add_profile(uint8_t country, bool organization, int merchant_category = -1);
 
   const Profile& profile(uint32_t index) const { return profiles_[index]; }
+  /// For planted scenarios that share a phone or a device between accounts.
+  Profile& mutable_profile(uint32_t index) { return profiles_[index]; }
   uint32_t size() const { return static_cast<uint32_t>(profiles_.size()); }
 
   /// Fills a protobuf Party from profile `index`; with `cash` the account is the
