@@ -61,9 +61,25 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+  // EXPLAIN_CANDIDATES=N: also list the first N index candidates with their evidence.
+  const int show_candidates =
+      std::getenv("EXPLAIN_CANDIDATES") ? std::atoi(std::getenv("EXPLAIN_CANDIDATES")) : 0;
   for (++i; i < argc; ++i) {
     const auto q = screener.value()->normalizer().normalize(argv[i]);
     std::printf("== %s  [%s]%s\n", argv[i], q.joined.c_str(), q.abjad_source ? " abjad" : "");
+    if (show_candidates > 0) {
+      const auto& idx = screener.value()->index();
+      screening::CandidateScratch scratch;
+      std::vector<screening::Candidate> candidates;
+      idx.candidates(q, static_cast<std::size_t>(show_candidates),
+                     screener.value()->config().min_candidate_evidence, scratch, candidates);
+      for (const auto& c : candidates) {
+        const auto& n = idx.names()[c.name];
+        std::printf("  candidate %.3f %s %s '%s'\n", c.evidence,
+                    idx.entries()[n.entry].list.c_str(), idx.entries()[n.entry].reference.c_str(),
+                    n.normalized.joined.c_str());
+      }
+    }
     for (const auto& m : screener.value()->score_all(
              {argv[i], "", "", screening::EntryType::kUnknown, ""}, 0.5, 5)) {
       std::printf("  %.3f %s\n", m.hit.score, m.explain().c_str());

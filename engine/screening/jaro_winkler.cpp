@@ -1,37 +1,52 @@
 #include "engine/screening/jaro_winkler.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <vector>
 
 namespace nexus::screening {
 namespace {
 
-// Jaro with the matched flags of b in a bitmask (|b| <= 64, the common case).
+// Jaro for |a|, |b| <= 64, bit-parallel: for each character, a mask of where it
+// occurs in b, so finding a[i]'s first unmatched equal character of b inside the
+// window is a mask and a count-trailing-zeros instead of a scan. Same matches,
+// same order as the textbook scan (the first free position in the window).
 double jaro_small(std::string_view a, std::string_view b) {
   const std::size_t window = std::max<std::size_t>(std::max(a.size(), b.size()) / 2, 1) - 1;
+  std::uint64_t occurs[256];
+  for (char c : a) occurs[static_cast<unsigned char>(c)] = 0;
+  for (char c : b) occurs[static_cast<unsigned char>(c)] = 0;
+  for (std::size_t j = 0; j < b.size(); ++j) {
+    occurs[static_cast<unsigned char>(b[j])] |= std::uint64_t{1} << j;
+  }
+  auto below = [](std::size_t n) {  // bits 0..n-1
+    return n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
+  };
   std::uint64_t b_used = 0;
   std::uint64_t a_used = 0;
   std::size_t matches = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
     const std::size_t lo = i > window ? i - window : 0;
     const std::size_t hi = std::min(i + window + 1, b.size());
-    for (std::size_t j = lo; j < hi; ++j) {
-      if ((b_used >> j) & 1U || a[i] != b[j]) continue;
-      b_used |= std::uint64_t{1} << j;
-      a_used |= std::uint64_t{1} << i;
-      ++matches;
-      break;
-    }
+    if (lo >= hi) continue;
+    const std::uint64_t free_in_window =
+        occurs[static_cast<unsigned char>(a[i])] & below(hi) & ~below(lo) & ~b_used;
+    if (free_in_window == 0) continue;
+    b_used |= free_in_window & (~free_in_window + 1);  // lowest set bit
+    a_used |= std::uint64_t{1} << i;
+    ++matches;
   }
   if (matches == 0) return 0.0;
   std::size_t transpositions = 0;
-  std::size_t k = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (!((a_used >> i) & 1U)) continue;
-    while (!((b_used >> k) & 1U)) ++k;
-    if (a[i] != b[k]) ++transpositions;
-    ++k;
+  std::uint64_t pa = a_used;
+  std::uint64_t pb = b_used;
+  while (pa != 0) {
+    const int i = std::countr_zero(pa);
+    const int j = std::countr_zero(pb);
+    if (a[static_cast<std::size_t>(i)] != b[static_cast<std::size_t>(j)]) ++transpositions;
+    pa &= pa - 1;
+    pb &= pb - 1;
   }
   const double m = static_cast<double>(matches);
   return (m / static_cast<double>(a.size()) + m / static_cast<double>(b.size()) +

@@ -6,6 +6,10 @@
 // Owns one ICU Transliterator, which is expensive to build (~ms) and not
 // thread-safe: one NameNormalizer per thread / per owner. Pure ASCII input skips
 // ICU entirely (the common case on payment messages), so it costs well under 1 us.
+// Arabic-script names are read by a fixed letter table (arabic_letters.hpp), which
+// also gives each token its letter codes; Latin with diacritics, Cyrillic, Han and
+// Hangul through a per-code-point table of the transliterator's answers, filled
+// on first use; everything else (Greek, Hebrew, Indic, Thai, ...) through ICU.
 #pragma once
 
 #include "engine/screening/normalized_name.hpp"
@@ -32,11 +36,22 @@ class NameNormalizer {
   /// Normalises one UTF-8 name; invalid UTF-8 bytes act as separators. Never throws.
   NormalizedName normalize(std::string_view utf8_name);
 
+  /// The same through the ICU transliterator only, with none of the per-letter
+  /// tables normalize() uses for Arabic-script and context-free scripts: the
+  /// reference the tables are tested against. Never throws.
+  NormalizedName normalize_with_icu(std::string_view utf8_name);
+
   /// Only the ASCII folding step (transliteration, lower case, no tokens):
   /// used for identifiers and country names. Never throws.
   std::string fold_to_ascii(std::string_view utf8_text);
 
  private:
+  /// fold_to_ascii one code point at a time, from a table filled on first use.
+  std::string fold_context_free(std::string_view utf8_text);
+  /// fold_to_ascii for text in one script: that script's ICU transliterator, then
+  /// fold_context_free. False (out untouched) for mixed scripts or no transliterator.
+  bool fold_single_script(std::string_view utf8_text, std::string& out);
+
   struct Impl;  // holds the ICU Transliterator (keeps ICU headers out of this one)
   explicit NameNormalizer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -12,21 +12,25 @@ const std::unordered_map<std::string_view, TokenRole>& role_table() {
   static const std::unordered_map<std::string_view, TokenRole> table = [] {
     std::unordered_map<std::string_view, TokenRole> t;
     for (std::string_view w :
-         {"al",   "el",  "ul",   "ud",    "ad",  "ar",   "as",  "at",    "az",  "an", "bin",
-          "ben",  "ibn", "bint", "binti", "abu", "abou", "abo", "bu",    "umm", "um", "ould",
-          "wuld", "van", "von",  "der",   "den", "de",   "del", "della", "di",  "da", "dos",
-          "das",  "du",  "la",   "le",    "y",   "and",  "of",  "the",   "mac", "mc", "st"}) {
+         {"al", "el", "ul", "ud", "ad", "ar", "as", "at", "az", "an", "bin", "ben", "ibn", "bint",
+          "binti", "abu", "abou", "abo", "bu", "umm", "um", "ould", "wuld", "van", "von", "der",
+          "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "y", "and", "of",
+          "the", "mac", "mc", "st",
+          // As Arabic script reads without vowels: ibn, bin, abu, bint; wa, fi.
+          "bn", "abn", "abw", "bnt", "w", "wa", "wal", "fy", "fi", "wld",
+          // The article assimilated to the next letter (Mati ur-Rehman, Shams ud-Din).
+          "ur", "us", "ush", "uz", "ash"}) {
       t.emplace(w, TokenRole::kParticle);
     }
     for (std::string_view w :
-         {"sheikh",  "shaikh",  "sheik",     "shaykh",  "sheykh",     "mullah",   "mulla",
-          "mawlawi", "maulavi", "maulawi",   "mawlavi", "moulavi",    "qari",     "hajji",
-          "haji",    "hajj",    "alhaj",     "alhaji",  "sayyid",     "sayed",    "syed",
-          "imam",    "emir",    "amir",      "dr",      "doctor",     "mr",       "mrs",
-          "ms",      "miss",    "sir",       "general", "gen",        "colonel",  "col",
-          "major",   "maj",     "captain",   "capt",    "lieutenant", "lt",       "brigadier",
-          "admiral", "prof",    "professor", "hon",     "eng",        "engineer", "ustadh",
-          "ustaz",   "mufti",   "commander"}) {
+         {"sheikh", "shaikh", "sheik", "shaykh", "sheykh", "mullah", "mulla", "mawlawi", "maulavi",
+          "maulawi", "mawlavi", "moulavi", "qari", "hajji", "haji", "hajj", "alhaj", "alhaji",
+          "sayyid", "sayed", "syed", "imam", "emir", "amir", "dr", "doctor", "mr", "mrs", "ms",
+          "miss", "sir", "general", "gen", "colonel", "col", "major", "maj", "captain", "capt",
+          "lieutenant", "lt", "brigadier", "admiral", "prof", "professor", "hon", "eng", "engineer",
+          "ustadh", "ustaz", "mufti", "commander",
+          // Generational suffixes (Delos Reyes Jr., in Arabic "al-ibn").
+          "jr", "sr", "junior", "senior", "ii", "iii"}) {
       t.emplace(w, TokenRole::kHonorific);
     }
     for (std::string_view w : {"llc",
@@ -90,7 +94,8 @@ const std::unordered_map<std::string_view, TokenRole>& role_table() {
                                "international",
                                "intl",
                                "enterprise",
-                               "enterprises"}) {
+                               "enterprises",
+                               "network"}) {
       t.emplace(w, TokenRole::kLegalForm);
     }
     return t;

@@ -1,5 +1,6 @@
 #include "engine/screening/name_scorer.hpp"
 
+#include "engine/screening/abjad_alignment.hpp"
 #include "engine/screening/jaro_winkler.hpp"
 
 #include <algorithm>
@@ -9,9 +10,44 @@
 namespace nexus::screening {
 namespace {
 
-// Names longer than this many tokens are scored on their first kMaxTokens tokens
-// (list names have at most ~10; this bounds the pairing work).
-constexpr std::size_t kMaxTokens = 16;
+enum class MemoKind : std::uint64_t { kPair = 1, kJoinedQuery = 2, kJoinedListed = 3 };
+
+// A PairMemo key that names its comparison exactly: what is compared (a token
+// pair, two joined query tokens i and i+1 against listed token a, one query token
+// i against listed tokens a and b joined), the listed tokens' interned ids, the
+// query token's position and form, and the comparison mode. 0 (not remembered)
+// when an id is missing or too large to pack.
+std::uint64_t memo_key(MemoKind kind, std::uint32_t a, std::uint32_t b, std::size_t i,
+                       bool query_compound, bool consonant_only) {
+  constexpr std::uint32_t kIdLimit = 1U << 24;
+  if (a == 0 || a >= kIdLimit || b >= kIdLimit || i >= 32) return 0;
+  return std::uint64_t{a} | (std::uint64_t{b} << 24) | (std::uint64_t{i} << 48) |
+         (std::uint64_t{query_compound} << 53) | (std::uint64_t{consonant_only} << 54) |
+         (static_cast<std::uint64_t>(kind) << 60);
+}
+
+// Cheap necessary condition for abjad_similarity >= floor: every distinct Latin
+// consonant no code can spell costs at least 1 (abjad_spellable_letters), out of
+// at most `codes` letters.
+bool abjad_may_reach(std::size_t codes, std::uint32_t spellable, std::uint32_t consonants,
+                     double floor) {
+  const auto foreign = static_cast<double>(std::popcount(consonants & ~spellable));
+  return 1.0 - foreign / std::max<double>(2.0, static_cast<double>(codes)) >= floor;
+}
+
+// Tokens (or their skeletons) sorted and joined by one space.
+std::string sorted_join(const std::vector<NameToken>& tokens, bool skeletons) {
+  std::vector<std::string_view> parts;
+  parts.reserve(tokens.size());
+  for (const auto& t : tokens) parts.push_back(skeletons ? t.skeleton : t.text);
+  std::sort(parts.begin(), parts.end());
+  std::string out;
+  for (auto p : parts) {
+    if (!out.empty()) out.push_back(' ');
+    out += p;
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -32,6 +68,31 @@ double NameScorer::token_weight(const NameToken& token) const {
 double NameScorer::token_similarity(const NameToken& a, const NameToken& b,
                                     bool consonant_only) const {
   if (a.text == b.text) return 1.0;
+  if (consonant_only && !a.abjad.empty()) {
+    // Particles pair with particles ("bn" with "bin", "al" with "el"), not with a
+    // name that merely starts like one ("al" / "ali").
+    if ((a.role == TokenRole::kParticle) != (b.role == TokenRole::kParticle)) return 0.0;
+    // The article, however the Latin writes or assimilates it (el, ul, ur, ad, ash).
+    if (a.abjad == "al" && b.role == TokenRole::kParticle && b.text.size() <= 3 &&
+        (b.text[0] == 'a' || b.text[0] == 'e' || b.text[0] == 'u')) {
+      return config_.abjad_skeleton_similarity;
+    }
+    // Organisation words are translated more often than transliterated (shabaka /
+    // network, sharika / company): two of them stand for each other, at a discount.
+    if (a.role == TokenRole::kLegalForm && b.role == TokenRole::kLegalForm) {
+      return config_.abjad_legal_form_similarity;
+    }
+    // Arabic script: align its letters with the Latin spelling (abjad_alignment.hpp).
+    // Two letters or fewer agree by chance too often to allow any slack.
+    const double floor = a.abjad.size() <= 2 ? 1.0 : config_.abjad_min_alignment;
+    if (!abjad_may_reach(a.abjad.size(), a.abjad_spellable, b.consonant_letters, floor)) {
+      return 0.0;
+    }
+    const double aligned = abjad_similarity(a.abjad, b.text, floor);
+    if (aligned >= 0) {
+      return aligned >= floor ? aligned * config_.abjad_skeleton_similarity : 0.0;
+    }
+  }
   if (a.skeleton != b.skeleton && !consonant_only) {
     // Cheap bounds first: lengths, then shared letters (see NameToken::signature).
     if (jaro_winkler_upper_bound(a.text.size(), b.text.size()) < config_.min_token_similarity) {
@@ -77,9 +138,144 @@ double NameScorer::token_similarity(const NameToken& a, const NameToken& b,
   return sim >= floor ? sim : 0.0;
 }
 
+void NameScorer::merge_split_tokens(
+    const std::vector<NameToken>& query, const std::vector<NameToken>& listed, std::size_t nq,
+    std::size_t nl, std::array<int, kMaxTokens>& q_partner, std::array<int, kMaxTokens>& l_partner,
+    std::array<double, kMaxTokens>& q_sim, std::array<double, kMaxTokens>& l_sim,
+    std::array<double, kMaxTokens>& q_phonetic, std::array<double, kMaxTokens>& l_phonetic,
+    TokenPairs& pairs, bool query_compound, PairMemo* memo) const {
+  // One side writes as one word what the other splits in two ("ولی جان" / Walijan,
+  // "لا لا" / Lala, "Dahir Aweys" / "ظاهرعويس"). Two adjacent tokens of one side,
+  // joined, replace what they and one token of the other side paired with, when
+  // that is better. Arabic-script query tokens only (their letter codes join).
+  auto credit = [](double w, double sim) { return w * sim; };
+  auto take = [&](std::size_t i0, std::size_t i1, std::size_t j0, std::size_t j1, double sim) {
+    // Unpair everything the new pairs touch, then pair i0..i1 with j0..j1.
+    auto unpair_q = [&](std::size_t i) {
+      if (q_partner[i] < 0) return;
+      const auto j = static_cast<std::size_t>(q_partner[i]);
+      if (l_partner[j] == static_cast<int>(i)) {
+        l_partner[j] = -1;
+        l_sim[j] = l_phonetic[j] = 0;
+      }
+      q_partner[i] = -1;
+      q_sim[i] = q_phonetic[i] = 0;
+    };
+    auto unpair_l = [&](std::size_t j) {
+      if (l_partner[j] < 0) return;
+      unpair_q(static_cast<std::size_t>(l_partner[j]));
+      l_partner[j] = -1;
+      l_sim[j] = l_phonetic[j] = 0;
+    };
+    for (std::size_t i = i0; i <= i1; ++i) unpair_q(i);
+    for (std::size_t j = j0; j <= j1; ++j) unpair_l(j);
+    const double phonetic = std::min(1.0, sim / config_.abjad_skeleton_similarity);
+    for (std::size_t i = i0; i <= i1; ++i) {
+      q_partner[i] = static_cast<int>(j0);
+      q_sim[i] = sim;
+      q_phonetic[i] = phonetic;
+    }
+    for (std::size_t j = j0; j <= j1; ++j) {
+      l_partner[j] = static_cast<int>(i0);
+      l_sim[j] = sim;
+      l_phonetic[j] = phonetic;
+    }
+    pairs.erase_if([&](const TokenPair& p) {
+      return (p.query_token >= i0 && p.query_token <= i1) ||
+             (p.listed_token >= j0 && p.listed_token <= j1) || q_partner[p.query_token] < 0 ||
+             l_partner[p.listed_token] < 0;
+    });
+    for (std::size_t i = i0; i <= i1; ++i) {
+      for (std::size_t j = j0; j <= j1; ++j) {
+        pairs.push_back(TokenPair{static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(j),
+                                  static_cast<float>(sim)});
+      }
+    }
+  };
+  // key: see memo_key(); 0 when not remembered.
+  auto aligned = [&](std::string_view codes, std::string_view latin, std::uint64_t key) {
+    float remembered = 0;
+    if (key != 0 && memo->find(key, remembered)) return static_cast<double>(remembered);
+    const double a = abjad_similarity(codes, latin, config_.abjad_min_alignment);
+    // Rounded to float as remembered, so a memo hit and a miss give the same score.
+    const double sim = static_cast<float>(
+        a >= config_.abjad_min_alignment ? a * config_.abjad_skeleton_similarity : 0.0);
+    if (key != 0) memo->store(key, static_cast<float>(sim));
+    return sim;
+  };
+  std::string joined;
+  // Two query tokens, one listed token.
+  for (std::size_t i = 0; i + 1 < nq; ++i) {
+    const NameToken& a = query[i];
+    const NameToken& b = query[i + 1];
+    if (a.abjad.empty() || b.abjad.empty()) continue;
+    for (std::size_t j = 0; j < nl; ++j) {
+      // Only where something is left unpaired (i, i+1 or j), and without taking
+      // a token from a pair it is not part of.
+      if (q_partner[i] >= 0 && q_partner[i + 1] >= 0 && l_partner[j] >= 0) continue;
+      if (q_partner[i] >= 0 && q_partner[i] != static_cast<int>(j)) continue;
+      if (q_partner[i + 1] >= 0 && q_partner[i + 1] != static_cast<int>(j)) continue;
+      if (l_partner[j] >= 0 && l_partner[j] != static_cast<int>(i) &&
+          l_partner[j] != static_cast<int>(i + 1)) {
+        continue;
+      }
+      const std::size_t letters = a.abjad.size() + b.abjad.size();
+      if (listed[j].text.size() + 2 < letters) continue;
+      if (!abjad_may_reach(letters, a.abjad_spellable | b.abjad_spellable,
+                           listed[j].consonant_letters, config_.abjad_min_alignment)) {
+        continue;
+      }
+      joined.assign(a.abjad).append(b.abjad);
+      const double sim = aligned(joined, listed[j].text,
+                                 memo != nullptr ? memo_key(MemoKind::kJoinedQuery, listed[j].id, 0,
+                                                            i, query_compound, true)
+                                                 : 0);
+      if (sim == 0) continue;
+      const double before = credit(token_weight(a), q_sim[i]) +
+                            credit(token_weight(b), q_sim[i + 1]) +
+                            credit(token_weight(listed[j]), l_sim[j]);
+      const double after = credit(token_weight(a) + token_weight(b) + token_weight(listed[j]), sim);
+      if (after > before + 1e-9) take(i, i + 1, j, j, sim);
+    }
+  }
+  // One query token, two listed tokens.
+  for (std::size_t j = 0; j + 1 < nl; ++j) {
+    for (std::size_t i = 0; i < nq; ++i) {
+      const NameToken& q = query[i];
+      if (q.abjad.empty()) continue;
+      if (q_partner[i] >= 0 && l_partner[j] >= 0 && l_partner[j + 1] >= 0) continue;
+      if (l_partner[j] >= 0 && l_partner[j] != static_cast<int>(i)) continue;
+      if (l_partner[j + 1] >= 0 && l_partner[j + 1] != static_cast<int>(i)) continue;
+      if (q_partner[i] >= 0 && q_partner[i] != static_cast<int>(j) &&
+          q_partner[i] != static_cast<int>(j + 1)) {
+        continue;
+      }
+      if (listed[j].text.size() + listed[j + 1].text.size() + 2 < q.abjad.size()) continue;
+      if (!abjad_may_reach(q.abjad.size(), q.abjad_spellable,
+                           listed[j].consonant_letters | listed[j + 1].consonant_letters,
+                           config_.abjad_min_alignment)) {
+        continue;
+      }
+      joined.assign(listed[j].text).append(listed[j + 1].text);
+      const double sim =
+          aligned(q.abjad, joined,
+                  memo != nullptr ? memo_key(MemoKind::kJoinedListed, listed[j].id,
+                                             listed[j + 1].id, i, query_compound, true)
+                                  : 0);
+      if (sim == 0) continue;
+      const double before = credit(token_weight(q), q_sim[i]) +
+                            credit(token_weight(listed[j]), l_sim[j]) +
+                            credit(token_weight(listed[j + 1]), l_sim[j + 1]);
+      const double after =
+          credit(token_weight(q) + token_weight(listed[j]) + token_weight(listed[j + 1]), sim);
+      if (after > before + 1e-9) take(i, i, j, j + 1, sim);
+    }
+  }
+}
+
 NameScorer::Alignment NameScorer::align(const std::vector<NameToken>& query,
-                                        const std::vector<NameToken>& listed,
-                                        bool consonant_only) const {
+                                        const std::vector<NameToken>& listed, bool consonant_only,
+                                        bool query_compound, PairMemo* memo) const {
   Alignment out;
   const std::size_t nq = std::min(query.size(), kMaxTokens);
   const std::size_t nl = std::min(listed.size(), kMaxTokens);
@@ -91,7 +287,17 @@ NameScorer::Alignment NameScorer::align(const std::vector<NameToken>& query,
   std::size_t n_candidates = 0;
   for (std::size_t i = 0; i < nq; ++i) {
     for (std::size_t j = 0; j < nl; ++j) {
-      const double sim = token_similarity(query[i], listed[j], consonant_only);
+      const std::uint64_t key = memo != nullptr ? memo_key(MemoKind::kPair, listed[j].id, 0, i,
+                                                           query_compound, consonant_only)
+                                                : 0;
+      float remembered = 0;
+      double sim;
+      if (key != 0 && memo->find(key, remembered)) {
+        sim = remembered;
+      } else {
+        sim = token_similarity(query[i], listed[j], consonant_only);
+        if (key != 0) memo->store(key, static_cast<float>(sim));
+      }
       if (sim > 0) {
         candidates[n_candidates++] = TokenPair{
             static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(j), static_cast<float>(sim)};
@@ -104,26 +310,45 @@ NameScorer::Alignment NameScorer::align(const std::vector<NameToken>& query,
     if (a.query_token != b.query_token) return a.query_token < b.query_token;
     return a.listed_token < b.listed_token;
   });
-  std::array<bool, kMaxTokens> q_used{};
-  std::array<bool, kMaxTokens> l_used{};
-  double q_matched = 0, l_matched = 0;
-  double phonetic_matched = 0;
+  // Per token: its partner (-1: none), its similarity and its phonetic agreement.
+  std::array<int, kMaxTokens> q_partner;
+  std::array<int, kMaxTokens> l_partner;
+  q_partner.fill(-1);
+  l_partner.fill(-1);
+  std::array<double, kMaxTokens> q_sim{}, l_sim{}, q_phonetic{}, l_phonetic{};
   for (std::size_t k = 0; k < n_candidates; ++k) {
     const TokenPair& p = candidates[k];
-    if (q_used[p.query_token] || l_used[p.listed_token]) continue;
-    q_used[p.query_token] = l_used[p.listed_token] = true;
+    if (q_partner[p.query_token] >= 0 || l_partner[p.listed_token] >= 0) continue;
+    q_partner[p.query_token] = p.listed_token;
+    l_partner[p.listed_token] = p.query_token;
     const NameToken& qt = query[p.query_token];
     const NameToken& lt = listed[p.listed_token];
-    q_matched += token_weight(qt) * p.similarity;
-    l_matched += token_weight(lt) * p.similarity;
+    q_sim[p.query_token] = l_sim[p.listed_token] = p.similarity;
     // Phonetic agreement is graded, so one typo costs part of one token, not all of it.
+    // For Arabic-script tokens the letter alignment already is the sound comparison.
     const double skeleton_sim =
-        qt.skeleton == lt.skeleton ? 1.0 : jaro_winkler(qt.skeleton, lt.skeleton);
+        consonant_only && !qt.abjad.empty()
+            ? std::min(1.0, p.similarity / config_.abjad_skeleton_similarity)
+        : qt.skeleton == lt.skeleton ? 1.0
+                                     : jaro_winkler(qt.skeleton, lt.skeleton);
     if (skeleton_sim >= config_.min_token_similarity) {
-      phonetic_matched += (token_weight(qt) + token_weight(lt)) * skeleton_sim;
+      q_phonetic[p.query_token] = l_phonetic[p.listed_token] = skeleton_sim;
     }
-    if (out.pairs.empty()) out.pairs.reserve(std::min(nq, nl));
     out.pairs.push_back(p);
+  }
+  if (consonant_only) {
+    merge_split_tokens(query, listed, nq, nl, q_partner, l_partner, q_sim, l_sim, q_phonetic,
+                       l_phonetic, out.pairs, query_compound, memo);
+  }
+  double q_matched = 0, l_matched = 0;
+  double phonetic_matched = 0;
+  for (std::size_t i = 0; i < nq; ++i) {
+    q_matched += token_weight(query[i]) * q_sim[i];
+    phonetic_matched += token_weight(query[i]) * q_phonetic[i];
+  }
+  for (std::size_t j = 0; j < nl; ++j) {
+    l_matched += token_weight(listed[j]) * l_sim[j];
+    phonetic_matched += token_weight(listed[j]) * l_phonetic[j];
   }
   double q_total = 0, l_total = 0;
   for (std::size_t i = 0; i < nq; ++i) q_total += token_weight(query[i]);
@@ -138,19 +363,19 @@ NameScorer::Alignment NameScorer::align(const std::vector<NameToken>& query,
 }
 
 NameScore NameScorer::score(const NormalizedName& query, const NormalizedName& listed,
-                            double min_total) const {
+                            double min_total, PairMemo* memo) const {
   NameScore out;
   if (query.empty() || listed.empty()) return out;
   // Only an abjad query against a vowelled (Latin-script) listed name needs the
   // consonant view; a Latin query has the entry's Latin names to match.
   const bool consonant_only = query.abjad_source && !listed.abjad_source;
 
-  Alignment best = align(query.tokens, listed.tokens, consonant_only);
+  Alignment best = align(query.tokens, listed.tokens, consonant_only, false, memo);
   if (!query.compound_tokens.empty() || !listed.compound_tokens.empty()) {
     // Compounds joined on either side ("Abd al-Rahman" / "Abdulrahman").
     const auto& q = query.compound_tokens.empty() ? query.tokens : query.compound_tokens;
     const auto& l = listed.compound_tokens.empty() ? listed.tokens : listed.compound_tokens;
-    Alignment joined = align(q, l, consonant_only);
+    Alignment joined = align(q, l, consonant_only, !query.compound_tokens.empty(), memo);
     if (joined.token + joined.phonetic > best.token + best.phonetic) {
       best = std::move(joined);
       out.compound_form = true;
@@ -176,8 +401,16 @@ NameScore NameScorer::score(const NormalizedName& query, const NormalizedName& l
     return out;
   }
   // Without vowels on one side, whole-string similarity is only meaningful on skeletons.
-  out.jaro_winkler = consonant_only ? jaro_winkler(query.skeleton_sorted, listed.skeleton_sorted)
-                                    : jaro_winkler(query.sorted, listed.sorted);
+  // When the compound-joined tokens aligned better, compare those ("mty allh" is
+  // "matiullah").
+  if (out.compound_form) {
+    const auto& q = query.compound_tokens.empty() ? query.tokens : query.compound_tokens;
+    const auto& l = listed.compound_tokens.empty() ? listed.tokens : listed.compound_tokens;
+    out.jaro_winkler = jaro_winkler(sorted_join(q, consonant_only), sorted_join(l, consonant_only));
+  } else {
+    out.jaro_winkler = consonant_only ? jaro_winkler(query.skeleton_sorted, listed.skeleton_sorted)
+                                      : jaro_winkler(query.sorted, listed.sorted);
+  }
   out.compact = consonant_only ? jaro_winkler(query.skeleton_compact, listed.skeleton_compact)
                                : jaro_winkler(query.compact, listed.compact);
   out.total = config_.token_weight * out.token + config_.jaro_winkler_weight * out.jaro_winkler +

@@ -6,6 +6,7 @@
 #include "engine/screening/normalized_name.hpp"
 #include "engine/screening/screening_config.hpp"
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -18,6 +19,69 @@ struct TokenPair {
   float similarity;
 };
 
+/// The token pairs of one alignment, held inline so that scoring a candidate
+/// allocates nothing. At most kCapacity pairs (names are cut at 16 tokens a side).
+class TokenPairs {
+ public:
+  static constexpr std::size_t kCapacity = 32;
+  void push_back(const TokenPair& p) {
+    if (size_ < kCapacity) items_[size_++] = p;
+  }
+  template <class Predicate>
+  void erase_if(Predicate remove) {
+    std::size_t kept = 0;
+    for (std::size_t k = 0; k < size_; ++k) {
+      if (!remove(items_[k])) items_[kept++] = items_[k];
+    }
+    size_ = static_cast<std::uint8_t>(kept);
+  }
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  const TokenPair* begin() const { return items_.data(); }
+  const TokenPair* end() const { return items_.data() + size_; }
+
+ private:
+  std::array<TokenPair, kCapacity> items_{};
+  std::uint8_t size_ = 0;
+};
+
+/// Token-pair similarities of one query, remembered across the candidates it is
+/// scored against: they share most of their tokens (they were chosen for sharing
+/// keys with the query), so most pairs repeat. Keyed by the query token's position
+/// and the listed token's interned id (NameToken::id). Fixed size; a full table
+/// overwrites. Scores are the same with or without it. Not thread-safe: one per
+/// screener; start_query() before each query.
+class PairMemo {
+ public:
+  PairMemo() : slots_(kSlots) {}
+  void start_query() {
+    if (++generation_ == 0) {  // wrapped: forget everything
+      for (auto& s : slots_) s.generation = 0;
+      generation_ = 1;
+    }
+  }
+  bool find(std::uint64_t key, float& value) const {
+    const Slot& s = slots_[slot(key)];
+    if (s.generation != generation_ || s.key != key) return false;
+    value = s.value;
+    return true;
+  }
+  void store(std::uint64_t key, float value) { slots_[slot(key)] = Slot{key, generation_, value}; }
+
+ private:
+  static constexpr std::size_t kSlots = 4096;  // power of two
+  static std::size_t slot(std::uint64_t key) {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 40) & (kSlots - 1);
+  }
+  struct Slot {
+    std::uint64_t key = 0;
+    std::uint32_t generation = 0;
+    float value = 0;
+  };
+  std::vector<Slot> slots_;
+  std::uint32_t generation_ = 1;
+};
+
 struct NameScore {
   double token = 0;            // weighted token-set similarity (query and listed coverage blended)
   double jaro_winkler = 0;     // Jaro-Winkler of the sorted token strings
@@ -26,7 +90,7 @@ struct NameScore {
   double total = 0;            // the blended name score
   bool compound_form = false;  // pairs refer to the compound-joined tokens
   bool partial = false;        // stopped early: total is an upper bound below min_total
-  std::vector<TokenPair> pairs;
+  TokenPairs pairs;
 };
 
 class NameScorer {
@@ -35,9 +99,11 @@ class NameScorer {
 
   /// Scores query against listed. Both must come from NameNormalizer. When the
   /// score cannot reach min_total, may stop early (partial, total an upper bound
-  /// below min_total). Never throws.
-  NameScore score(const NormalizedName& query, const NormalizedName& listed,
-                  double min_total = 0.0) const;
+  /// below min_total). memo (optional, the caller's, started for this query)
+  /// saves repeated token comparisons; the result is the same without it.
+  /// Never throws.
+  NameScore score(const NormalizedName& query, const NormalizedName& listed, double min_total = 0.0,
+                  PairMemo* memo = nullptr) const;
 
   /// Weight of one token in coverage sums (name 1.0, particle/honorific/legal form
   /// per config, initials as particles).
@@ -47,11 +113,22 @@ class NameScorer {
   struct Alignment {
     double token = 0;
     double phonetic = 0;
-    std::vector<TokenPair> pairs;
+    TokenPairs pairs;
   };
   Alignment align(const std::vector<NameToken>& query, const std::vector<NameToken>& listed,
-                  bool consonant_only) const;
+                  bool consonant_only, bool query_compound, PairMemo* memo) const;
   double token_similarity(const NameToken& a, const NameToken& b, bool consonant_only) const;
+  /// Names longer than this many tokens are scored on their first kMaxTokens
+  /// (list names have at most ~10; this bounds the pairing work).
+  static constexpr std::size_t kMaxTokens = 16;
+  void merge_split_tokens(const std::vector<NameToken>& query, const std::vector<NameToken>& listed,
+                          std::size_t nq, std::size_t nl, std::array<int, kMaxTokens>& q_partner,
+                          std::array<int, kMaxTokens>& l_partner,
+                          std::array<double, kMaxTokens>& q_sim,
+                          std::array<double, kMaxTokens>& l_sim,
+                          std::array<double, kMaxTokens>& q_phonetic,
+                          std::array<double, kMaxTokens>& l_phonetic, TokenPairs& pairs,
+                          bool query_compound, PairMemo* memo) const;
   ScreeningConfig config_;
 };
 

@@ -95,8 +95,13 @@ std::vector<ScreeningMatch> NameScreener::score_all(const ScreeningQuery& query,
   if (!index_) return out;
   const NormalizedName q = normalizer_.normalize(query.name);
   if (q.empty()) return out;
-  index_->candidates(q, config_.max_candidates, config_.min_candidate_evidence, scratch_,
-                     candidates_);
+  // Arabic-script queries reach their Latin names through consonant keys, which
+  // many unrelated names share: index evidence ranks them less well, so more are scored.
+  const std::size_t max_candidates = q.abjad_source
+                                         ? config_.max_candidates * config_.abjad_candidate_factor
+                                         : config_.max_candidates;
+  index_->candidates(q, max_candidates, config_.min_candidate_evidence, scratch_, candidates_);
+  pair_memo_.start_query();
   const std::string query_country = countries_.resolve(query.country);
   const std::string query_id = identifier_key(query.identifier);
 
@@ -114,39 +119,46 @@ std::vector<ScreeningMatch> NameScreener::score_all(const ScreeningQuery& query,
     const IndexedName& listed = index_->names()[c.name];
     const ListEntry& entry = index_->entries()[listed.entry];
     const ListedName& listed_name = entry.names[listed.name_index];
-    ScreeningMatch m;
-    m.name = scorer_.score(q, listed.normalized, min_score - max_bonus);
-    if (m.name.partial) continue;
-    m.dob_adjustment = dob_adjustment(config_, query.date_of_birth, entry.dates_of_birth);
+    NameScore name = scorer_.score(q, listed.normalized, min_score - max_bonus, &pair_memo_);
+    if (name.partial) continue;
+    const double dob = dob_adjustment(config_, query.date_of_birth, entry.dates_of_birth);
+    double country = 0;
     if (!query_country.empty() && !entry.countries.empty()) {
       const bool found = std::find(entry.countries.begin(), entry.countries.end(), query_country) !=
                          entry.countries.end();
-      m.country_adjustment = found ? config_.country_match_bonus : config_.country_mismatch_penalty;
+      country = found ? config_.country_match_bonus : config_.country_mismatch_penalty;
     }
+    double identifier = 0;
     if (!query_id.empty()) {
       for (const auto& id : entry.identifiers) {
         if (identifier_key(id) == query_id) {
-          m.identifier_adjustment = config_.identifier_match_bonus;
+          identifier = config_.identifier_match_bonus;
           break;
         }
       }
     }
+    double type = 0;
     if (query.type != EntryType::kUnknown && entry.type != EntryType::kUnknown &&
         is_organisation(query.type) != is_organisation(entry.type)) {
-      m.type_adjustment = config_.type_mismatch_penalty;
+      type = config_.type_mismatch_penalty;
     }
-    if (listed_name.strength == AliasStrength::kWeak)
-      m.alias_adjustment = config_.weak_alias_penalty;
+    const double alias =
+        listed_name.strength == AliasStrength::kWeak ? config_.weak_alias_penalty : 0.0;
     const double score =
-        std::clamp(m.name.total + m.dob_adjustment + m.country_adjustment +
-                       m.identifier_adjustment + m.type_adjustment + m.alias_adjustment,
-                   0.0, 1.0);
+        std::clamp(name.total + dob + country + identifier + type + alias, 0.0, 1.0);
     if (score < min_score) continue;
     // Best name per entry (out holds at most max_candidates: a linear scan).
     auto same_entry = std::find_if(
         out.begin(), out.end(), [&](const ScreeningMatch& o) { return o.entry == listed.entry; });
     const bool inserted = same_entry == out.end();
     if (!inserted && same_entry->hit.score >= score) continue;
+    ScreeningMatch m;
+    m.name = std::move(name);
+    m.dob_adjustment = dob;
+    m.country_adjustment = country;
+    m.identifier_adjustment = identifier;
+    m.type_adjustment = type;
+    m.alias_adjustment = alias;
     m.hit.list = entry.list;
     m.hit.reference = entry.reference;
     m.hit.matched_name = listed_name.text;

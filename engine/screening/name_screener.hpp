@@ -65,6 +65,7 @@ class NameScreener final : public engine::Screener {
   CountryResolver countries_;
   ScreeningCache cache_;
   CandidateScratch scratch_;
+  PairMemo pair_memo_;
   std::vector<Candidate> candidates_;
   std::vector<ScreeningMatch> uncached_;  // result holder when the cache is disabled
 };

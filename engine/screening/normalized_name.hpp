@@ -17,6 +17,11 @@ struct NameToken {
   std::string text;        // "baghdadi"
   std::string skeleton;    // consonant skeleton, see phonetic_key.hpp: "bgdd"
   std::string consonants;  // letters minus a e i o u y w, nothing else mapped: "bghdd"
+  /// Arabic-script tokens only: one letter code per Arabic letter (see
+  /// arabic_letters.hpp; "L" is the article inside a joined compound), which
+  /// keeps apart the letters the Latin text merges (dad and dal are both "d").
+  /// Empty for every other token.
+  std::string abjad;
   TokenRole role = TokenRole::kName;
   /// Letter-count signature (two bits per letter a-z: seen once, seen twice; one
   /// bit per digit) and whether any character occurs more often than it records.
@@ -24,6 +29,15 @@ struct NameToken {
   /// non-matching pairs are rejected without running Jaro-Winkler.
   std::uint64_t signature = 0;
   bool signature_saturated = false;
+  /// Letters b-z other than vowels present in text (bit c - 'a'), and for
+  /// Arabic-script tokens the Latin letters their codes can be spelt with
+  /// (abjad_spellable_letters): what the scorer's cheap pre-check compares.
+  std::uint32_t consonant_letters = 0;
+  std::uint32_t abjad_spellable = 0;
+  /// Listed names only: the same number for every listed token with this text
+  /// (interned by ScreeningIndex::build), so a query can remember its pair
+  /// similarities across candidates. 0 for query tokens.
+  std::uint32_t id = 0;
 };
 
 struct NormalizedName {

@@ -31,6 +31,14 @@ struct ScreeningConfig {
   /// The same for an abjad-script query (Arabic, Hebrew) against a Latin name, where
   /// missing vowels are expected, not a difference. Default: 0.96.
   double abjad_skeleton_similarity = 0.96;
+  /// An Arabic-script token pairs with a Latin one when their letter alignment
+  /// (abjad_alignment.hpp: 1 - cost / letters) reaches this; it is then credited
+  /// alignment x abjad_skeleton_similarity. Default: 0.80.
+  double abjad_min_alignment = 0.80;
+  /// Similarity credited to an organisation word of an Arabic-script query
+  /// ("shabaka" network, "sharika" company) paired with one of the Latin name
+  /// ("network", "group", "ltd"): translated, not transliterated. Default: 0.85.
+  double abjad_legal_form_similarity = 0.85;
   /// Share of the token score from the query's side (the rest is the listed name's
   /// side); a listed name with extra unmatched tokens scores lower. Default: 0.55.
   double query_coverage_share = 0.55;
@@ -68,8 +76,10 @@ struct ScreeningConfig {
   double weak_alias_penalty = -0.03;
 
   // Candidate generation.
-  /// Names fully scored per query, best by index evidence. Default: 48.
+  /// Names fully scored per query, best by index evidence. Default: 24.
   std::size_t max_candidates = 24;
+  /// Arabic/Hebrew-script queries score this many times max_candidates. Default: 3.
+  std::size_t abjad_candidate_factor = 3;
   /// A candidate needs this share of the index evidence (IDF-weighted shared keys)
   /// that an exact match would collect; lower finds more typos, costs more. Default: 0.40.
   double min_candidate_evidence = 0.50;

@@ -1,8 +1,10 @@
 #include "engine/screening/screening_index.hpp"
 
+#include "engine/screening/abjad_alignment.hpp"
 #include "engine/screening/phonetic_key.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
@@ -24,62 +26,81 @@ std::uint64_t fnv1a(std::uint64_t h, std::string_view s) {
   return h;
 }
 
-// Tokens that carry the name (plain and compound-joined forms); particles and
-// titles only when nothing else is there.
-std::vector<const NameToken*> key_tokens(const NormalizedName& name) {
-  std::vector<const NameToken*> out;
+// Calls visit(token) for the tokens that carry the name (plain and compound-joined
+// forms); particles and titles only when nothing else is there.
+template <class Visit>
+void for_key_tokens(const NormalizedName& name, Visit visit) {
+  bool any = false;
   for (const auto* list : {&name.tokens, &name.compound_tokens}) {
     for (const auto& t : *list) {
-      if (t.role == TokenRole::kName && t.text.size() > 1) out.push_back(&t);
-    }
-  }
-  if (out.empty()) {
-    for (const auto& t : name.tokens) out.push_back(&t);
-  }
-  return out;
-}
-
-struct WeightedKey {
-  std::uint64_t key;
-  float weight;
-  KeyKind kind;
-};
-
-// Keys a query looks up, each with the weight of its kind.
-std::vector<WeightedKey> query_keys(const NormalizedName& q) {
-  std::vector<WeightedKey> keys;
-  auto add = [&keys](KeyKind kind, std::string_view text, float w) {
-    keys.push_back({index_key(kind, text), w, kind});
-  };
-  for (const NameToken* token : key_tokens(q)) {
-    const NameToken& t = *token;
-    add(KeyKind::kToken, t.text, 1.0f);
-    add(KeyKind::kSkeleton, t.skeleton, 0.8f);
-    // One edit on the skeleton (SymSpell): the deletion space holds every listed
-    // skeleton and its one-letter deletions, so looking up the query skeleton finds
-    // a deleted letter, and its deletions find an inserted or substituted one.
-    const std::string& s = t.skeleton;
-    if (s.size() >= kMinDeletionSkeleton - 1) add(KeyKind::kDeletion, s, 0.5f);
-    if (s.size() >= kMinDeletionSkeleton) {
-      std::string del;
-      for (std::size_t k = 0; k < s.size(); ++k) {
-        del.assign(s).erase(k, 1);
-        add(KeyKind::kDeletion, del, 0.4f);
+      if (t.role == TokenRole::kName && t.text.size() > 1) {
+        visit(t);
+        any = true;
       }
     }
   }
+  if (!any) {
+    for (const auto& t : name.tokens) visit(t);
+  }
+}
+
+// Alternative skeletons per Arabic-script token (dad as z, qaf as g, ...).
+constexpr std::size_t kMaxSpellingVariants = 3;
+
+// Longest skeleton whose one-letter deletions are keyed; longer ones key their
+// first kMaxDeletionSkeleton letters' deletions only (no listed name is that long).
+constexpr std::size_t kMaxDeletionSkeleton = 48;
+
+// Calls add(kind, text) for each one-letter deletion of skeleton, without allocating.
+template <class Add>
+void for_deletions(std::string_view skeleton, Add add) {
+  if (skeleton.size() < kMinDeletionSkeleton) return;
+  char buffer[kMaxDeletionSkeleton];
+  const std::size_t n = std::min(skeleton.size(), kMaxDeletionSkeleton);
+  for (std::size_t k = 0; k < n; ++k) {
+    std::size_t len = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i != k) buffer[len++] = skeleton[i];
+    }
+    add(std::string_view(buffer, len));
+  }
+}
+
+// Keys a query looks up, each with the weight of its kind; sorted by key, unique.
+void query_keys(const NormalizedName& q, std::vector<QueryKey>& keys) {
+  keys.clear();
+  auto add = [&keys](KeyKind kind, std::string_view text, float w) {
+    keys.push_back({index_key(kind, text), w, kind, false});
+  };
+  for_key_tokens(q, [&](const NameToken& t) {
+    add(KeyKind::kToken, t.text, 1.0f);
+    add(KeyKind::kSkeleton, t.skeleton, 0.8f);
+    if (q.abjad_source && !t.abjad.empty()) {
+      for (const std::string& v : abjad_spelling_variants(t.abjad, kMaxSpellingVariants)) {
+        keys.push_back(
+            {index_key(KeyKind::kSkeleton, phonetic_key(v)), 0.8f, KeyKind::kSkeleton, true});
+      }
+    }
+    // One edit on the skeleton (SymSpell): the deletion space holds every listed
+    // skeleton and its one-letter deletions, so looking up the query skeleton finds
+    // a deleted letter, and its deletions find an inserted or substituted one.
+    if (t.skeleton.size() >= kMinDeletionSkeleton - 1) add(KeyKind::kDeletion, t.skeleton, 0.5f);
+    for_deletions(t.skeleton, [&](std::string_view del) { add(KeyKind::kDeletion, del, 0.4f); });
+  });
+  std::string pair;
   for (std::size_t i = 0; i + 1 < q.tokens.size(); ++i) {
-    const std::string pair = q.tokens[i].text + q.tokens[i + 1].text;
+    pair.assign(q.tokens[i].text).append(q.tokens[i + 1].text);
     add(KeyKind::kToken, pair, 1.0f);
     add(KeyKind::kSkeleton, phonetic_key(pair), 0.8f);
   }
-  std::sort(keys.begin(), keys.end(), [](const WeightedKey& a, const WeightedKey& b) {
-    return a.key != b.key ? a.key < b.key : a.weight > b.weight;
+  std::sort(keys.begin(), keys.end(), [](const QueryKey& a, const QueryKey& b) {
+    if (a.key != b.key) return a.key < b.key;
+    if (a.weight != b.weight) return a.weight > b.weight;
+    return a.variant < b.variant;  // a key that is also the default spelling counts as such
   });
   keys.erase(std::unique(keys.begin(), keys.end(),
-                         [](const WeightedKey& a, const WeightedKey& b) { return a.key == b.key; }),
+                         [](const QueryKey& a, const QueryKey& b) { return a.key == b.key; }),
              keys.end());
-  return keys;
 }
 
 }  // namespace
@@ -114,18 +135,24 @@ void ScreeningIndex::freeze(BuildPostings postings) {
     const auto& ids = postings[key];
     std::size_t i = slot_of(key, capacity - 1);
     while (slots_[i].key != 0) i = (i + 1) & (capacity - 1);
-    slots_[i] =
-        Slot{key, static_cast<std::uint32_t>(ids_.size()), static_cast<std::uint32_t>(ids.size())};
+    // Rarer keys say more: inverse document frequency over the indexed names.
+    const auto idf = static_cast<float>(
+        std::log(1.0 + static_cast<double>(names_.size()) / static_cast<double>(ids.size())));
+    slots_[i] = Slot{key, static_cast<std::uint32_t>(ids_.size()),
+                     static_cast<std::uint32_t>(ids.size()), idf};
     ids_.insert(ids_.end(), ids.begin(), ids.end());
   }
 }
 
-std::span<const std::uint32_t> ScreeningIndex::posting(std::uint64_t key) const {
+std::span<const std::uint32_t> ScreeningIndex::posting(std::uint64_t key, float* idf) const {
   if (slots_.empty()) return {};
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = slot_of(key, mask);; i = (i + 1) & mask) {
     const Slot& s = slots_[i];
-    if (s.key == key) return {ids_.data() + s.offset, s.length};
+    if (s.key == key) {
+      if (idf != nullptr) *idf = s.idf;
+      return {ids_.data() + s.offset, s.length};
+    }
     if (s.key == 0) return {};
   }
 }
@@ -137,11 +164,21 @@ std::unique_ptr<ScreeningIndex> ScreeningIndex::build(std::vector<ListEntry> ent
   index->limits_ = limits;
   index->entries_ = std::move(entries);
   BuildPostings postings;
+  // Token texts interned in order of first appearance (deterministic), from 1.
+  std::unordered_map<std::string, std::uint32_t> token_ids;
+  auto intern = [&token_ids](std::vector<NameToken>& tokens) {
+    for (auto& t : tokens) {
+      t.id = token_ids.try_emplace(t.text, static_cast<std::uint32_t>(token_ids.size() + 1))
+                 .first->second;
+    }
+  };
   for (std::uint32_t e = 0; e < index->entries_.size(); ++e) {
     const auto& entry = index->entries_[e];
     for (std::uint32_t n = 0; n < entry.names.size(); ++n) {
       NormalizedName normalized = normalizer.normalize(entry.names[n].text);
       if (normalized.empty()) continue;
+      intern(normalized.tokens);
+      intern(normalized.compound_tokens);
       index->names_.push_back(IndexedName{e, n, std::move(normalized)});
       index->add_keys(static_cast<std::uint32_t>(index->names_.size() - 1), postings);
     }
@@ -157,19 +194,12 @@ void ScreeningIndex::add_keys(std::uint32_t name_id, BuildPostings& postings) co
     // Names are added in order, so a repeat key of this name is always at the back.
     if (posting.empty() || posting.back() != name_id) posting.push_back(name_id);
   };
-  for (const NameToken* token : key_tokens(name)) {
-    const NameToken& t = *token;
+  for_key_tokens(name, [&](const NameToken& t) {
     add(KeyKind::kToken, t.text);
     add(KeyKind::kSkeleton, t.skeleton);
     if (t.skeleton.size() >= kMinDeletionSkeleton - 1) add(KeyKind::kDeletion, t.skeleton);
-    if (t.skeleton.size() >= kMinDeletionSkeleton) {
-      std::string del;
-      for (std::size_t k = 0; k < t.skeleton.size(); ++k) {
-        del.assign(t.skeleton).erase(k, 1);
-        add(KeyKind::kDeletion, del);
-      }
-    }
-  }
+    for_deletions(t.skeleton, [&](std::string_view del) { add(KeyKind::kDeletion, del); });
+  });
   for (std::size_t i = 0; i + 1 < name.tokens.size(); ++i) {
     const std::string pair = name.tokens[i].text + name.tokens[i + 1].text;
     add(KeyKind::kToken, pair);
@@ -182,30 +212,29 @@ void ScreeningIndex::candidates(const NormalizedName& query, std::size_t max_can
                                 std::vector<Candidate>& out) const {
   out.clear();
   if (query.empty() || names_.empty()) return;
-  if (scratch.evidence.size() != names_.size()) scratch.evidence.assign(names_.size(), 0.0f);
+  if (scratch.evidence.size() != names_.size()) {
+    scratch.evidence.assign(names_.size(), 0.0f);
+    scratch.touched_bits.assign((names_.size() + 63) / 64, 0);
+  }
   scratch.touched.clear();
-
-  struct Hit {
-    std::span<const std::uint32_t> posting;
-    float weight;
-    bool exact;  // a token or skeleton key of the query itself (not a deletion variant)
-  };
-  std::vector<Hit> hits;
+  std::vector<KeyHit>& hits = scratch.hits;
+  hits.clear();
+  query_keys(query, scratch.keys);
   bool has_short = false;
   // What a listed name equal to the query would collect: its exact token and
   // skeleton keys (weights 1.0 and 0.8). Candidates are measured against it.
   float exact_evidence = 0;
-  for (const auto& k : query_keys(query)) {
-    const auto ids = posting(k.key);
+  for (const auto& k : scratch.keys) {
+    float idf = 0;
+    const auto ids = posting(k.key, &idf);
     if (ids.empty()) continue;
     // Rarer keys say more: weight by inverse document frequency.
-    const double idf =
-        std::log(1.0 + static_cast<double>(names_.size()) / static_cast<double>(ids.size()));
-    hits.push_back({ids, static_cast<float>(k.weight * idf), k.weight >= 0.8f});
+    hits.push_back({ids, k.weight * idf, k.weight >= 0.8f});
     // Abjad queries rarely share exact tokens with the (vowelled) listed names;
     // only their skeleton keys say what an exact match would collect.
-    const bool exact_kind =
-        query.abjad_source ? k.kind == KeyKind::kSkeleton && k.weight >= 0.8f : k.weight >= 0.8f;
+    const bool exact_kind = query.abjad_source
+                                ? k.kind == KeyKind::kSkeleton && k.weight >= 0.8f && !k.variant
+                                : k.weight >= 0.8f;
     if (exact_kind) exact_evidence += static_cast<float>(k.weight * idf);
     has_short = has_short || ids.size() <= limits_.max_posting_length;
   }
@@ -213,7 +242,7 @@ void ScreeningIndex::candidates(const NormalizedName& query, std::size_t max_can
   // evidence to names already found, by binary search in its sorted posting, so
   // "mohammed" costs log(postings) per candidate instead of a walk of thousands.
   std::sort(hits.begin(), hits.end(),
-            [](const Hit& a, const Hit& b) { return a.posting.size() < b.posting.size(); });
+            [](const KeyHit& a, const KeyHit& b) { return a.posting.size() < b.posting.size(); });
   // One-edit (deletion) keys create candidates only when nearly unique: "mhmd"
   // minus one letter is "hmd", every Ahmed on the list.
   constexpr std::size_t kCreateLimit = 256;
@@ -225,10 +254,12 @@ void ScreeningIndex::candidates(const NormalizedName& query, std::size_t max_can
   if (query.abjad_source) min_share *= 0.6;
   const float floor_lower_bound = static_cast<float>(min_share) * exact_evidence;
   float remaining = 0;
-  for (const Hit& h : hits) {
+  for (const KeyHit& h : hits) {
     if (!(has_short && h.posting.size() > limits_.max_posting_length)) remaining += h.weight;
   }
-  for (const Hit& h : hits) {
+  std::uint64_t* const bits = scratch.touched_bits.data();
+  auto is_touched = [bits](std::uint32_t id) { return (bits[id >> 6] >> (id & 63)) & 1U; };
+  for (const KeyHit& h : hits) {
     const std::size_t n = h.posting.size();
     if (has_short && n > limits_.max_posting_length) continue;
     const bool can_create = remaining >= floor_lower_bound;
@@ -236,17 +267,22 @@ void ScreeningIndex::candidates(const NormalizedName& query, std::size_t max_can
     const std::size_t create_limit = h.exact ? kCreateLimit : kCreateLimitEdit;
     if (can_create && (n <= create_limit || scratch.touched.empty())) {
       for (std::uint32_t id : h.posting) {
-        if (scratch.evidence[id] == 0.0f) scratch.touched.push_back(id);
+        if (!is_touched(id)) {
+          bits[id >> 6] |= std::uint64_t{1} << (id & 63);
+          scratch.touched.push_back(id);
+        }
         scratch.evidence[id] += h.weight;
       }
       continue;
     }
-    // Update only: walk the posting or binary-search it per found name, whichever
-    // is cheaper.
+    // Update only: walk the posting (one bit test per name, in cache) or
+    // binary-search it per found name, whichever is cheaper.
+    // A walk step is a load and a bit test; a search is log2(n) dependent,
+    // mispredicted steps: walk while the posting is within ~log2(n) of t.
     const std::size_t t = scratch.touched.size();
-    if (n < 8 * t) {
+    if (n < t * static_cast<std::size_t>(std::bit_width(n))) {
       for (std::uint32_t id : h.posting) {
-        if (scratch.evidence[id] != 0.0f) scratch.evidence[id] += h.weight;
+        if (is_touched(id)) scratch.evidence[id] += h.weight;
       }
     } else {
       for (std::uint32_t id : scratch.touched) {
@@ -271,6 +307,7 @@ void ScreeningIndex::candidates(const NormalizedName& query, std::size_t max_can
       out.push_back({id, scratch.evidence[id] / (1.0f + 0.15f * static_cast<float>(diff))});
     }
     scratch.evidence[id] = 0.0f;
+    bits[id >> 6] = 0;
   }
   auto better = [](const Candidate& a, const Candidate& b) {
     return a.evidence != b.evidence ? a.evidence > b.evidence : a.name < b.name;

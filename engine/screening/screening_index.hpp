@@ -17,6 +17,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -29,10 +30,33 @@ struct IndexedName {
   NormalizedName normalized;
 };
 
-/// Per-caller working memory for candidate lookup (keeps lookups allocation-free).
+/// Index keys are hashes of a kind byte plus text; exposed for tests.
+enum class KeyKind : char { kToken = 't', kSkeleton = 'p', kDeletion = 'd' };
+std::uint64_t index_key(KeyKind kind, std::string_view text);
+
+/// One key a query looks up (working data of ScreeningIndex::candidates).
+struct QueryKey {
+  std::uint64_t key = 0;
+  float weight = 0;
+  KeyKind kind = KeyKind::kToken;
+  bool variant = false;  // an alternative spelling: not part of an exact match's evidence
+};
+
+/// One key found in the index, with its posting (working data of candidates).
+struct KeyHit {
+  std::span<const std::uint32_t> posting;
+  float weight = 0;
+  bool exact = false;  // a token or skeleton key of the query itself (not a deletion)
+};
+
+/// Per-caller working memory for candidate lookup: after the first few queries,
+/// lookups allocate nothing.
 struct CandidateScratch {
-  std::vector<float> evidence;
+  std::vector<float> evidence;              // per name; zero between lookups
+  std::vector<std::uint64_t> touched_bits;  // per name, evidence > 0; zero between lookups
   std::vector<std::uint32_t> touched;
+  std::vector<QueryKey> keys;
+  std::vector<KeyHit> hits;
 };
 
 /// One candidate name and the index evidence that selected it.
@@ -69,8 +93,9 @@ class ScreeningIndex {
   using BuildPostings = std::unordered_map<std::uint64_t, std::vector<std::uint32_t>>;
   void add_keys(std::uint32_t name_id, BuildPostings& postings) const;
   void freeze(BuildPostings postings);
-  /// The names holding key, ascending; empty when none. One probe, usually one cache miss.
-  std::span<const std::uint32_t> posting(std::uint64_t key) const;
+  /// The names holding key, ascending; empty when none. One probe, usually one
+  /// cache miss. idf (when not null) receives log(1 + names / posting length).
+  std::span<const std::uint32_t> posting(std::uint64_t key, float* idf = nullptr) const;
 
   // Postings frozen after build: an open-addressing table of (key, offset, length)
   // into one array of name ids.
@@ -78,6 +103,7 @@ class ScreeningIndex {
     std::uint64_t key = 0;  // 0 = empty (index_key never returns 0)
     std::uint32_t offset = 0;
     std::uint32_t length = 0;
+    float idf = 0;  // inverse document frequency of the key, computed at build
   };
   std::vector<ListEntry> entries_;
   std::vector<IndexedName> names_;
@@ -86,9 +112,5 @@ class ScreeningIndex {
   std::size_t key_count_ = 0;
   IndexLimits limits_;
 };
-
-/// Index keys are hashes of a kind byte plus text; exposed for tests.
-enum class KeyKind : char { kToken = 't', kSkeleton = 'p', kDeletion = 'd' };
-std::uint64_t index_key(KeyKind kind, std::string_view text);
 
 }  // namespace nexus::screening

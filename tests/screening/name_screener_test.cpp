@@ -183,6 +183,42 @@ TEST_F(NameScreenerTest, CacheCanBeDisabled) {
   EXPECT_EQ(screener->cache().size(), 0u);
 }
 
+TEST_F(NameScreenerTest, ScoresDoNotDependOnEarlierQueries) {
+  // The pair memo and the per-code-point table remember values across candidates
+  // and queries; what came before must not change a score.
+  ScreeningConfig config;
+  config.cache_capacity = 0;
+  auto screener = make(config);
+  const std::vector<std::string> names = {"طارق عزيز", "Tariq Aziz", "Abu Bakr al-Baghdadi",
+                                          "Müller Zoë", "金正恩"};
+  std::vector<std::vector<double>> first;
+  for (const auto& n : names) {
+    std::vector<double> scores;
+    for (const auto& m : screener->score_all(query(n), 0.5, 20)) scores.push_back(m.hit.score);
+    first.push_back(scores);
+  }
+  for (std::size_t k = names.size(); k-- > 0;) {  // again, in reverse order
+    std::vector<double> scores;
+    for (const auto& m : screener->score_all(query(names[k]), 0.5, 20)) {
+      scores.push_back(m.hit.score);
+    }
+    EXPECT_EQ(scores, first[k]) << names[k];
+  }
+  // And the same as the scorer alone, without a memo.
+  auto normalizer = NameNormalizer::create().value();
+  const NameScorer scorer{config};
+  const auto& listed = screener->index().names();
+  const NormalizedName q = normalizer.normalize("طارق عزيز");
+  for (const auto& m : screener->score_all(query("طارق عزيز"), 0.5, 20)) {
+    for (const auto& n : listed) {
+      if (n.entry == m.entry &&
+          screener->index().entries()[n.entry].names[n.name_index].text == m.hit.matched_name) {
+        EXPECT_DOUBLE_EQ(scorer.score(q, n.normalized).total, m.name.total);
+      }
+    }
+  }
+}
+
 TEST(NameScorer, TokenOrderDoesNotMatterButExtraTokensDo) {
   auto normalizer = NameNormalizer::create().value();
   NameScorer scorer{ScreeningConfig{}};

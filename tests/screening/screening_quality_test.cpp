@@ -3,6 +3,7 @@
 // targets: recall >= 0.95 on listed-name variants, false positives <= 2% on
 // non-listed names, at the default operating threshold.
 #include "connectors/lists/list_file.hpp"
+#include "engine/screening/abjad_alignment.hpp"
 #include "engine/screening/name_screener.hpp"
 
 #include "tests/screening/name_sets.hpp"
@@ -12,10 +13,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <random>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -135,11 +138,16 @@ TEST(ScreeningQuality, UnOriginalScriptNamesFindTheirLatinEntry) {
   // Index the UN list without its original-script names (plus SDN as distractors);
   // query each NAME_ORIGINAL_SCRIPT (mostly Arabic) and expect its own entry.
   std::vector<ListEntry> latin_only = lists().un;
-  std::vector<std::pair<std::string, std::string>> queries;  // name, reference
+  struct Query {
+    std::string name;
+    std::string reference;
+    bool person;
+  };
+  std::vector<Query> queries;
   for (auto& e : latin_only) {
     auto it = std::remove_if(e.names.begin(), e.names.end(), [&](const ListedName& n) {
       if (n.kind != NameKind::kOriginalScript) return false;
-      queries.emplace_back(n.text, e.reference);
+      queries.push_back({n.text, e.reference, e.type == EntryType::kPerson});
       return true;
     });
     e.names.erase(it, e.names.end());
@@ -147,17 +155,23 @@ TEST(ScreeningQuality, UnOriginalScriptNamesFindTheirLatinEntry) {
   latin_only.insert(latin_only.end(), lists().sdn.begin(), lists().sdn.end());
   auto screener = make_screener(build_index(std::move(latin_only)));
   ASSERT_GT(queries.size(), 300u);
-  Tally t;
-  for (const auto& [name, ref] : queries) {
-    t.add(has_hit(screener->screen_query(ScreeningQuery{name, "", "", EntryType::kUnknown, ""}),
-                  "UN", ref),
-          name + " -> " + ref);
+  Tally all, persons, entities;
+  for (const auto& q : queries) {
+    const bool ok =
+        has_hit(screener->screen_query(ScreeningQuery{q.name, "", "", EntryType::kUnknown, ""}),
+                "UN", q.reference);
+    all.add(ok, q.name + " -> " + q.reference);
+    (q.person ? persons : entities).add(ok, q.name + " -> " + q.reference);
   }
-  t.print("UN original-script name -> Latin entry, recall");
-  // Below the 0.95 target (see engine/screening/README.md, "Known gaps"): Arabic
-  // originals often carry words the Latin name lacks (nasab chains, "network",
-  // "office"), or join words the Latin splits. This floor guards against regressions.
-  EXPECT_GE(t.rate(), 0.78);
+  all.print("UN original-script name -> Latin entry, recall");
+  persons.print("  of which persons");
+  entities.print("  of which entities");
+  // Below the 0.95 target (see engine/screening/README.md, "Known gaps"): most
+  // misses are entities whose Arabic name is a translation of the Latin one
+  // ("Libyan Islamic Fighting Group"), not a transliteration, and persons whose
+  // Arabic name lacks or adds a name part. These floors guard against regressions.
+  EXPECT_GE(all.rate(), 0.90);
+  EXPECT_GE(persons.rate(), 0.93);
 }
 
 TEST(ScreeningQuality, CrossScriptPairsFromWatchman) {
@@ -197,6 +211,79 @@ TEST(ScreeningQuality, CrossScriptPairsFromWatchman) {
   all.print("watchman pairs, all scripts (report only)");
   // 0.90, not 0.95: Greek "Alexandros" is the Greek form of Alexander, not a spelling of it.
   EXPECT_GE(phonetic_scripts.rate(), 0.90);
+}
+
+TEST(ScreeningQuality, ArabicTokensAlignWithTheirEnglishTransliterations) {
+  // ANETAC: 61k one-word person names, Arabic script <-> English, mined from
+  // parallel text (many spellings per Arabic name). The letter alignment should
+  // accept the English spelling of its own Arabic word and reject another word's
+  // (a shuffled pairing); the plain consonant skeleton is the baseline.
+  auto normalizer = NameNormalizer::create().value();
+  std::ifstream in(shared_data("names/anetac_person_en_ar.txt"));
+  ASSERT_TRUE(in) << "names/anetac_person_en_ar.txt";
+  std::vector<std::pair<NameToken, NameToken>> pairs;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string kind, english, arabic;
+    fields >> kind >> english;
+    std::getline(fields, arabic);
+    const NormalizedName a = normalizer.normalize(arabic);
+    const NormalizedName e = normalizer.normalize(english);
+    if (a.tokens.size() != 1 || e.tokens.size() != 1 || a.tokens[0].abjad.empty()) continue;
+    pairs.emplace_back(a.tokens[0], e.tokens[0]);
+  }
+  ASSERT_GT(pairs.size(), 50000u);
+  const double floor = ScreeningConfig{}.abjad_min_alignment;
+  const unsigned seed = 20260227;
+  std::mt19937 rng(seed);
+  std::size_t aligned = 0, skeleton = 0, wrong_aligned = 0, wrong_skeleton = 0, wrong = 0;
+  for (const auto& [arabic, english] : pairs) {
+    aligned += abjad_similarity(arabic.abjad, english.text) >= floor;
+    skeleton += arabic.skeleton == english.skeleton;
+    const NameToken& other = pairs[rng() % pairs.size()].second;
+    if (other.text == english.text) continue;
+    ++wrong;
+    wrong_aligned += abjad_similarity(arabic.abjad, other.text) >= floor;
+    wrong_skeleton += arabic.skeleton == other.skeleton;
+  }
+  const auto rate = [](std::size_t k, std::size_t n) {
+    return static_cast<double>(k) / static_cast<double>(n);
+  };
+  std::printf("[quality] %-44s %5zu pairs: alignment %.4f, skeleton %.4f\n",
+              "ANETAC Arabic->English word pairs accepted", pairs.size(),
+              rate(aligned, pairs.size()), rate(skeleton, pairs.size()));
+  std::printf("[quality] %-44s %5zu pairs: alignment %.4f, skeleton %.4f\n",
+              "  shuffled pairs accepted (false matches)", wrong, rate(wrong_aligned, wrong),
+              rate(wrong_skeleton, wrong));
+  EXPECT_GE(rate(aligned, pairs.size()), 0.95) << "seed " << seed;
+  EXPECT_LE(rate(wrong_aligned, wrong), 0.005) << "seed " << seed;
+}
+
+TEST(ScreeningQuality, LetterTablesAgreeWithIcuOnTheNameSets) {
+  // normalize() folds Latin with diacritics, Han, Hangul and single-script names
+  // through per-letter / per-script tables; they must give what the full ICU chain
+  // gives. Arabic script and Cyrillic are read differently on purpose (their own
+  // tables), so names with those letters are left out.
+  auto normalizer = NameNormalizer::create().value();
+  Tally same;
+  for (const char* file : {"names/yente_negatives_global_1k.csv", "names/yente_negatives_us_1k.csv",
+                           "names/yente_positives_un_treated.csv"}) {
+    for (const auto& row : read_csv(shared_data(file))) {
+      const std::string& name = row[0];
+      const bool arabic_or_cyrillic = std::any_of(name.begin(), name.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u >= 0xD0 && u <= 0xDB;  // UTF-8 lead bytes of U+0400-U+06FF
+      });
+      if (arabic_or_cyrillic) continue;
+      same.add(normalizer.normalize(name).joined == normalizer.normalize_with_icu(name).joined,
+               name + ": " + normalizer.normalize(name).joined + " vs " +
+                   normalizer.normalize_with_icu(name).joined);
+    }
+  }
+  same.print("names folded as ICU folds them");
+  EXPECT_GT(same.total, 2000);
+  EXPECT_EQ(same.found, same.total);
 }
 
 // Variants generated from real list entries: what screening must survive.
