@@ -112,7 +112,24 @@ void print_alert(const nexus::v1::Alert& alert) {
                   rules::format_duration(evidence.window_ms()).c_str(),
                   evidence.window_key().c_str(), evidence.transaction_ids_size());
     }
+    if (!evidence.detail().empty()) std::printf("  [%s]", evidence.detail().c_str());
     std::printf("\n");
+  }
+  for (const auto& picture : alert.subgraphs()) {
+    std::printf("  - %s: %d accounts, %d payments%s\n", picture.label().c_str(),
+                picture.nodes_size(), picture.edges_size(),
+                picture.truncated() ? " (more left out)" : "");
+    constexpr int kShown = 8;
+    for (int i = 0; i < picture.edges_size() && i < kShown; ++i) {
+      const auto& edge = picture.edges(i);
+      const int64_t at = edge.time().seconds() * 1000 + edge.time().nanos() / 1'000'000;
+      std::printf("      %s -> %s  %s USD  %s  %s\n", edge.from().c_str(), edge.to().c_str(),
+                  engine::format_number(edge.amount_usd()).c_str(),
+                  engine::format_rfc3339_ms(at).c_str(), edge.transaction_id().c_str());
+    }
+    if (picture.edges_size() > kShown) {
+      std::printf("      ... %d more\n", picture.edges_size() - kShown);
+    }
   }
   for (const auto& hit : alert.sanctions_hits()) {
     std::printf("  - sanctions: %s matched %s %s '%s' score %.2f (%s)\n", hit.party_role().c_str(),

@@ -35,6 +35,9 @@ void Engine::set_rules(std::shared_ptr<const rules::RuleSet> rules) {
     }
   }
   rules_ = std::move(rules);
+  if (rules_->network_use != 0 && !network_) {
+    network_ = std::make_unique<graph::Network>(store_);
+  }
   metrics_.set_rules_info(rules_->content_hash, rules_->rules.size());
   evaluator_ = std::make_unique<Evaluator>(*rules_, windows_, flags_);
   rule_counts_.assign(rules_->rules.size(), RuleCounts{});
@@ -150,8 +153,55 @@ Result<void> Engine::process(const InputRecord& record) {
     metrics_.duplicates.fetch_add(1, std::memory_order_relaxed);
     return outcome::success();
   }
+  if (network_ && rules_->network_use != 0) {
+    NEXUS_TRY(observe_network(&event));
+  }
   NEXUS_TRY(evaluate(event));
   metrics_.events_processed.fetch_add(1, std::memory_order_relaxed);
+  return outcome::success();
+}
+
+Result<void> Engine::observe_network(EnrichedEvent* event) {
+  graph::NetworkUse use;
+  use.clusters = (rules_->network_use & 1) != 0;
+  use.patterns = (rules_->network_use & 2) != 0;
+  use.exposure = (rules_->network_use & 4) != 0;
+  // A party that screened positive is a source of sanctions exposure from now on.
+  if (use.exposure) {
+    for (const auto& party_hit : event->hits) {
+      const auto& party = party_hit.role == "originator" ? tx_.originator() : tx_.beneficiary();
+      if (party.account().empty()) continue;
+      NEXUS_TRY(network_->flag(party.account(), "sanctions", event->time_ms,
+                               party_hit.hit.list + " " + party_hit.hit.reference));
+    }
+  }
+  auto view = [](const nexus::v1::Party& party, const std::string& device) {
+    graph::PartyView out;
+    out.account = party.account();
+    out.name = party.name();
+    out.phone = party.phone();
+    out.email = party.email();
+    out.address = party.address();
+    out.national_id = party.national_id();
+    out.device_id = device;
+    return out;
+  };
+  // The network follows transfers between accounts: card purchases at merchants and cash
+  // paid in or taken out are not edges (a shop's many customers are not a fan-in), and the
+  // cash side of a deposit or withdrawal is not a party.
+  const auto channel = tx_.channel();
+  const bool cash_in = channel == nexus::v1::CHANNEL_CASH_DEPOSIT;
+  const bool cash_out = channel == nexus::v1::CHANNEL_CASH_WITHDRAWAL;
+  use.edge = !cash_in && !cash_out && channel != nexus::v1::CHANNEL_CARD &&
+             channel != nexus::v1::CHANNEL_PREPAID_CARD;
+  graph::FlowEdge edge{tx_.originator().account(), tx_.beneficiary().account(), event->amount_usd,
+                       event->time_ms, tx_.id()};
+  const graph::PartyView originator =
+      cash_in ? graph::PartyView{} : view(tx_.originator(), tx_.device_id());
+  const graph::PartyView beneficiary =
+      cash_out ? graph::PartyView{} : view(tx_.beneficiary(), std::string());
+  NEXUS_TRY(network_->observe(originator, beneficiary, edge, use, &network_facts_));
+  event->network = &network_facts_;
   return outcome::success();
 }
 
@@ -223,6 +273,7 @@ Result<void> Engine::evaluate(const EnrichedEvent& event) {
     alert_.set_subject(subject);
     *alert_.mutable_event_time() = tx_.event_time();
     evaluator_->explain(*rule.condition, event, alert_.mutable_evidence());
+    if (event.network) evaluator_->collect_subgraphs(*rule.condition, event, &alert_);
     collect_transaction_ids(tx_.id(), &alert_);
     for (const auto& party_hit : event.hits) {
       auto* hit = alert_.add_sanctions_hits();
@@ -236,9 +287,16 @@ Result<void> Engine::evaluate(const EnrichedEvent& event) {
     alerts_.publish(alert_);
     metrics_.alerts.fetch_add(1, std::memory_order_relaxed);
   }
+  const bool exposure = network_ && (rules_->network_use & 4) != 0;
   for (auto& pending : pending_flags_) {
-    NEXUS_TRY(flags_.raise(rules_->flags[static_cast<size_t>(pending.flag)].id, pending.account,
-                           FlagMark{event.time_ms, tx_.id(), pending.rule->id}));
+    const std::string& flag = rules_->flags[static_cast<size_t>(pending.flag)].id;
+    NEXUS_TRY(
+        flags_.raise(flag, pending.account, FlagMark{event.time_ms, tx_.id(), pending.rule->id}));
+    // Exposure propagates from accounts the rules flagged, in the flag's category.
+    if (exposure) {
+      NEXUS_TRY(network_->flag(pending.account, flag, event.time_ms,
+                               pending.rule->id + " on " + tx_.id()));
+    }
   }
   return outcome::success();
 }
@@ -249,6 +307,7 @@ Result<void> Engine::checkpoint() {
   StateBatch batch;
   windows_.collect_dirty(&batch);
   flags_.collect_dirty(&batch);
+  if (network_) network_->collect_dirty(&batch);
   for (auto& [key, suppression] : suppressions_) {
     if (!suppression.dirty) continue;
     batch.put(key, std::to_string(suppression.until_ms));
@@ -268,6 +327,7 @@ Result<void> Engine::checkpoint() {
     }
   }
   windows_.evict();
+  if (network_) network_->evict();
   for (size_t i = 0; i < rule_counts_.size(); ++i) flush_rule_counts(i);
   metrics_.checkpoints.fetch_add(1, std::memory_order_relaxed);
   metrics_.cached_windows.store(windows_.cached_keys(), std::memory_order_relaxed);

@@ -101,6 +101,7 @@ class Engine {
  private:
   void dead_letter(const InputRecord& record, const std::string& reason, const std::string& detail);
   Result<void> evaluate(const EnrichedEvent& event);
+  Result<void> observe_network(EnrichedEvent* event);
   Result<bool> suppressed(const rules::Rule& rule, const std::string& subject, int64_t time_ms);
   void flush_rule_counts(size_t index);
   static constexpr uint64_t kTimingSample = 64;
@@ -117,6 +118,9 @@ class Engine {
   TransactionDecoder decoder_;
   WindowStore windows_;
   FlagStore flags_;
+  /// The money-flow network, created when a rule set reads it (and kept across reloads).
+  std::unique_ptr<graph::Network> network_;
+  graph::NetworkFacts network_facts_;
   std::unique_ptr<Evaluator> evaluator_;
   /// Flags raised while evaluating the current event, applied after all its rules ran
   /// (so no rule sees a flag raised by the same event: the order of rules does not matter).

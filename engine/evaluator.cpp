@@ -11,6 +11,8 @@
 
 namespace nexus::engine {
 
+std::string format_number(double value);
+
 namespace {
 
 using google::protobuf::FieldDescriptor;
@@ -41,6 +43,49 @@ Value text(std::string_view value) {
 }
 
 const std::string kEmpty;
+
+graph::Pattern pattern_of(rules::VirtualField field) {
+  switch (field) {
+    case rules::VirtualField::kPatternFanIn:
+      return graph::Pattern::kFanIn;
+    case rules::VirtualField::kPatternCycle:
+      return graph::Pattern::kCycle;
+    case rules::VirtualField::kPatternScatterGather:
+      return graph::Pattern::kScatterGather;
+    case rules::VirtualField::kPatternGatherScatter:
+      return graph::Pattern::kGatherScatter;
+    case rules::VirtualField::kPatternPassThrough:
+      return graph::Pattern::kPassThrough;
+    default:
+      return graph::Pattern::kFanOut;
+  }
+}
+
+void to_proto(const graph::Subgraph& from, const std::string& label, const std::string& detail,
+              nexus::v1::Subgraph* out) {
+  out->set_label(label);
+  out->set_detail(detail);
+  for (const auto& node : from.nodes) out->add_nodes(node);
+  for (const auto& edge : from.edges) {
+    auto* to = out->add_edges();
+    to->set_from(edge.from);
+    to->set_to(edge.to);
+    to->set_amount_usd(edge.amount);
+    to->mutable_time()->set_seconds(edge.time_ms / 1000);
+    to->mutable_time()->set_nanos(static_cast<int32_t>(edge.time_ms % 1000) * 1'000'000);
+    to->set_transaction_id(edge.tx_id);
+  }
+  out->set_truncated(from.truncated);
+}
+
+std::string facts_text(const std::vector<graph::Fact>& facts) {
+  std::string out;
+  for (const auto& fact : facts) {
+    if (!out.empty()) out += ", ";
+    out += fact.name + "=" + format_number(fact.value);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -134,6 +179,31 @@ Value Evaluator::field(const rules::FieldRef& ref, const EnrichedEvent& event) {
       return text(event.hits.empty() ? kEmpty : event.hits.front().hit.programme);
     case VirtualField::kSanctionsReference:
       return text(event.hits.empty() ? kEmpty : event.hits.front().hit.reference);
+    case VirtualField::kOriginatorClusterSize:
+      return number(event.network ? static_cast<double>(event.network->originator_cluster.size)
+                                  : 0.0);
+    case VirtualField::kOriginatorClusterNames:
+      return number(event.network
+                        ? static_cast<double>(event.network->originator_cluster.distinct_names())
+                        : 0.0);
+    case VirtualField::kBeneficiaryClusterSize:
+      return number(event.network ? static_cast<double>(event.network->beneficiary_cluster.size)
+                                  : 0.0);
+    case VirtualField::kBeneficiaryClusterNames:
+      return number(event.network
+                        ? static_cast<double>(event.network->beneficiary_cluster.distinct_names())
+                        : 0.0);
+    case VirtualField::kPatternFanOut:
+    case VirtualField::kPatternFanIn:
+    case VirtualField::kPatternCycle:
+    case VirtualField::kPatternScatterGather:
+    case VirtualField::kPatternGatherScatter:
+    case VirtualField::kPatternPassThrough:
+      return boolean(event.network && event.network->detection(pattern_of(ref.virtual_field)));
+    case VirtualField::kExposure: {
+      const auto* exposure = event.network ? event.network->exposure(ref.argument) : nullptr;
+      return number(exposure ? exposure->score : 0.0);
+    }
   }
   const Message* message = event.tx;
   const size_t depth = ref.descriptors.size();
@@ -384,6 +454,10 @@ void Evaluator::explain_node(const Expr& expr, const EnrichedEvent& event,
     } else {
       evidence->set_threshold(render(eval(rhs, event)) + " (" + rhs.text + ")");
     }
+    if (lhs.kind == Expr::Kind::kField) {
+      const std::string detail = network_detail(lhs.field, event);
+      if (!detail.empty()) evidence->set_detail(detail);
+    }
     if (expr.op == Op::kMatches) {
       const auto& set = rules_.keywords[static_cast<size_t>(rhs.keyword_index)];
       const int index = scanner_.first_match(set, eval(lhs, event).text);
@@ -417,6 +491,10 @@ void Evaluator::explain_node(const Expr& expr, const EnrichedEvent& event,
     evidence->set_observed(render(eval(expr, event)));
     evidence->set_op("is");
     evidence->set_threshold("true");
+    if (expr.kind == Expr::Kind::kField) {
+      const std::string detail = network_detail(expr.field, event);
+      if (!detail.empty()) evidence->set_detail(detail);
+    }
   }
   // Each aggregate the comparison read: its window and the transactions in it.
   const int first_aggregate_evidence = out->size();
@@ -455,6 +533,70 @@ void Evaluator::explain_aggregates(const Expr& expr, const EnrichedEvent& event,
     return;
   }
   for (const auto& arg : expr.args) explain_aggregates(*arg, event, out);
+}
+
+std::string Evaluator::network_detail(const rules::FieldRef& ref, const EnrichedEvent& event) {
+  using rules::VirtualField;
+  const int part = rules::network_part(ref.virtual_field);
+  if (part == 0 || event.network == nullptr) return {};
+  const auto& facts = *event.network;
+  if (part == 1) {
+    const bool originator = ref.virtual_field == VirtualField::kOriginatorClusterSize ||
+                            ref.virtual_field == VirtualField::kOriginatorClusterNames;
+    const auto& cluster = originator ? facts.originator_cluster : facts.beneficiary_cluster;
+    return "cluster " + cluster.id + ": " + std::to_string(cluster.size) + " accounts, " +
+           std::to_string(cluster.distinct_names()) + " distinct names";
+  }
+  if (part == 2) {
+    const auto* detection = facts.detection(pattern_of(ref.virtual_field));
+    if (detection == nullptr) return {};
+    return std::string(graph::pattern_name(detection->pattern)) + " on " + detection->subject +
+           (detection->facts.empty() ? "" : ": " + facts_text(detection->facts));
+  }
+  const auto* exposure = facts.exposure(ref.argument);
+  if (exposure == nullptr) return {};
+  if (exposure->flagged) {
+    return exposure->role + " " + exposure->account + " is flagged " + ref.argument;
+  }
+  return exposure->role + " " + exposure->account + " " +
+         std::string(graph::exposure_direction_name(exposure->exposure.direction)) + " " +
+         std::to_string(exposure->exposure.hops) + " hop(s) from flagged " +
+         exposure->exposure.source;
+}
+
+void Evaluator::collect_subgraphs(const Expr& expr, const EnrichedEvent& event,
+                                  nexus::v1::Alert* alert) {
+  for (const auto& arg : expr.args) collect_subgraphs(*arg, event, alert);
+  if (expr.kind != Expr::Kind::kField || event.network == nullptr) return;
+  const int part = rules::network_part(expr.field.virtual_field);
+  if (part == 0) return;
+  const std::string label = expr.field.path;
+  for (const auto& existing : alert->subgraphs()) {
+    if (existing.label() == label) return;
+  }
+  const auto& facts = *event.network;
+  if (part == 1) {
+    const bool originator =
+        expr.field.virtual_field == rules::VirtualField::kOriginatorClusterSize ||
+        expr.field.virtual_field == rules::VirtualField::kOriginatorClusterNames;
+    const auto& cluster = originator ? facts.originator_cluster : facts.beneficiary_cluster;
+    if (cluster.size < 2) return;
+    graph::Subgraph picture;
+    picture.nodes = cluster.members;
+    picture.truncated = cluster.members_truncated;
+    to_proto(picture, label, network_detail(expr.field, event), alert->add_subgraphs());
+    return;
+  }
+  if (part == 2) {
+    const auto* detection = facts.detection(pattern_of(expr.field.virtual_field));
+    if (detection == nullptr) return;
+    to_proto(detection->subgraph, label, network_detail(expr.field, event), alert->add_subgraphs());
+    return;
+  }
+  const auto* exposure = facts.exposure(expr.field.argument);
+  if (exposure == nullptr || exposure->flagged) return;
+  const auto picture = graph::Subgraph::from_edges(exposure->exposure.path, 64);
+  to_proto(picture, label, network_detail(expr.field, event), alert->add_subgraphs());
 }
 
 }  // namespace nexus::engine

@@ -11,6 +11,8 @@
 #include "rules/keyword_matcher.hpp"
 #include "rules/rule_set.hpp"
 
+#include "graph/network.hpp"
+
 #include <deque>
 #include <string>
 #include <string_view>
@@ -32,6 +34,8 @@ struct EnrichedEvent {
   double amount_usd = 0;
   double amount = 0;
   std::vector<PartyHit> hits;  // best first
+  /// The money-flow network's facts for this payment; null when no rule reads them.
+  const graph::NetworkFacts* network = nullptr;
 };
 
 struct Value {
@@ -52,6 +56,11 @@ class Evaluator {
   /// each aggregate it read with the window's transactions.
   void explain(const rules::Expr& condition, const EnrichedEvent& event,
                google::protobuf::RepeatedPtrField<nexus::v1::Evidence>* out);
+
+  /// Adds to `alert` the network pictures (pattern subgraphs, exposure paths, clusters)
+  /// behind the network fields `condition` reads, once each.
+  void collect_subgraphs(const rules::Expr& condition, const EnrichedEvent& event,
+                         nexus::v1::Alert* alert);
 
   /// Reads a field (for keys and alert subjects) as text; numbers are rendered.
   std::string field_text(const rules::FieldRef& field, const EnrichedEvent& event);
@@ -74,6 +83,8 @@ class Evaluator {
   void explain_aggregates(const rules::Expr& expr, const EnrichedEvent& event,
                           google::protobuf::RepeatedPtrField<nexus::v1::Evidence>* out);
   std::string_view enum_name(const google::protobuf::EnumDescriptor* type, int number);
+  /// A plain explanation of a network field's value ("" for other fields).
+  std::string network_detail(const rules::FieldRef& field, const EnrichedEvent& event);
   /// The mark behind flag.NAME[key] when it is active at the event's time, else null.
   const FlagMark* active_flag(const rules::Expr& expr, const EnrichedEvent& event);
 

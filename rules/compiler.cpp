@@ -121,6 +121,7 @@ class Compiler {
     for (const auto& aggregate : set_->aggregates) {
       set_->max_window_ms = std::max(set_->max_window_ms, aggregate.window_ms);
     }
+    set_->network_use = network_use_;
     return std::shared_ptr<const RuleSet>(std::move(set_));
   }
 
@@ -255,7 +256,10 @@ class Compiler {
 
   std::optional<FieldRef> resolve_field(const std::string& path, const SourcePos& pos) {
     auto field = FieldCatalog::instance().resolve(path);
-    if (field) return field;
+    if (field) {
+      network_use_ |= network_part(field->virtual_field);
+      return field;
+    }
     const std::string hint = FieldCatalog::instance().suggest(path);
     error(pos,
           "unknown field '" + path + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
@@ -755,6 +759,23 @@ class Compiler {
           expr->keyword_index = static_cast<int>(set->second);
           return;
         }
+        if (expr->field.path.rfind("exposure.", 0) == 0) {
+          // exposure.<category>: "sanctions" or a declared flag.
+          const std::string category = expr->field.path.substr(9);
+          if (category != "sanctions" && !flag_index_.count(category)) {
+            std::string known = "sanctions";
+            for (const auto& [name, index] : flag_index_) known += ", " + name;
+            type_error(expr,
+                       "unknown exposure category '" + category + "' (categories: " + known + ")");
+            return;
+          }
+          expr->field.virtual_field = VirtualField::kExposure;
+          expr->field.argument = category;
+          expr->field.type = ValueType::kNumber;
+          expr->type = ValueType::kNumber;
+          network_use_ |= network_part(VirtualField::kExposure);
+          return;
+        }
         auto field = FieldCatalog::instance().resolve(expr->field.path);
         if (!field) {
           std::string hint = FieldCatalog::instance().suggest(expr->field.path);
@@ -770,6 +791,7 @@ class Compiler {
         }
         expr->field = *field;
         expr->type = field->type;
+        network_use_ |= network_part(field->virtual_field);
         return;
       }
       case Expr::Kind::kAggregate:
@@ -1004,6 +1026,7 @@ class Compiler {
   std::map<std::string, size_t> list_index_, keyword_index_, flag_index_, aggregate_index_;
   std::set<std::string> rule_ids_;
   std::vector<std::string> errors_;
+  int network_use_ = 0;
   Context context_;
 };
 

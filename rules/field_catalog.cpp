@@ -79,6 +79,24 @@ FieldCatalog::FieldCatalog() {
       virtual_field("sanctions.programme", VirtualField::kSanctionsProgramme, ValueType::kString));
   fields_.push_back(
       virtual_field("sanctions.reference", VirtualField::kSanctionsReference, ValueType::kString));
+  const std::pair<const char*, VirtualField> network[] = {
+      {"originator.cluster_size", VirtualField::kOriginatorClusterSize},
+      {"originator.cluster_names", VirtualField::kOriginatorClusterNames},
+      {"beneficiary.cluster_size", VirtualField::kBeneficiaryClusterSize},
+      {"beneficiary.cluster_names", VirtualField::kBeneficiaryClusterNames}};
+  for (const auto& [path, kind] : network) {
+    fields_.push_back(virtual_field(path, kind, ValueType::kNumber));
+  }
+  const std::pair<const char*, VirtualField> patterns[] = {
+      {"pattern.fan_out", VirtualField::kPatternFanOut},
+      {"pattern.fan_in", VirtualField::kPatternFanIn},
+      {"pattern.cycle", VirtualField::kPatternCycle},
+      {"pattern.scatter_gather", VirtualField::kPatternScatterGather},
+      {"pattern.gather_scatter", VirtualField::kPatternGatherScatter},
+      {"pattern.pass_through", VirtualField::kPatternPassThrough}};
+  for (const auto& [path, kind] : patterns) {
+    fields_.push_back(virtual_field(path, kind, ValueType::kBool));
+  }
 }
 
 const FieldCatalog& FieldCatalog::instance() {

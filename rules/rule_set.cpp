@@ -86,6 +86,27 @@ bool is_comparison(Op op) {
   }
 }
 
+int network_part(VirtualField field) {
+  switch (field) {
+    case VirtualField::kOriginatorClusterSize:
+    case VirtualField::kOriginatorClusterNames:
+    case VirtualField::kBeneficiaryClusterSize:
+    case VirtualField::kBeneficiaryClusterNames:
+      return 1;
+    case VirtualField::kPatternFanOut:
+    case VirtualField::kPatternFanIn:
+    case VirtualField::kPatternCycle:
+    case VirtualField::kPatternScatterGather:
+    case VirtualField::kPatternGatherScatter:
+    case VirtualField::kPatternPassThrough:
+      return 2;
+    case VirtualField::kExposure:
+      return 4;
+    default:
+      return 0;
+  }
+}
+
 int Aggregate::slot_count() const {
   int slots = 0;
   for (const auto& measure : measures) {

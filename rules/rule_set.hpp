@@ -39,7 +39,23 @@ enum class VirtualField {
   kSanctionsList,       // string: list of the best hit ("" when none)
   kSanctionsProgramme,  // string: programme of the best hit
   kSanctionsReference,  // string: entry reference of the best hit
+  // The money-flow network (graph/): entity clusters of the parties, patterns detected on
+  // this payment, exposure of either party to flagged accounts.
+  kOriginatorClusterSize,   // number: accounts in the originator's cluster
+  kOriginatorClusterNames,  // number: distinct names in it
+  kBeneficiaryClusterSize,
+  kBeneficiaryClusterNames,
+  kPatternFanOut,  // bool: the pattern fired on this payment
+  kPatternFanIn,
+  kPatternCycle,
+  kPatternScatterGather,
+  kPatternGatherScatter,
+  kPatternPassThrough,
+  kExposure,  // number 0..1: best exposure of either party in FieldRef::argument's category
 };
+
+/// Which network parts a virtual field needs: 1 clusters, 2 patterns, 4 exposure, 0 none.
+int network_part(VirtualField field);
 
 /// A resolved field path such as "beneficiary.country". Message fields are read
 /// through `descriptors` (outermost first); enums read as their lower-case name
@@ -48,6 +64,7 @@ struct FieldRef {
   std::string path;
   std::vector<const google::protobuf::FieldDescriptor*> descriptors;
   VirtualField virtual_field = VirtualField::kNone;
+  std::string argument;  // kExposure: the category ("sanctions" or a flag id)
   ValueType type = ValueType::kString;
   bool is_enum = false;
 };
@@ -222,6 +239,8 @@ struct RuleSet {
   std::string content_hash;
   /// Longest aggregate window, for state retention.
   int64_t max_window_ms = 0;
+  /// The network parts any rule reads (network_part bits): the engine runs only those.
+  int network_use = 0;
 };
 
 }  // namespace nexus::rules

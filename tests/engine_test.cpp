@@ -549,6 +549,88 @@ TEST(Engine, EveryShippedRulesInlineTestsCatchAMutatedThreshold) {
   EXPECT_GE(mutated, 18);
 }
 
+const char* kCycleAndCluster = R"(
+- rule: CYCLE
+  version: 1
+  source: test
+  subject: beneficiary.account
+  condition: pattern.cycle
+- rule: CLUSTER
+  version: 1
+  source: test
+  condition: originator.cluster_size >= 3
+)";
+
+std::string transfer(const std::string& id, int hour, const std::string& from,
+                     const std::string& to, const std::string& phone = "") {
+  return R"({"id":")" + id + R"(","event_time":"2025-01-01T)" + (hour < 10 ? "0" : "") +
+         std::to_string(hour) +
+         R"(:00:00Z","amount_minor":500000,"currency":"USD","channel":"CHANNEL_WIRE",)"
+         R"("originator":{"account":")" +
+         from + R"(","name":"Name )" + from + R"(","phone":")" + phone +
+         R"("},"beneficiary":{"account":")" + to + R"("}})";
+}
+
+TEST(Engine, ANetworkAlertCarriesThePictureThatExplainsIt) {
+  Harness h(kCycleAndCluster);
+  h.feed(transfer("c1", 1, "A", "B"));
+  h.feed(transfer("c2", 2, "B", "C"));
+  h.feed(transfer("c3", 3, "C", "D"));
+  EXPECT_TRUE(h.alerts.alerts.empty());
+  h.feed(transfer("c4", 4, "D", "A"));
+  ASSERT_EQ(h.alerts.alerts.size(), 1u);
+  const auto& alert = h.alerts.alerts[0];
+  EXPECT_EQ(alert.rule_id(), "CYCLE");
+  EXPECT_EQ(alert.subject(), "A");
+  ASSERT_EQ(alert.evidence_size(), 1);
+  EXPECT_EQ(alert.evidence(0).detail().rfind("cycle on A: hops=4", 0), 0u)
+      << alert.evidence(0).detail();
+  ASSERT_EQ(alert.subgraphs_size(), 1);
+  const auto& picture = alert.subgraphs(0);
+  EXPECT_EQ(picture.label(), "pattern.cycle");
+  ASSERT_EQ(picture.edges_size(), 4);
+  EXPECT_EQ(picture.edges(0).transaction_id(), "c1");
+  EXPECT_EQ(picture.edges(3).from(), "D");
+  EXPECT_EQ(picture.edges(3).to(), "A");
+  EXPECT_EQ(picture.edges(3).amount_usd(), 5000);
+  EXPECT_EQ(picture.nodes_size(), 4);
+}
+
+TEST(Engine, NetworkStateSurvivesACheckpointAndRestart) {
+  auto rules = compile(kCycleAndCluster);
+  MemoryStateStore store;
+  CollectingDeadLetterSink dead_letters;
+  {
+    CollectingAlertSink alerts;
+    Engine engine(rules, FxTable::defaults(), store, alerts, dead_letters, nullptr);
+    for (int i = 0; i < 2; ++i) {
+      const std::string tx = transfer("p" + std::to_string(i), 1 + i, "V" + std::to_string(i),
+                                      "SHOP", "+1 555 0100 999");
+      ASSERT_TRUE(engine.process({tx, InputFormat::kNdjson, "t", 0, i}));
+    }
+    ASSERT_TRUE(engine.checkpoint());
+    EXPECT_TRUE(alerts.alerts.empty());
+  }
+  EXPECT_TRUE(store.any_with_prefix("g/").value());
+  CollectingAlertSink alerts;
+  Engine restarted(rules, FxTable::defaults(), store, alerts, dead_letters, nullptr);
+  // The same phone, written another way, on a third account: a cluster of three.
+  const std::string third = transfer("p2", 5, "V2", "SHOP", "+15550100999");
+  ASSERT_TRUE(restarted.process({third, InputFormat::kNdjson, "t", 0, 2}));
+  ASSERT_EQ(alerts.alerts.size(), 1u);
+  EXPECT_EQ(alerts.alerts[0].rule_id(), "CLUSTER");
+  EXPECT_EQ(alerts.alerts[0].evidence(0).observed(), "3");
+  ASSERT_EQ(alerts.alerts[0].subgraphs_size(), 1);
+  EXPECT_EQ(alerts.alerts[0].subgraphs(0).nodes_size(), 3);
+}
+
+TEST(Engine, RulesThatDoNotReadTheNetworkLeaveNoNetworkState) {
+  Harness h(kStructuring);
+  h.feed(transfer("n1", 1, "A", "B", "+15550100999"));
+  ASSERT_TRUE(h.engine.checkpoint());
+  EXPECT_FALSE(h.store.any_with_prefix("g/").value());
+}
+
 TEST(Decoder, FastPathAgreesWithProtobufJsonParser) {
   const std::string json =
       R"({"id":"tx-1","eventTime":"2025-03-04T05:06:07.250+01:00","amountMinor":"123456",)"

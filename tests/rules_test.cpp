@@ -39,8 +39,11 @@ TEST(RuleCompiler, ShippedPackCompiles) {
     for (const auto& test : rule.tests) (test.expect_alert ? alert : no_alert) = true;
     EXPECT_TRUE(alert && no_alert) << rule.id;
   }
-  EXPECT_EQ(packs, (std::set<std::string>{"core.yaml", "trafficking.yaml",
-                                          "terrorist_financing.yaml", "nexus.yaml"}));
+  EXPECT_EQ(packs,
+            (std::set<std::string>{"core.yaml", "trafficking.yaml", "terrorist_financing.yaml",
+                                   "nexus.yaml", "network.yaml"}));
+  // The network pack reads all three parts of the money-flow network.
+  EXPECT_EQ(set.network_use, 7);
 }
 
 TEST(RuleCompiler, UnknownFieldNamesFileLineColumnAndSuggests) {
@@ -326,6 +329,36 @@ TEST(RuleCompiler, CountOfTakesConditions) {
   condition: count_of(amount_usd > 5, substr(location_id, 4, 2) == "TR") >= 1
 )"),
             "");
+}
+
+TEST(RuleCompiler, ExposureCategoriesAreSanctionsOrDeclaredFlags) {
+  const std::string error = compile_error(R"(
+- flag: trafficking
+  window: 30d
+- rule: R1
+  version: 1
+  source: test
+  condition: exposure.trafficking > 0.5 and exposure.terror > 0.1
+)");
+  EXPECT_NE(error.find("unknown exposure category 'terror' (categories: sanctions, trafficking)"),
+            std::string::npos)
+      << error;
+  auto ok = compile_rules({{"pack.yaml", R"(
+- rule: R1
+  version: 1
+  source: test
+  condition: exposure.sanctions > 0.5 or pattern.cycle
+)"}});
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok.value()->network_use, 4 | 2);
+  auto none = compile_rules({{"pack.yaml", R"(
+- rule: R1
+  version: 1
+  source: test
+  condition: amount_usd > 5
+)"}});
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none.value()->network_use, 0);
 }
 
 }  // namespace
