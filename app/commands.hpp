@@ -12,5 +12,6 @@ void add_rules_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
 void add_backtest_command(CLI::App& app);
+void add_labels_command(CLI::App& app);
 
 }  // namespace nexus::app

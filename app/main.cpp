@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   nexus::app::add_generate_command(app);
   nexus::app::add_rules_command(app);
   nexus::app::add_backtest_command(app);
+  nexus::app::add_labels_command(app);
   nexus::app::add_screening_commands(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
