@@ -8,6 +8,39 @@
 
 namespace nexus::engine {
 
+graph::NetworkConfig network_config(const rules::RuleSet& rules) {
+  graph::NetworkConfig config;
+  auto& p = config.patterns;
+  for (const auto& setting : rules.network_settings) {
+    const double v = setting.value;
+    const auto ms = static_cast<int64_t>(v);
+    const auto n = static_cast<size_t>(v);
+    const std::string& k = setting.name;
+    if (k == "flow_window") config.flows.window_ms = ms;
+    if (k == "fan_window") p.fan_window_ms = ms;
+    if (k == "fan_in_min_senders") p.fan_in_min_senders = n;
+    if (k == "fan_out_min_receivers") p.fan_out_min_receivers = n;
+    if (k == "cycle_window") p.cycle_window_ms = ms;
+    if (k == "cycle_min_hops") p.cycle_min_hops = n;
+    if (k == "cycle_max_hops") p.cycle_max_hops = n;
+    if (k == "scatter_window") p.scatter_window_ms = ms;
+    if (k == "scatter_gather_min_intermediates") p.scatter_gather_min_intermediates = n;
+    if (k == "gather_scatter_min_senders") p.gather_scatter_min_senders = n;
+    if (k == "gather_scatter_min_receivers") p.gather_scatter_min_receivers = n;
+    if (k == "pass_through_min_hops") p.pass_through_min_hops = n;
+    if (k == "pass_through_max_dwell") p.pass_through_max_dwell_ms = ms;
+    if (k == "pass_through_min_ratio") p.pass_through_min_ratio = v;
+    if (k == "pass_through_max_ratio") p.pass_through_max_ratio = v;
+    if (k == "require_time_order") p.require_time_order = v != 0;
+    if (k == "max_accounts_per_identifier") config.entities.max_accounts_per_identifier = n;
+    if (k == "exposure_max_hops") config.exposure.max_hops = n;
+    if (k == "exposure_hop_decay") config.exposure.hop_decay = v;
+    if (k == "exposure_half_life") config.exposure.half_life_ms = ms;
+    if (k == "exposure_min_score") config.exposure.min_score = v;
+  }
+  return config;
+}
+
 Engine::Engine(std::shared_ptr<const rules::RuleSet> rules, FxTable fx, StateStore& store,
                AlertSink& alerts, DeadLetterSink& dead_letters, Screener* screener,
                EngineConfig config)
@@ -36,7 +69,9 @@ void Engine::set_rules(std::shared_ptr<const rules::RuleSet> rules) {
   }
   rules_ = std::move(rules);
   if (rules_->network_use != 0 && !network_) {
-    network_ = std::make_unique<graph::Network>(store_);
+    // The network's settings are read once, when it starts (see README: a reload that
+    // changes them takes effect at the next start).
+    network_ = std::make_unique<graph::Network>(store_, network_config(*rules_));
   }
   metrics_.set_rules_info(rules_->content_hash, rules_->rules.size());
   evaluator_ = std::make_unique<Evaluator>(*rules_, windows_, flags_);

@@ -55,6 +55,9 @@ struct InputRecord {
   int64_t offset = 0;
 };
 
+/// The network's configuration from a rule set's `- network:` settings (defaults otherwise).
+graph::NetworkConfig network_config(const rules::RuleSet& rules);
+
 class Engine {
  public:
   /// `rules` is shared with whoever may swap it (hot reload); `screener` may be null.

@@ -104,6 +104,7 @@ class Compiler {
     for (const auto& item : lists_) compile_list(item);
     for (const auto& item : keywords_) compile_keywords_item(item);
     for (const auto& item : flags_) compile_flag(item);
+    for (const auto& item : networks_) compile_network(item);
     for (const auto& item : aggregates_) compile_aggregate(item);
     for (const auto& item : rules_) compile_rule(item);
     if (sources.empty()) error(SourcePos{"(rules)", 0, 0}, "no rule files given");
@@ -160,12 +161,14 @@ class Compiler {
           keywords_.push_back({node, &mapper});
         } else if (node["flag"]) {
           flags_.push_back({node, &mapper});
+        } else if (node["network"]) {
+          networks_.push_back({node, &mapper});
         } else if (node["rule"]) {
           rules_.push_back({node, &mapper});
         } else {
           error(mapper.at(node.Mark()),
-                "item has none of the keys list:, keywords:, flag:, aggregate:, rule: (first key "
-                "is '" +
+                "item has none of the keys list:, keywords:, flag:, network:, aggregate:, rule: "
+                "(first key is '" +
                     node.begin()->first.Scalar() + "')");
         }
       }
@@ -421,6 +424,89 @@ class Compiler {
     set.database = std::move(compiled.database);
     keyword_index_[set.id] = set_->keywords.size();
     set_->keywords.push_back(std::move(set));
+  }
+
+  /// `- network: settings`: the detectors' thresholds. Kinds: d duration, n number > 0,
+  /// r ratio in (0, 2], b true/false.
+  void compile_network(const Item& item) {
+    static const std::map<std::string, char> kSettings = {{"flow_window", 'd'},
+                                                          {"fan_window", 'd'},
+                                                          {"fan_in_min_senders", 'n'},
+                                                          {"fan_out_min_receivers", 'n'},
+                                                          {"cycle_window", 'd'},
+                                                          {"cycle_min_hops", 'n'},
+                                                          {"cycle_max_hops", 'n'},
+                                                          {"scatter_window", 'd'},
+                                                          {"scatter_gather_min_intermediates", 'n'},
+                                                          {"gather_scatter_min_senders", 'n'},
+                                                          {"gather_scatter_min_receivers", 'n'},
+                                                          {"pass_through_min_hops", 'n'},
+                                                          {"pass_through_max_dwell", 'd'},
+                                                          {"pass_through_min_ratio", 'r'},
+                                                          {"pass_through_max_ratio", 'r'},
+                                                          {"require_time_order", 'b'},
+                                                          {"max_accounts_per_identifier", 'n'},
+                                                          {"exposure_max_hops", 'n'},
+                                                          {"exposure_hop_decay", 'r'},
+                                                          {"exposure_half_life", 'd'},
+                                                          {"exposure_min_score", 'r'}};
+    if (!set_->network_settings.empty()) {
+      error(item.mapper->at(item.node["network"].Mark()),
+            "a rule set has one '- network:' item; this is the second");
+      return;
+    }
+    for (const auto& pair : item.node) {
+      const std::string key = pair.first.Scalar();
+      if (key == "network" || key == "description") continue;
+      const SourcePos pos = item.mapper->at(pair.second.Mark());
+      auto found = kSettings.find(key);
+      if (found == kSettings.end()) {
+        std::string hint, all;
+        size_t best = 4;
+        for (const auto& [name, kind] : kSettings) {
+          all += (all.empty() ? "" : ", ") + name;
+          if (edit_distance(key, name) < best) {
+            best = edit_distance(key, name);
+            hint = name;
+          }
+        }
+        error(item.mapper->at(pair.first.Mark()),
+              "unknown network setting '" + key + "'" +
+                  (hint.empty() ? " (settings: " + all + ")" : " (did you mean '" + hint + "'?)"));
+        continue;
+      }
+      const std::string text = pair.second.IsScalar() ? pair.second.Scalar() : "";
+      double value = 0;
+      bool ok = true;
+      try {
+        switch (found->second) {
+          case 'd': {
+            auto ms = parse_duration_ms(text);
+            ok = ms && *ms > 0;
+            value = ok ? static_cast<double>(*ms) : 0;
+            break;
+          }
+          case 'b':
+            ok = text == "true" || text == "false";
+            value = text == "true" ? 1 : 0;
+            break;
+          default:
+            value = std::stod(text);
+            ok = found->second == 'r' ? value > 0 && value <= 2 : value >= 1;
+        }
+      } catch (const std::exception&) {
+        ok = false;
+      }
+      if (!ok) {
+        const char* expected = found->second == 'd'   ? "a duration such as 72h"
+                               : found->second == 'b' ? "true or false"
+                               : found->second == 'r' ? "a number in (0, 2]"
+                                                      : "a whole number >= 1";
+        error(pos, key + " must be " + std::string(expected) + ", got '" + text + "'");
+        continue;
+      }
+      set_->network_settings.push_back({key, value});
+    }
   }
 
   void compile_flag(const Item& item) {
@@ -1022,7 +1108,7 @@ class Compiler {
 
   std::unique_ptr<RuleSet> set_ = std::make_unique<RuleSet>();
   std::vector<std::unique_ptr<PositionMapper>> mappers_;
-  std::vector<Item> lists_, keywords_, flags_, aggregates_, rules_;
+  std::vector<Item> lists_, keywords_, flags_, networks_, aggregates_, rules_;
   std::map<std::string, size_t> list_index_, keyword_index_, flag_index_, aggregate_index_;
   std::set<std::string> rule_ids_;
   std::vector<std::string> errors_;

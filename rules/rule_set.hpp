@@ -227,7 +227,15 @@ struct Rule {
   std::string fingerprint;
 };
 
+/// Settings of the money-flow network's detectors (`- network:`), by name, as numbers
+/// (durations in ms, booleans 0/1). The engine maps them onto graph::NetworkConfig.
+struct NetworkSetting {
+  std::string name;
+  double value = 0;
+};
+
 struct RuleSet {
+  std::vector<NetworkSetting> network_settings;
   std::vector<NamedList> lists;
   std::vector<Aggregate> aggregates;
   std::vector<Rule> rules;

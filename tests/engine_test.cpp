@@ -631,6 +631,27 @@ TEST(Engine, RulesThatDoNotReadTheNetworkLeaveNoNetworkState) {
   EXPECT_FALSE(h.store.any_with_prefix("g/").value());
 }
 
+TEST(Engine, NetworkSettingsChangeTheDetectors) {
+  const std::string fan_in = R"(
+- rule: FAN
+  version: 1
+  source: test
+  subject: beneficiary.account
+  condition: pattern.fan_in
+)";
+  Harness defaults(fan_in);
+  Harness tuned(std::string("- network: settings\n  fan_in_min_senders: 3\n") + fan_in);
+  for (int i = 0; i < 3; ++i) {
+    const std::string tx = transfer("f" + std::to_string(i), 1 + i, "S" + std::to_string(i), "HUB");
+    defaults.feed(tx);
+    tuned.feed(tx);
+  }
+  EXPECT_TRUE(defaults.alerts.alerts.empty());  // the default needs 10 senders
+  ASSERT_EQ(tuned.alerts.alerts.size(), 1u);
+  EXPECT_EQ(tuned.alerts.alerts[0].subject(), "HUB");
+  EXPECT_EQ(network_config(*tuned.rules).patterns.fan_in_min_senders, 3u);
+}
+
 TEST(Decoder, FastPathAgreesWithProtobufJsonParser) {
   const std::string json =
       R"({"id":"tx-1","eventTime":"2025-03-04T05:06:07.250+01:00","amountMinor":"123456",)"

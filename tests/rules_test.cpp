@@ -361,5 +361,39 @@ TEST(RuleCompiler, ExposureCategoriesAreSanctionsOrDeclaredFlags) {
   EXPECT_EQ(none.value()->network_use, 0);
 }
 
+TEST(RuleCompiler, NetworkSettingsAreCheckedByNameAndKind) {
+  const std::string error = compile_error(R"(
+- network: settings
+  fan_in_min_sender: 3
+  cycle_window: soon
+  pass_through_min_ratio: 7
+  require_time_order: maybe
+)");
+  EXPECT_NE(error.find("pack.yaml:3:3: unknown network setting 'fan_in_min_sender' (did you mean "
+                       "'fan_in_min_senders'?)"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("pack.yaml:4:17: cycle_window must be a duration such as 72h, got 'soon'"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("pass_through_min_ratio must be a number in (0, 2], got '7'"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("require_time_order must be true or false"), std::string::npos) << error;
+  auto ok = compile_rules({{"pack.yaml", R"(
+- network: settings
+  fan_in_min_senders: 3
+  cycle_window: 30d
+- rule: R1
+  version: 1
+  source: test
+  condition: pattern.fan_in
+)"}});
+  ASSERT_TRUE(ok) << ok.error().message;
+  ASSERT_EQ(ok.value()->network_settings.size(), 2u);
+  EXPECT_EQ(ok.value()->network_settings[1].name, "cycle_window");
+  EXPECT_EQ(ok.value()->network_settings[1].value, 30.0 * 86'400'000);
+}
+
 }  // namespace
 }  // namespace nexus::rules
