@@ -272,14 +272,22 @@ int run_demo(const DemoOptions& options) {
   stop_readers = true;
   alert_reader.join();
 
-  // 6. What an analyst sees: one alert per rule, then the totals and the recall.
-  std::set<std::string> shown_rules;
+  // 6. What an analyst sees: alerts of different rules, one from each pack first (the
+  // rule id's prefix: AML, HT, TF, NX, NET), then the totals and the recall.
+  std::set<std::string> shown_rules, shown_packs;
   int shown = 0;
-  for (const auto& alert : tally.alerts()) {
-    if (shown >= options.show) break;
-    if (!shown_rules.insert(alert.rule_id()).second) continue;
-    print_alert(alert);
-    ++shown;
+  for (const bool one_per_pack : {true, false}) {
+    for (const auto& alert : tally.alerts()) {
+      if (shown >= options.show) break;
+      const std::string pack = alert.rule_id().substr(0, alert.rule_id().find('-'));
+      if (shown_rules.count(alert.rule_id()) || (one_per_pack && shown_packs.count(pack))) {
+        continue;
+      }
+      shown_rules.insert(alert.rule_id());
+      shown_packs.insert(pack);
+      print_alert(alert);
+      ++shown;
+    }
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   print_summary(engine.metrics(), tally, seconds);
