@@ -2,6 +2,7 @@
 
 #include "engine/transaction_decoder.hpp"
 
+#include "base/civil_time.hpp"
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/reflection.h>
 
@@ -24,16 +25,6 @@ std::string trim(std::string_view text) {
   if (begin == std::string_view::npos) return {};
   const size_t end = text.find_last_not_of(" \t\r");
   return std::string(text.substr(begin, end - begin + 1));
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 // Exact decimal "1234.56" (optional sign, optional fraction) to minor units with `digits`

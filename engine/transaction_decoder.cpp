@@ -2,6 +2,7 @@
 
 #include "engine/csv_mapping.hpp"
 
+#include "base/civil_time.hpp"
 #include <google/protobuf/stubs/logging.h>
 #include <google/protobuf/util/json_util.h>
 #include <simdjson.h>
@@ -28,15 +29,6 @@ void capture_protobuf_log(google::protobuf::LogLevel level, const char*, int,
     return;
   }
   t_last_protobuf_log = message;
-}
-
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 bool digits(std::string_view text, size_t pos, size_t count, int* out) {

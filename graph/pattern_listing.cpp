@@ -1,5 +1,7 @@
 #include "graph/pattern_listing.hpp"
 
+#include "base/civil_time.hpp"
+
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -10,16 +12,6 @@ namespace {
 
 constexpr std::string_view kBegin = "BEGIN LAUNDERING ATTEMPT - ";
 constexpr std::string_view kEnd = "END LAUNDERING ATTEMPT";
-
-/// Days from 1970-01-01 to the civil date (H. Hinnant's algorithm).
-int64_t days_from_civil(int64_t year, int64_t month, int64_t day) {
-  year -= month <= 2;
-  const int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const int64_t year_of_era = year - era * 400;
-  const int64_t day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + day_of_era - 719468;
-}
 
 bool parse_int(std::string_view text, int64_t* out) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), *out);
