@@ -78,6 +78,19 @@ void to_proto(const graph::Subgraph& from, const std::string& label, const std::
   out->set_truncated(from.truncated);
 }
 
+/// The detection a pattern field (pattern.cycle, or a fact of it) is about, if it fired.
+const graph::Detection* find_detection(const graph::NetworkFacts& facts,
+                                       const rules::FieldRef& ref) {
+  if (ref.virtual_field != rules::VirtualField::kPatternFact) {
+    return facts.detection(pattern_of(ref.virtual_field));
+  }
+  const std::string_view name = std::string_view(ref.argument).substr(0, ref.argument.find('.'));
+  for (const auto& detection : facts.detections) {
+    if (graph::pattern_name(detection.pattern) == name) return &detection;
+  }
+  return nullptr;
+}
+
 std::string facts_text(const std::vector<graph::Fact>& facts) {
   std::string out;
   for (const auto& fact : facts) {
@@ -203,6 +216,19 @@ Value Evaluator::field(const rules::FieldRef& ref, const EnrichedEvent& event) {
     case VirtualField::kExposure: {
       const auto* exposure = event.network ? event.network->exposure(ref.argument) : nullptr;
       return number(exposure ? exposure->score : 0.0);
+    }
+    case VirtualField::kPatternFact: {
+      if (event.network == nullptr) return number(0);
+      const std::string_view argument = ref.argument;
+      const std::string_view name = argument.substr(0, argument.find('.'));
+      const std::string_view fact = argument.substr(argument.find('.') + 1);
+      for (const auto& detection : event.network->detections) {
+        if (graph::pattern_name(detection.pattern) != name) continue;
+        for (const auto& candidate : detection.facts) {
+          if (candidate.name == fact) return number(candidate.value);
+        }
+      }
+      return number(0);
     }
   }
   const Message* message = event.tx;
@@ -548,7 +574,7 @@ std::string Evaluator::network_detail(const rules::FieldRef& ref, const Enriched
            std::to_string(cluster.distinct_names()) + " distinct names";
   }
   if (part == 2) {
-    const auto* detection = facts.detection(pattern_of(ref.virtual_field));
+    const auto* detection = find_detection(facts, ref);
     if (detection == nullptr) return {};
     return std::string(graph::pattern_name(detection->pattern)) + " on " + detection->subject +
            (detection->facts.empty() ? "" : ": " + facts_text(detection->facts));
@@ -570,7 +596,11 @@ void Evaluator::collect_subgraphs(const Expr& expr, const EnrichedEvent& event,
   if (expr.kind != Expr::Kind::kField || event.network == nullptr) return;
   const int part = rules::network_part(expr.field.virtual_field);
   if (part == 0) return;
-  const std::string label = expr.field.path;
+  // A fact of a pattern shows the pattern's picture, once.
+  const std::string label =
+      expr.field.virtual_field == rules::VirtualField::kPatternFact
+          ? "pattern." + expr.field.argument.substr(0, expr.field.argument.find('.'))
+          : expr.field.path;
   for (const auto& existing : alert->subgraphs()) {
     if (existing.label() == label) return;
   }
@@ -588,7 +618,7 @@ void Evaluator::collect_subgraphs(const Expr& expr, const EnrichedEvent& event,
     return;
   }
   if (part == 2) {
-    const auto* detection = facts.detection(pattern_of(expr.field.virtual_field));
+    const auto* detection = find_detection(facts, expr.field);
     if (detection == nullptr) return;
     to_proto(detection->subgraph, label, network_detail(expr.field, event), alert->add_subgraphs());
     return;

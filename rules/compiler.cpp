@@ -845,6 +845,41 @@ class Compiler {
           expr->keyword_index = static_cast<int>(set->second);
           return;
         }
+        if (expr->field.path.rfind("pattern.", 0) == 0 &&
+            std::count(expr->field.path.begin(), expr->field.path.end(), '.') == 2) {
+          // pattern.<name>.<fact>: a number the detector reports (graph/README.md).
+          static const std::map<std::string, std::vector<std::string>> kFacts = {
+              {"fan_in", {"distinct_senders", "edges", "amount_sum", "window_ms"}},
+              {"fan_out", {"distinct_receivers", "edges", "amount_sum", "window_ms"}},
+              {"cycle", {"hops", "duration_ms", "amount_min", "amount_max"}},
+              {"scatter_gather", {"intermediates", "amount_scattered", "amount_gathered"}},
+              {"gather_scatter",
+               {"distinct_senders", "distinct_receivers", "amount_gathered", "amount_scattered"}},
+              {"pass_through",
+               {"hops", "duration_ms", "amount_first", "amount_last", "retention"}}};
+          const std::string rest = expr->field.path.substr(8);
+          const std::string pattern = rest.substr(0, rest.find('.'));
+          const std::string fact = rest.substr(rest.find('.') + 1);
+          auto found = kFacts.find(pattern);
+          if (found == kFacts.end() ||
+              std::find(found->second.begin(), found->second.end(), fact) == found->second.end()) {
+            std::string known;
+            if (found != kFacts.end()) {
+              for (const auto& name : found->second) known += (known.empty() ? "" : ", ") + name;
+            }
+            type_error(expr, "unknown pattern fact '" + expr->field.path + "'" +
+                                 (known.empty() ? " (patterns: fan_in, fan_out, cycle, "
+                                                  "scatter_gather, gather_scatter, pass_through)"
+                                                : " (facts of " + pattern + ": " + known + ")"));
+            return;
+          }
+          expr->field.virtual_field = VirtualField::kPatternFact;
+          expr->field.argument = rest;
+          expr->field.type = ValueType::kNumber;
+          expr->type = ValueType::kNumber;
+          network_use_ |= network_part(VirtualField::kPatternFact);
+          return;
+        }
         if (expr->field.path.rfind("exposure.", 0) == 0) {
           // exposure.<category>: "sanctions" or a declared flag.
           const std::string category = expr->field.path.substr(9);

@@ -99,6 +99,7 @@ int network_part(VirtualField field) {
     case VirtualField::kPatternScatterGather:
     case VirtualField::kPatternGatherScatter:
     case VirtualField::kPatternPassThrough:
+    case VirtualField::kPatternFact:
       return 2;
     case VirtualField::kExposure:
       return 4;

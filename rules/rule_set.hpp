@@ -52,6 +52,8 @@ enum class VirtualField {
   kPatternGatherScatter,
   kPatternPassThrough,
   kExposure,  // number 0..1: best exposure of either party in FieldRef::argument's category
+  kPatternFact,  // number: a fact of a detection on this payment, FieldRef::argument
+                 // "cycle.amount_min" (0 when the pattern did not fire)
 };
 
 /// Which network parts a virtual field needs: 1 clusters, 2 patterns, 4 exposure, 0 none.

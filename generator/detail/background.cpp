@@ -77,6 +77,41 @@ constexpr uint32_t kLastRentDay = 5;
 constexpr uint32_t kBranchesPerCountry = 400;
 constexpr uint32_t kFirstBranchPermille = 800;
 constexpr uint32_t kSecondBranchPermille = 150;
+// Households: this share of persons moves in with an earlier single person of
+// their country (same address and last name; partners are each other's contact).
+constexpr uint32_t kHouseholdPermille = 150;
+// Friends and family: each person adds 1-3 mutual contacts of their country
+// (degree capped at Population::kMaxContacts), a sparse random graph, so that
+// money among friends rarely closes a loop of three or more accounts.
+constexpr int64_t kMinNewContacts = 1;
+constexpr int64_t kMaxNewContacts = 3;
+// A person landlord lets to at most this many tenants (small landlords).
+constexpr uint32_t kMaxTenantsPerPersonLandlord = 2;
+// Person-to-person ACH / mobile money / cheque go to a contact this often (the
+// rest are bills to local billers); domestic wires of persons go to a contact
+// (family help, loans) this often (the rest are invoices to billers).
+constexpr uint32_t kContactTransferPermille = 650;
+constexpr uint32_t kContactWirePermille = 500;
+// Organisations' ACH / mobile money / cheque go to a supplier this often (the rest
+// are contractor fees to persons). Suppliers have a higher profile index than the
+// payer (supply chains run one way), so business payments never close a loop.
+constexpr uint32_t kSupplierPermille = 550;
+// Of those supplier payments, the share to a customer organisation (the rest go to
+// outside suppliers, billers that never pay on), and the window of the chain.
+constexpr uint32_t kCustomerSupplierPermille = 250;
+constexpr uint64_t kSupplierWindow = 40;
+// Contractor fees go to one of a few freelancers per organisation.
+constexpr uint64_t kContractorsPerOrganisation = 4;
+// Amounts among friends and family: gifts, dinners and shared bills are small;
+// family help by wire is larger. Median, spread (log2 Q8) and cap, USD.
+constexpr int64_t kContactMedianUsdCents[3] = {9'000, 3'000, 12'000};  // ach, mobile, cheque
+constexpr int64_t kContactSigmaLog2Q8 = 300;
+constexpr int64_t kContactMaxUsdCents = 250'000;
+constexpr int64_t kContactWireMedianUsdCents = 30'000;
+constexpr int64_t kContactWireSigmaLog2Q8 = 300;
+// Merchant categories paid by transfer as well as by card (bills, store credit,
+// invoices): the everyday ones of kMerchantCategories (not lodging, travel, adult ads).
+constexpr std::array<size_t, 11> kBillerCategories = {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11};
 // Family remittances to conflict-adjacent countries outside the conflict zones
 // stay below TF-MSB-FIRST-USE's 3,000 USD.
 constexpr int64_t kConflictAdjacentRemittanceMaxUsdCents = 250'000;
@@ -142,18 +177,6 @@ size_t pick_weighted(const T& items, uint32_t total, Rng* rng) {
 
 uint32_t pick(const std::vector<uint32_t>& pool, Rng* rng) { return pool[rng->below(pool.size())]; }
 
-// A customer of `country` other than `exclude` (any customer if the country has
-// too few).
-uint32_t pick_domestic(const Population& population, uint8_t country, uint32_t exclude, Rng* rng) {
-  const auto& local = population.customers_by_country[country];
-  if (local.size() < 2) {
-    uint32_t c = static_cast<uint32_t>(rng->below(population.customer_count));
-    return c == exclude ? (c + 1) % population.customer_count : c;
-  }
-  const size_t i = rng->below(local.size());
-  return local[i] == exclude ? local[(i + 1) % local.size()] : local[i];
-}
-
 // Days since 1970-01-01 -> day of month (H. Hinnant's civil_from_days).
 uint32_t civil_day_of_month(int64_t days) {
   const int64_t z = days + 719'468;
@@ -186,6 +209,95 @@ uint32_t cash_location(const Population& population, const Profile& holder, uint
     branch = static_cast<uint32_t>(1 + rng->below(kBranchesPerCountry));
   }
   return (static_cast<uint32_t>(holder.country) << 16) | branch;
+}
+
+// A local biller of `country`: a shop or service of an everyday category (not
+// lodging, travel or adult ads), by spending share, or any merchant of the
+// category when the country has none. Many billers, so that colleagues paid the
+// same day rarely pay the same one (a scatter-gather through a shop).
+uint32_t pick_biller(const Population& population, uint8_t country, Rng* rng) {
+  uint32_t total = 0;
+  for (size_t c : kBillerCategories) total += kMerchantCategories[c].spend_permille;
+  uint64_t r = rng->below(total);
+  size_t k = 0;
+  while (k + 1 < kBillerCategories.size() &&
+         r >= kMerchantCategories[kBillerCategories[k]].spend_permille) {
+    r -= kMerchantCategories[kBillerCategories[k]].spend_permille;
+    ++k;
+  }
+  const size_t category = kBillerCategories[k];
+  const auto& local = population.local_merchants[country][category];
+  if (!local.empty()) return pick(local, rng);
+  return pick(population.merchants_by_category[category], rng);
+}
+
+// A supplier of organisation `payer` among the customer organisations `pool`
+// (sorted by index): one of the kSupplierWindow organisations above the payer in
+// index order, so supply chains run one way (no loops) and each organisation is
+// the supplier of about as many as any other; an outside supplier (a biller) when
+// the draw passes the top of the pool.
+uint32_t pick_supplier(const Population& population, const std::vector<uint32_t>& pool,
+                       uint32_t payer, uint8_t country, Rng* rng) {
+  const auto above = std::upper_bound(pool.begin(), pool.end(), payer);
+  const uint64_t step = rng->below(kSupplierWindow);
+  if (static_cast<uint64_t>(pool.end() - above) <= step) {
+    return pick_biller(population, country, rng);
+  }
+  return *(above + static_cast<std::ptrdiff_t>(step));
+}
+
+// A person of `country` other than `exclude`, or kNone.
+uint32_t pick_person(const Population& population, uint8_t country, uint32_t exclude, Rng* rng) {
+  const auto& local = population.persons_by_country[country];
+  if (local.empty()) return kNone;
+  const size_t i = rng->below(local.size());
+  if (local[i] != exclude) return local[i];
+  return local.size() > 1 ? local[(i + 1) % local.size()] : kNone;
+}
+
+// One of the kContractorsPerOrganisation persons of `country` that organisation
+// `payer` hires as freelancers (fixed per organisation), or kNone.
+uint32_t pick_contractor(const Population& population, uint32_t payer, uint8_t country, Rng* rng) {
+  const auto& local = population.persons_by_country[country];
+  if (local.empty()) return kNone;
+  const uint64_t k = rng->below(kContractorsPerOrganisation);
+  return local[(uint64_t{payer} * 2'654'435'761ULL + k * 40'503ULL) % local.size()];
+}
+
+bool is_contact(const Population& population, uint32_t a, uint32_t b) {
+  for (uint8_t k = 0; k < population.contact_count[a]; ++k) {
+    if (population.contacts[a][k] == b) return true;
+  }
+  return false;
+}
+
+// Whether b is a contact of a or of one of a's contacts.
+bool near(const Population& population, uint32_t a, uint32_t b) {
+  if (is_contact(population, a, b)) return true;
+  for (uint8_t k = 0; k < population.contact_count[a]; ++k) {
+    if (is_contact(population, population.contacts[a][k], b)) return true;
+  }
+  return false;
+}
+
+uint32_t pick_contact(const Population& population, uint32_t person, Rng* rng) {
+  return population.contacts[person][rng->below(population.contact_count[person])];
+}
+
+// Links a and b as contacts unless either is full, they already are, or they
+// have a contact in common: the circles form no triangles, so money among friends
+// cannot go round three accounts and back.
+bool add_contact(Population* population, uint32_t a, uint32_t b) {
+  if (a == b || population->contact_count[a] >= Population::kMaxContacts ||
+      population->contact_count[b] >= Population::kMaxContacts || is_contact(*population, a, b)) {
+    return false;
+  }
+  for (uint8_t k = 0; k < population->contact_count[a]; ++k) {
+    if (is_contact(*population, population->contacts[a][k], b)) return false;
+  }
+  population->contacts[a][population->contact_count[a]++] = b;
+  population->contacts[b][population->contact_count[b]++] = a;
+  return true;
 }
 
 }  // namespace
@@ -283,6 +395,48 @@ Population build_population(const GeneratorConfig& config, World* world) {
     for (uint32_t w = 0; w < weight; ++w) pop.activity.push_back(index);
   }
 
+  pop.persons_by_country.resize(kCountries.size());
+  pop.organisations_by_country.resize(kCountries.size());
+  for (uint32_t i = 0; i < config.accounts; ++i) {
+    const Profile& p = world->profile(i);
+    if (p.organization) {
+      pop.organisations_by_country[p.country].push_back(i);
+      pop.organisations.push_back(i);
+    } else {
+      pop.persons_by_country[p.country].push_back(i);
+    }
+  }
+
+  // Households and circles of friends and family.
+  pop.contacts.assign(config.accounts, {});
+  pop.contact_count.assign(config.accounts, 0);
+  std::vector<uint32_t> single(kCountries.size(), kNone);
+  for (uint32_t i = 0; i < config.accounts; ++i) {
+    if (world->profile(i).organization) continue;
+    const uint8_t country = world->profile(i).country;
+    if (single[country] != kNone && rng.chance_permille(kHouseholdPermille)) {
+      const uint32_t partner = single[country];
+      single[country] = kNone;
+      Profile& p = world->mutable_profile(i);
+      const Profile& q = world->profile(partner);
+      p.address = q.address;
+      p.name = p.name.substr(0, p.name.find(' ')) + q.name.substr(q.name.find(' '));
+      add_contact(&pop, i, partner);
+    } else {
+      single[country] = i;
+    }
+  }
+  for (uint32_t i = 0; i < config.accounts; ++i) {
+    if (world->profile(i).organization) continue;
+    const uint8_t country = world->profile(i).country;
+    const int64_t wanted = rng.between(kMinNewContacts, kMaxNewContacts);
+    for (int64_t k = 0, attempts = 0; k < wanted && attempts < 4 * kMaxNewContacts; ++attempts) {
+      const uint32_t other = pick_person(pop, country, i, &rng);
+      if (other == kNone) break;
+      if (add_contact(&pop, i, other)) ++k;
+    }
+  }
+
   // Local merchants: in every home country, each category gets one merchant
   // per kCustomersPerMerchant customers' worth of its spending share (at least
   // one), so that every merchant sees about the same number of payers and no
@@ -314,6 +468,7 @@ Population build_population(const GeneratorConfig& config, World* world) {
     if (world->profile(i).organization) organisations[world->profile(i).country].push_back(i);
   }
   std::vector<uint32_t> staff(config.accounts, 0);
+  std::vector<uint32_t> tenants(config.accounts, 0);
   std::vector<uint8_t> payday(config.accounts, 0);
   uint32_t payday_total = 0;
   for (uint32_t w : kPaydayWeights) payday_total += w;
@@ -351,9 +506,16 @@ Population build_population(const GeneratorConfig& config, World* world) {
       if (!employers.empty() && rng.chance_permille(kCorporateLandlordPermille)) {
         landlord = employers[rng.below(employers.size())];
       } else {
-        landlord = pick_domestic(pop, p.country, i, &rng);
+        // A small landlord: a person outside the tenant's circle with room for a tenant.
+        for (int attempt = 0; attempt < 8 && landlord == kNone; ++attempt) {
+          const uint32_t candidate = pick_person(pop, p.country, i, &rng);
+          if (candidate == kNone) break;
+          if (tenants[candidate] < kMaxTenantsPerPersonLandlord && !near(pop, i, candidate))
+            landlord = candidate;
+        }
+        if (landlord != kNone) ++tenants[landlord];
       }
-      if (landlord == i) continue;
+      if (landlord == kNone || landlord == i) continue;
       int64_t rent = std::clamp(rng.log_normal(kRentMedianUsdCents, kRentSigmaLog2Q8),
                                 kRentMinUsdCents, kRentMaxUsdCents);
       if (pop.employer[i] != kNone) {
@@ -443,6 +605,8 @@ void generate_background_day(const GeneratorConfig& config, const World& world,
         std::min(rng.log_normal(mix.median_usd_cents, mix.sigma_log2_q8), mix.max_usd_cents);
 
     uint32_t actor = pick(population.activity, &rng);  // whose clock sets the time
+    const Profile& from = world.profile(actor);
+    const uint8_t country = from.country;
     switch (mix.channel) {
       case nexus::v1::CHANNEL_CARD:
       case nexus::v1::CHANNEL_PREPAID_CARD:
@@ -477,36 +641,73 @@ void generate_background_day(const GeneratorConfig& config, const World& world,
         break;
       }
       case nexus::v1::CHANNEL_CRYPTO:
+        // To an exchange or a business that takes crypto: an organisation anywhere.
         r.originator = actor;
-        r.beneficiary = static_cast<uint32_t>(rng.below(population.customer_count));
-        if (r.beneficiary == actor) r.beneficiary = (actor + 1) % population.customer_count;
+        r.beneficiary = pick(population.organisations, &rng);
+        if (r.beneficiary == actor) r.beneficiary = pick_biller(population, country, &rng);
         r.flags |= kWithDevice;
         break;
-      case nexus::v1::CHANNEL_WIRE:
+      case nexus::v1::CHANNEL_WIRE: {
         r.originator = actor;
-        if (rng.chance_permille(kCrossBorderWirePermille)) {
-          r.beneficiary = static_cast<uint32_t>(rng.below(population.customer_count));
-          if (r.beneficiary == actor) r.beneficiary = (actor + 1) % population.customer_count;
+        const bool abroad = rng.chance_permille(kCrossBorderWirePermille);
+        if (from.organization) {
+          // Suppliers, at home or abroad, up the supply chain.
+          r.beneficiary = !rng.chance_permille(kCustomerSupplierPermille)
+                              ? (abroad ? pick(population.merchants, &rng)
+                                        : pick_biller(population, country, &rng))
+                              : pick_supplier(population,
+                                              abroad ? population.organisations
+                                                     : population.organisations_by_country[country],
+                                              actor, country, &rng);
+          r.narrative = kNarrativeSupplier;
+        } else if (abroad) {
+          // Family abroad, or a purchase from a foreign business.
+          const uint32_t family = population.remit_recipient[actor];
+          r.beneficiary = family != kNone ? family : pick(population.merchants, &rng);
+          r.narrative = family != kNone ? kNarrativeFamily : kNarrativeInvoice;
+        } else if (population.contact_count[actor] != 0 &&
+                   rng.chance_permille(kContactWirePermille)) {
+          // Family help or a loan to a friend.
+          r.beneficiary = pick_contact(population, actor, &rng);
+          r.narrative = rng.chance_permille(500) ? kNarrativeLoan : kNarrativeGift;
+          usd = std::min(rng.log_normal(kContactWireMedianUsdCents, kContactWireSigmaLog2Q8),
+                         kContactMaxUsdCents);
         } else {
-          r.beneficiary = pick_domestic(population, world.profile(actor).country, actor, &rng);
+          r.beneficiary = pick_biller(population, country, &rng);
+          r.narrative = kNarrativeInvoice;
         }
-        r.narrative = world.profile(actor).organization ? kNarrativeSupplier : kNarrativeInvoice;
         if (rng.chance_permille(500)) r.flags |= kWithDevice;
         break;
-      default: {  // ach, mobile money, cheque: domestic person-to-person and bills
+      }
+      default: {  // ach, mobile money, cheque: friends and family, bills, suppliers, fees
         r.originator = actor;
-        r.beneficiary = pick_domestic(population, world.profile(actor).country, actor, &rng);
-        const Profile& from = world.profile(actor);
-        const Profile& to = world.profile(r.beneficiary);
-        // Salaries and rent are scheduled above; these are the other payments.
-        if (from.organization && !to.organization) {
-          r.narrative = kNarrativeConsulting;  // a freelancer's or contractor's fee
-        } else if (to.organization) {
-          r.narrative = kNarrativeInvoice;
-        } else {
+        if (from.organization) {
+          if (rng.chance_permille(kSupplierPermille)) {
+            r.beneficiary =
+                rng.chance_permille(kCustomerSupplierPermille)
+                    ? pick_supplier(population, population.organisations_by_country[country], actor,
+                                    country, &rng)
+                    : pick_biller(population, country, &rng);
+            r.narrative = kNarrativeInvoice;
+          } else {
+            r.beneficiary = pick_contractor(population, actor, country, &rng);
+            if (r.beneficiary == kNone) r.beneficiary = pick_biller(population, country, &rng);
+            r.narrative = kNarrativeConsulting;  // a freelancer's or contractor's fee
+          }
+        } else if (population.contact_count[actor] != 0 &&
+                   rng.chance_permille(kContactTransferPermille)) {
+          r.beneficiary = pick_contact(population, actor, &rng);
           static constexpr uint8_t kPersonal[] = {kNarrativeGift, kNarrativeDinner, kNarrativeNone,
                                                   kNarrativeShared};
           r.narrative = kPersonal[rng.below(4)];
+          const size_t kind = mix.channel == nexus::v1::CHANNEL_ACH            ? 0
+                              : mix.channel == nexus::v1::CHANNEL_MOBILE_MONEY ? 1
+                                                                               : 2;
+          usd = std::min(rng.log_normal(kContactMedianUsdCents[kind], kContactSigmaLog2Q8),
+                         kContactMaxUsdCents);
+        } else {
+          r.beneficiary = pick_biller(population, country, &rng);
+          r.narrative = kNarrativeInvoice;
         }
         if (mix.channel == nexus::v1::CHANNEL_MOBILE_MONEY) r.flags |= kWithDevice;
         break;

@@ -20,7 +20,15 @@ inline constexpr uint32_t kNone = 0xFFFF'FFFF;
 struct Population {
   uint32_t customer_count = 0;     // customers are World profiles [0, customer_count)
   std::vector<uint32_t> activity;  // customer indexes, each repeated by its activity weight
-  std::vector<std::vector<uint32_t>> customers_by_country;  // by kCountries index
+  std::vector<std::vector<uint32_t>> customers_by_country;      // by kCountries index
+  std::vector<std::vector<uint32_t>> persons_by_country;        // persons only, by index
+  std::vector<std::vector<uint32_t>> organisations_by_country;  // customer organisations, by index
+  std::vector<uint32_t> organisations;  // all customer organisations, by index
+  // Per customer: the person's circle of friends and family (mutual, same country,
+  // a household partner first), at most kMaxContacts; organisations have none.
+  static constexpr size_t kMaxContacts = 6;
+  std::vector<std::array<uint32_t, kMaxContacts>> contacts;
+  std::vector<uint8_t> contact_count;
   std::vector<uint32_t> merchants;  // local (not online) merchants of every category
   std::vector<std::vector<uint32_t>> merchants_by_category;  // by kMerchantCategories index
   // [country][category]: local merchants of that category in that country.

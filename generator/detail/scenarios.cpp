@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <set>
+#include <string>
 #include <string_view>
 
 namespace nexus::generator::detail {
@@ -32,6 +34,22 @@ constexpr std::array<const char*, 4> kHubHomes = {"AE", "CY", "GB", "DE"};
 // Kidnap-for-ransom payout destinations.
 constexpr std::array<const char*, 6> kRansomDestinations = {"SO", "YE", "LY", "ML", "NG", "IQ"};
 
+bool listed_party_family(std::string_view name) {
+  for (const char* listed : kListedPartyFamilies) {
+    if (name == listed) return true;
+  }
+  return false;
+}
+
+// Whether a merchant category (index + 1, as Profile::merchant_category) is an
+// everyday one: not lodging, travel or adult ads, which the trafficking rules read.
+bool everyday(uint16_t merchant_category) {
+  const int category = static_cast<int>(merchant_category) - 1;
+  return category != kCategoryHotel && category != kCategoryMotel && category != kCategoryAirline &&
+         category != kCategoryTravelAgency && category != kCategoryCoach &&
+         category != kCategoryAdultAds;
+}
+
 template <size_t N>
 uint8_t pick_country(const std::array<const char*, N>& codes, Rng* rng) {
   return country_index(codes[rng->below(N)]);
@@ -54,25 +72,47 @@ class Planter {
     const uint32_t n = config_.scenarios_per_rule;
     using Builder = void (Planter::*)(uint32_t);
     static constexpr Builder kBuilders[] = {
-        &Planter::structuring,        &Planter::velocity,
-        &Planter::crowdfunding,       &Planter::pass_through,
-        &Planter::conflict_corridor,  &Planter::adult_ads,
-        &Planter::night_lodging,      &Planter::travel_for_others,
-        &Planter::shared_phone,       &Planter::shared_device,
-        &Planter::wages_drained,      &Planter::wages_pooled,
-        &Planter::funnel_account,     &Planter::upkeep_rent,
-        &Planter::recruitment_fees,   &Planter::tf_narrative,
-        &Planter::conflict_inbound,   &Planter::ransom,
-        &Planter::msb_first_use,      &Planter::prepaid_abroad,
-        &Planter::cash_near_conflict, &Planter::npo_to_conflict,
-        &Planter::cash_to_corridor,   &Planter::nx_funds_to_tf,
-        &Planter::nx_pays_listed,     &Planter::nx_proceeds_to_corridor,
-        &Planter::nx_persons_sale,    &Planter::nx_combined,
+        &Planter::structuring,
+        &Planter::velocity,
+        &Planter::crowdfunding,
+        &Planter::pass_through,
+        &Planter::conflict_corridor,
+        &Planter::adult_ads,
+        &Planter::night_lodging,
+        &Planter::travel_for_others,
+        &Planter::shared_phone,
+        &Planter::shared_device,
+        &Planter::wages_drained,
+        &Planter::wages_pooled,
+        &Planter::funnel_account,
+        &Planter::upkeep_rent,
+        &Planter::recruitment_fees,
+        &Planter::tf_narrative,
+        &Planter::conflict_inbound,
+        &Planter::ransom,
+        &Planter::msb_first_use,
+        &Planter::prepaid_abroad,
+        &Planter::cash_near_conflict,
+        &Planter::npo_to_conflict,
+        &Planter::cash_to_corridor,
+        &Planter::nx_funds_to_tf,
+        &Planter::nx_pays_listed,
+        &Planter::nx_proceeds_to_corridor,
+        &Planter::nx_persons_sale,
+        &Planter::nx_combined,
+        &Planter::fan_in_ring,
+        &Planter::fan_out,
+        &Planter::cycle,
+        &Planter::scatter_gather,
+        &Planter::gather_scatter,
+        &Planter::mule_chain,
+        &Planter::sanctions_exposure,
+        &Planter::trafficking_money_to_corridor,
+        &Planter::controller_cluster,
     };
     static_assert(std::size(kBuilders) == std::size(kScenarioFamilies));
     for (size_t family = 0; family < std::size(kScenarioFamilies); ++family) {
-      if (!config_.listed_party_scenarios &&
-          std::string_view(kScenarioFamilies[family].name) == kListedPartyFamily) {
+      if (!config_.listed_party_scenarios && listed_party_family(kScenarioFamilies[family].name)) {
         continue;
       }
       for (uint32_t i = 0; i < n; ++i) {
@@ -196,9 +236,14 @@ class Planter {
         nexus::v1::CHANNEL_CARD, nexus::v1::CHANNEL_MOBILE_MONEY, nexus::v1::CHANNEL_WIRE};
     const nexus::v1::Channel channel = kChannels[rng_.below(3)];
     for (int64_t t : times) {
-      uint32_t beneficiary;
+      uint32_t beneficiary = 0;
       if (channel == nexus::v1::CHANNEL_CARD) {
-        beneficiary = population_.merchants[rng_.below(population_.merchants.size())];
+        // Everyday shops: a burst at hotels or ticket sellers would raise the
+        // trafficking rules (and a flag whose exposure reaches the subject's friends).
+        for (int attempt = 0; attempt < 16; ++attempt) {
+          beneficiary = population_.merchants[rng_.below(population_.merchants.size())];
+          if (everyday(world_->profile(beneficiary).merchant_category)) break;
+        }
       } else {
         beneficiary = static_cast<uint32_t>(rng_.below(population_.customer_count));
         if (beneficiary == subject) beneficiary = (subject + 1) % population_.customer_count;
@@ -267,12 +312,18 @@ class Planter {
     }
     const int64_t out_permille =
         rng_.between(kPassThroughMinOutPermille, kPassThroughMaxOutPermille);
-    const auto out_amounts = split(inbound_total * out_permille / 1000, outbound_legs);
+    // Rounded up, so the share never falls under the band's floor.
+    const auto out_amounts = split((inbound_total * out_permille + 999) / 1000, outbound_legs);
     int64_t t = in_times.back() + delay;
     for (int64_t j = 0; j < outbound_legs; ++j) {
       const bool abroad = j == outbound_legs - 1;  // the last leg leaves the country
+      uint8_t exit = pick_country(kPassThroughExits, &rng_);
+      // Abroad: never the subject's own country (AE is both a home and an exit).
+      while (abroad && exit == world_->profile(subject).country) {
+        exit = pick_country(kPassThroughExits, &rng_);
+      }
       const uint32_t to =
-          abroad ? world_->add_profile(pick_country(kPassThroughExits, &rng_), true)
+          abroad ? world_->add_profile(exit, true)
                  : world_->add_profile(world_->profile(subject).country, rng_.chance_permille(500));
       TxRecord& r = add(t, abroad ? nexus::v1::CHANNEL_WIRE : nexus::v1::CHANNEL_ACH, subject, to,
                         out_amounts[static_cast<size_t>(j)], kNarrativeSupplier);
@@ -554,7 +605,7 @@ class Planter {
     // The last leg (abroad or cash) carries most of it: the rule wants that payment itself
     // to be at least half the salary.
     const int64_t drained =
-        salary * rng_.between(kWagesDrainedMinPermille, kWagesDrainedMaxPermille) / 1000;
+        (salary * rng_.between(kWagesDrainedMinPermille, kWagesDrainedMaxPermille) + 999) / 1000;
     const int64_t last_leg =
         legs > 1 ? drained * rng_.between(kWagesDrainedMinLastLegPermille, 800) / 1000 : drained;
     const std::vector<int64_t> pieces = legs > 1
@@ -701,9 +752,10 @@ class Planter {
           payer, collector, amounts[j], kNarrativeFamily);
     }
     uint8_t destination = pick_country(kRansomDestinations, &rng_);
-    TxRecord& r = add(starts[2], nexus::v1::CHANNEL_WIRE, collector, new_person(destination),
-                      total * rng_.between(kRansomMinOutPermille, kRansomMaxOutPermille) / 1000,
-                      kNarrativeFamily);
+    TxRecord& r =
+        add(starts[2], nexus::v1::CHANNEL_WIRE, collector, new_person(destination),
+            (total * rng_.between(kRansomMinOutPermille, kRansomMaxOutPermille) + 999) / 1000,
+            kNarrativeFamily);
     r.flags |= kWithDevice;
   }
 
@@ -910,6 +962,209 @@ class Planter {
         rng_.chance_permille(500) ? nexus::v1::CHANNEL_HAWALA : nexus::v1::CHANNEL_MSB, trafficker,
         new_person_in(kConflictZones), usd(kNexusCombinedMinUsdCents, kNexusCombinedMaxUsdCents),
         static_cast<uint8_t>(kNarrativeTerrorFirst + rng_.below(3)));
+  }
+
+  // ---- money-flow networks ----
+
+  // `count` new persons of `country`.
+  std::vector<uint32_t> new_persons(uint8_t country, int64_t count) {
+    std::vector<uint32_t> out;
+    for (int64_t k = 0; k < count; ++k) out.push_back(new_person(country));
+    return out;
+  }
+
+  void fan_in_ring(uint32_t instance) {
+    const uint8_t country = pick_country(kSubjectHomes, &rng_);
+    const uint32_t collector = new_person(country);
+    set_subject(collector);
+    const int64_t senders = rng_.between(kFanInMinSenders, kFanInMaxSenders);
+    const int64_t span = fit(rng_.between(kFanInMinSpanMs, kFanInMaxSpanMs));
+    for (int64_t t : spread(place(instance, span), span, senders)) {
+      TxRecord& r = add(
+          t, rng_.chance_permille(500) ? nexus::v1::CHANNEL_MOBILE_MONEY : nexus::v1::CHANNEL_ACH,
+          new_person(country), collector, usd(kFanInMinUsdCents, kFanInMaxUsdCents),
+          rng_.chance_permille(500) ? kNarrativeShared : kNarrativeGift);
+      if (r.channel == nexus::v1::CHANNEL_MOBILE_MONEY) r.flags |= kWithDevice;
+    }
+  }
+
+  void fan_out(uint32_t instance) {
+    const uint8_t country = pick_country(kSubjectHomes, &rng_);
+    const uint32_t payer = new_person(country);
+    set_subject(payer);
+    const int64_t receivers = rng_.between(kFanOutMinReceivers, kFanOutMaxReceivers);
+    const int64_t span = fit(rng_.between(kFanOutMinSpanMs, kFanOutMaxSpanMs));
+    for (int64_t t : spread(place(instance, span), span, receivers)) {
+      TxRecord& r = add(
+          t, rng_.chance_permille(500) ? nexus::v1::CHANNEL_MOBILE_MONEY : nexus::v1::CHANNEL_ACH,
+          payer, new_person(country), usd(kFanOutMinUsdCents, kFanOutMaxUsdCents), kNarrativeNone);
+      r.flags |= kWithDevice;
+    }
+  }
+
+  void cycle(uint32_t instance) {
+    const uint8_t country = pick_country(kSubjectHomes, &rng_);
+    const int64_t hops = rng_.between(kCycleMinHops, kCycleMaxHops);
+    const std::vector<uint32_t> ring = new_persons(country, hops);
+    set_subject(ring[0]);
+    std::vector<int64_t> durations;
+    for (int64_t h = 0; h < hops; ++h)
+      durations.push_back(rng_.between(kCycleMinGapMs, kCycleMaxGapMs));
+    const auto starts = phases(instance, &durations);
+    int64_t amount = usd(kCycleMinUsdCents, kCycleMaxUsdCents);
+    for (int64_t h = 0; h < hops; ++h) {
+      const uint32_t from = ring[static_cast<size_t>(h)];
+      const uint32_t to = ring[static_cast<size_t>((h + 1) % hops)];
+      const int64_t t = h + 1 < hops ? starts[static_cast<size_t>(h)]
+                                     : clamp_time(starts.back() + durations.back());
+      add(t, rng_.chance_permille(500) ? nexus::v1::CHANNEL_WIRE : nexus::v1::CHANNEL_ACH, from, to,
+          amount, rng_.chance_permille(500) ? kNarrativeLoan : kNarrativeInvoice);
+      amount = std::max<int64_t>(100'000, amount * rng_.between(950, 990) / 1000);
+    }
+  }
+
+  void scatter_gather(uint32_t instance) {
+    const uint8_t country = pick_country(kSubjectHomes, &rng_);
+    const uint32_t source = new_person(country);
+    const uint32_t sink = new_person(country);
+    set_subject(sink);
+    const int64_t count = rng_.between(kScatterMinIntermediates, kScatterMaxIntermediates);
+    std::vector<int64_t> durations = {rng_.between(kHourMs, kScatterMaxSpreadMs),
+                                      kScatterMaxDelayMs, 1};
+    const auto starts = phases(instance, &durations);
+    const int64_t max_delay = std::max<int64_t>(durations[1], kMinuteMs);
+    const auto times = spread(starts[0], durations[0], count);
+    for (int64_t t : times) {
+      const uint32_t middle = new_person(country);
+      const int64_t amount = usd(kScatterMinUsdCents, kScatterMaxUsdCents);
+      add(t, nexus::v1::CHANNEL_WIRE, source, middle, amount, kNarrativeInvoice);
+      const int64_t delay = rng_.between(std::min(kScatterMinDelayMs, max_delay), max_delay);
+      add(clamp_time(t + delay),
+          rng_.chance_permille(500) ? nexus::v1::CHANNEL_WIRE : nexus::v1::CHANNEL_ACH, middle,
+          sink, amount * rng_.between(850, 980) / 1000, kNarrativeInvoice);
+    }
+  }
+
+  void gather_scatter(uint32_t instance) {
+    const uint8_t country = pick_country(kSubjectHomes, &rng_);
+    const uint32_t hub = new_person(country);
+    set_subject(hub);
+    const int64_t senders = rng_.between(kGatherMinParties, kGatherMaxParties);
+    const int64_t receivers = rng_.between(kGatherMinParties, kGatherMaxParties);
+    std::vector<int64_t> durations = {rng_.between(kGatherMinSpanMs, kGatherMaxSpanMs),
+                                      rng_.between(kGatherMinDelayMs, kGatherMaxDelayMs),
+                                      rng_.between(kScatterOutMinSpanMs, kScatterOutMaxSpanMs)};
+    const auto starts = phases(instance, &durations);
+    for (int64_t t : spread(starts[0], durations[0], senders)) {
+      add(t, rng_.chance_permille(500) ? nexus::v1::CHANNEL_MOBILE_MONEY : nexus::v1::CHANNEL_ACH,
+          new_person(country), hub, usd(kGatherInMinUsdCents, kGatherInMaxUsdCents),
+          kNarrativeShared);
+    }
+    for (int64_t t : spread(starts[2], durations[2], receivers)) {
+      TxRecord& r = add(
+          clamp_time(t),
+          rng_.chance_permille(500) ? nexus::v1::CHANNEL_MOBILE_MONEY : nexus::v1::CHANNEL_ACH, hub,
+          new_person(country), usd(kGatherOutMinUsdCents, kGatherOutMaxUsdCents), kNarrativeNone);
+      r.flags |= kWithDevice;
+    }
+  }
+
+  void mule_chain(uint32_t instance) {
+    const uint8_t country = pick_country(kSubjectHomes, &rng_);
+    const int64_t hops = rng_.between(kMuleMinHops, kMuleMaxHops);
+    // origin, hops - 1 mules, the cash-out account.
+    const std::vector<uint32_t> chain = new_persons(country, hops + 1);
+    set_subject(chain.back());
+    std::vector<int64_t> durations;
+    for (int64_t h = 0; h + 1 < hops; ++h) {
+      durations.push_back(rng_.between(kMuleMinDwellMs, kMuleMaxDwellMs));
+    }
+    durations.push_back(1);
+    const auto starts = phases(instance, &durations);
+    int64_t amount = usd(kMuleMinUsdCents, kMuleMaxUsdCents);
+    for (int64_t h = 0; h < hops; ++h) {
+      static constexpr nexus::v1::Channel kLater[] = {
+          nexus::v1::CHANNEL_MOBILE_MONEY, nexus::v1::CHANNEL_ACH, nexus::v1::CHANNEL_WIRE};
+      const auto channel =
+          h == 0 ? (rng_.chance_permille(500) ? nexus::v1::CHANNEL_WIRE : nexus::v1::CHANNEL_ACH)
+                 : kLater[rng_.below(3)];
+      TxRecord& r = add(starts[static_cast<size_t>(h)], channel, chain[static_cast<size_t>(h)],
+                        chain[static_cast<size_t>(h + 1)], amount,
+                        h == 0 ? kNarrativeInvoice : kNarrativeOwnAccount);
+      if (h > 0) r.flags |= kWithDevice;
+      amount = std::max<int64_t>(100'000,
+                                 amount * rng_.between(kMuleMinPermille, kMuleMaxPermille) / 1000);
+    }
+  }
+
+  void sanctions_exposure(uint32_t instance) {
+    const uint8_t country = pick_country(kSubjectHomes, &rng_);
+    const uint32_t payer = new_person(country);
+    set_subject(payer);
+    std::vector<int64_t> durations = {rng_.between(kNexusMinDelayMs, kNexusMaxDelayMs), 1};
+    const auto starts = phases(instance, &durations);
+    const uint32_t listed = new_organisation(country_index("IQ"));
+    world_->mutable_profile(listed).name = kListedParties[rng_.below(std::size(kListedParties))];
+    TxRecord& r = add(starts[0], nexus::v1::CHANNEL_WIRE, payer, listed,
+                      usd(kExposureListedMinUsdCents, kExposureListedMaxUsdCents), kNarrativeGoods);
+    r.flags |= kWithDevice;
+    add(clamp_time(starts[0] + std::max<int64_t>(durations[0], kMinuteMs)),
+        rng_.chance_permille(500) ? nexus::v1::CHANNEL_WIRE : nexus::v1::CHANNEL_ACH, payer,
+        new_person(country), usd(kExposureNextMinUsdCents, kExposureNextMaxUsdCents),
+        kNarrativeInvoice);
+  }
+
+  void trafficking_money_to_corridor(uint32_t instance) {
+    const uint8_t country = pick_country(kSubjectHomes, &rng_);
+    const uint32_t trafficker = new_person(country);
+    const uint32_t mule = new_person(country);
+    set_subject(mule);
+    std::vector<int64_t> durations = {
+        rng_.between(3 * kDayMs, kNexusFlagMaxSpanMs),
+        rng_.between(kNexusMinDelayMs, kNexusMaxDelayMs),
+        rng_.between(kTraffickingMinRemitDelayMs, kTraffickingMaxRemitDelayMs), 1};
+    const auto starts = phases(instance, &durations);
+    const int64_t flagged = flagged_trafficker(trafficker, starts[0], durations[0]);
+    const int64_t paid = clamp_time(flagged + std::max<int64_t>(durations[1], kMinuteMs));
+    const int64_t amount = usd(kTraffickingMuleMinUsdCents, kTraffickingMuleMaxUsdCents);
+    add(paid, rng_.chance_permille(500) ? nexus::v1::CHANNEL_WIRE : nexus::v1::CHANNEL_ACH,
+        trafficker, mule, amount, kNarrativeGift);
+    static constexpr nexus::v1::Channel kChannels[] = {
+        nexus::v1::CHANNEL_MSB, nexus::v1::CHANNEL_MOBILE_MONEY, nexus::v1::CHANNEL_WIRE};
+    TxRecord& r = add(
+        clamp_time(paid + std::max<int64_t>(durations[2], kMinuteMs)), kChannels[rng_.below(3)],
+        mule, new_person_in(kAdjacentOnly),
+        amount * rng_.between(kTraffickingRemitMinPermille, kTraffickingRemitMaxPermille) / 1000,
+        kNarrativeFamily);
+    r.flags |= kWithDevice;
+  }
+
+  void controller_cluster(uint32_t instance) {
+    const uint8_t country = pick_country(kSubjectHomes, &rng_);
+    const int64_t count = rng_.between(kControllerMinAccounts, kControllerMaxAccounts);
+    // Accounts in distinct names (new persons until the names differ).
+    std::vector<uint32_t> accounts;
+    std::set<std::string> names;
+    for (int attempt = 0; attempt < 64 && static_cast<int64_t>(accounts.size()) < count;
+         ++attempt) {
+      const uint32_t a = new_person(country);
+      if (names.insert(world_->profile(a).name).second) accounts.push_back(a);
+    }
+    const bool by_phone = rng_.chance_permille(500);
+    const Profile& controller = world_->profile(accounts[0]);
+    const std::string phone = controller.phone;
+    const std::string device = controller.device_id;
+    for (uint32_t a : accounts) {
+      if (by_phone) {
+        world_->mutable_profile(a).phone = phone;
+      } else {
+        world_->mutable_profile(a).device_id = device;
+      }
+    }
+    // The sixth account's first payment makes the cluster six accounts.
+    set_subject(accounts[static_cast<size_t>(kControllerMinAccounts - 1)]);
+    const int64_t span = fit(rng_.between(kSharedPhoneMinSpanMs, kSharedPhoneMaxSpanMs));
+    controlled_accounts_pay(accounts, place(instance, span + 2 * kHourMs), span);
   }
 
   // Keeps a time inside the span (one-day spans squeeze the phases).

@@ -286,6 +286,109 @@ inline constexpr int64_t kPersonsSaleMaxUsdCents = 800'000;
 inline constexpr int64_t kNexusCombinedMinUsdCents = 30'000;
 inline constexpr int64_t kNexusCombinedMaxUsdCents = 150'000;
 
+// ---- Money-flow networks (rules/packs/network.yaml): all parties persons ----
+
+// fan_in_ring -> NET-FAN-IN (>= 10 distinct senders to one person in 72 h): a
+// collection ring, 12-18 new persons of the collector's country each give once
+// 50-900 USD (ACH / mobile money) within 6-48 hours.
+inline constexpr int64_t kFanInMinSenders = 12;
+inline constexpr int64_t kFanInMaxSenders = 18;
+inline constexpr int64_t kFanInMinUsdCents = 5'000;
+inline constexpr int64_t kFanInMaxUsdCents = 90'000;
+inline constexpr int64_t kFanInMinSpanMs = 6 * kHourMs;
+inline constexpr int64_t kFanInMaxSpanMs = 48 * kHourMs;
+
+// fan_out -> NET-FAN-OUT (one person pays >= 10 distinct persons in 72 h): 12-18
+// new persons of the payer's country get 100-1,500 USD each within 4-48 hours.
+inline constexpr int64_t kFanOutMinReceivers = 12;
+inline constexpr int64_t kFanOutMaxReceivers = 18;
+inline constexpr int64_t kFanOutMinUsdCents = 10'000;
+inline constexpr int64_t kFanOutMaxUsdCents = 150'000;
+inline constexpr int64_t kFanOutMinSpanMs = 4 * kHourMs;
+inline constexpr int64_t kFanOutMaxSpanMs = 48 * kHourMs;
+
+// cycle -> NET-CYCLE (3-8 hops back to the origin in 7 days, the closing payment
+// >= 1,000 USD): 3-5 hops between new persons, 1,500-4,800 USD the first, each
+// next 95-99 % of the one before (never under 1,000), 8-28 hours apart (longer
+// than pass-through's 6 h dwell, so it is not a layering chain).
+inline constexpr int64_t kCycleMinHops = 3;
+inline constexpr int64_t kCycleMaxHops = 5;
+inline constexpr int64_t kCycleMinUsdCents = 150'000;
+inline constexpr int64_t kCycleMaxUsdCents = 480'000;
+inline constexpr int64_t kCycleMinGapMs = 8 * kHourMs;
+inline constexpr int64_t kCycleMaxGapMs = 28 * kHourMs;
+
+// scatter_gather -> NET-SCATTER-GATHER (a source pays >= 4 intermediates that each
+// then pay one sink, 7 days): 5-7 intermediates get 1,000-4,500 USD each within
+// 1-12 hours; each passes 85-98 % on to the sink 2-48 hours after it was paid.
+inline constexpr int64_t kScatterMinIntermediates = 5;
+inline constexpr int64_t kScatterMaxIntermediates = 7;
+inline constexpr int64_t kScatterMinUsdCents = 100'000;
+inline constexpr int64_t kScatterMaxUsdCents = 450'000;
+inline constexpr int64_t kScatterMaxSpreadMs = 12 * kHourMs;
+inline constexpr int64_t kScatterMinDelayMs = 2 * kHourMs;
+inline constexpr int64_t kScatterMaxDelayMs = 48 * kHourMs;
+
+// gather_scatter -> NET-GATHER-SCATTER (a person hub with >= 5 senders, then >= 5
+// receivers, 7 days): 6-8 senders pay 400-2,000 USD within 4-36 hours; 26-40
+// hours after the last (outside AML-RAPID-PASS-THROUGH's 24 h) the hub pays 6-8
+// receivers 300-1,800 USD within 2-24 hours.
+inline constexpr int64_t kGatherMinParties = 6;
+inline constexpr int64_t kGatherMaxParties = 8;
+inline constexpr int64_t kGatherInMinUsdCents = 40'000;
+inline constexpr int64_t kGatherInMaxUsdCents = 200'000;
+inline constexpr int64_t kGatherOutMinUsdCents = 30'000;
+inline constexpr int64_t kGatherOutMaxUsdCents = 180'000;
+inline constexpr int64_t kGatherMinSpanMs = 4 * kHourMs;
+inline constexpr int64_t kGatherMaxSpanMs = 36 * kHourMs;
+inline constexpr int64_t kGatherMinDelayMs = 26 * kHourMs;
+inline constexpr int64_t kGatherMaxDelayMs = 40 * kHourMs;
+inline constexpr int64_t kScatterOutMinSpanMs = 2 * kHourMs;
+inline constexpr int64_t kScatterOutMaxSpanMs = 24 * kHourMs;
+
+// mule_chain -> NET-LAYERING-CHAIN (>= 3 hops, each passing on 70-105 % within
+// 6 h, >= 1,000 USD): an origin pays 1,500-4,800 USD into a chain of 3-5 hops of
+// new persons, each passing on 92-99 % after 20 minutes-4 hours (first hop wire /
+// ACH, then mobile money / ACH / wire). Under 5,000, so AML-RAPID-PASS-THROUGH
+// stays quiet. Subject: the last account (the cash-out).
+inline constexpr int64_t kMuleMinHops = 3;
+inline constexpr int64_t kMuleMaxHops = 5;
+inline constexpr int64_t kMuleMinUsdCents = 150'000;
+inline constexpr int64_t kMuleMaxUsdCents = 480'000;
+inline constexpr int64_t kMuleMinPermille = 920;
+inline constexpr int64_t kMuleMaxPermille = 990;
+inline constexpr int64_t kMuleMinDwellMs = 20 * kMinuteMs;
+inline constexpr int64_t kMuleMaxDwellMs = 4 * kHourMs;
+
+// sanctions_exposure -> NET-SANCTIONS-EXPOSURE (needs --lists, like nx_pays_listed):
+// a new person wires 1,000-5,000 USD to a UN-listed exchange house in Iraq, then
+// 1-72 hours later pays 200-3,000 USD (ACH / wire) to a new person at home.
+inline constexpr int64_t kExposureListedMinUsdCents = 100'000;
+inline constexpr int64_t kExposureListedMaxUsdCents = 500'000;
+inline constexpr int64_t kExposureNextMinUsdCents = 20'000;
+inline constexpr int64_t kExposureNextMaxUsdCents = 300'000;
+
+// trafficking_money_to_corridor -> NET-TRAFFICKING-MONEY-TO-CORRIDOR: a trafficker
+// flagged by an adult-ads or night-lodging run pays a mule at home 1,000-2,800 USD
+// (wire / ACH) 1-72 hours later; 1-24 hours after that the mule remits 85-98 % of
+// it (msb / mobile money / wire; under TF-MSB-FIRST-USE's 3,000) to a new person
+// in NG NE TD CM BF TR LB JO. Subject: the mule.
+inline constexpr int64_t kTraffickingMuleMinUsdCents = 100'000;
+inline constexpr int64_t kTraffickingMuleMaxUsdCents = 280'000;
+inline constexpr int64_t kTraffickingRemitMinPermille = 850;
+inline constexpr int64_t kTraffickingRemitMaxPermille = 980;
+inline constexpr int64_t kTraffickingMinRemitDelayMs = 1 * kHourMs;
+inline constexpr int64_t kTraffickingMaxRemitDelayMs = 24 * kHourMs;
+
+// controller_cluster -> NET-CONTROLLER-CLUSTER (>= 6 accounts in >= 5 names linked
+// by a shared identifier): 6-8 new persons of one country in distinct names carry
+// the controller's phone (half the instances) or pay from its device (the other
+// half); each makes 1-2 mobile-money payments of 10-200 USD, first to last 1-10
+// days. Subject: the sixth account to pay (its first payment makes the cluster 6).
+// HT-SHARED-PHONE / HT-SHARED-DEVICE fire too.
+inline constexpr int64_t kControllerMinAccounts = 6;
+inline constexpr int64_t kControllerMaxAccounts = 8;
+
 // UN Security Council ISIL (Da'esh) and Al-Qaida list entries (exchange houses
 // in Iraq) that nx_pays_listed pays, as the list spells them.
 inline constexpr const char* kListedParties[] = {"Al-Kawthar Money Exchange", "Selselat al-Thahab"};
@@ -324,9 +427,19 @@ inline constexpr ScenarioFamily kScenarioFamilies[] = {
     {"nx_proceeds_to_corridor", "NX-HT-PROCEEDS-TO-CORRIDOR"},
     {"nx_persons_sale", "NX-PERSONS-SALE"},
     {"nx_combined", "NX-COMBINED-INDICATORS"},
+    {"fan_in_ring", "NET-FAN-IN"},
+    {"fan_out", "NET-FAN-OUT"},
+    {"cycle", "NET-CYCLE"},
+    {"scatter_gather", "NET-SCATTER-GATHER"},
+    {"gather_scatter", "NET-GATHER-SCATTER"},
+    {"mule_chain", "NET-LAYERING-CHAIN"},
+    {"sanctions_exposure", "NET-SANCTIONS-EXPOSURE"},
+    {"trafficking_money_to_corridor", "NET-TRAFFICKING-MONEY-TO-CORRIDOR"},
+    {"controller_cluster", "NET-CONTROLLER-CLUSTER"},
 };
-/// The family planted only with GeneratorConfig::listed_party_scenarios.
-inline constexpr const char* kListedPartyFamily = "nx_pays_listed";
+/// The families planted only with GeneratorConfig::listed_party_scenarios (their
+/// rules read a sanctions screening hit).
+inline constexpr const char* kListedPartyFamilies[] = {"nx_pays_listed", "sanctions_exposure"};
 
 /// Adds config.scenarios_per_rule instances of every family: their accounts to
 /// `world`, their transactions to `records` (seq from 0 up, scenario = label

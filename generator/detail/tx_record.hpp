@@ -57,6 +57,7 @@ inline constexpr uint8_t kNarrativeInvoice = 3;
 inline constexpr uint8_t kNarrativeSupplier = 4;
 inline constexpr uint8_t kNarrativeFamily = 5;
 inline constexpr uint8_t kNarrativeGift = 6;
+inline constexpr uint8_t kNarrativeLoan = 8;
 inline constexpr uint8_t kNarrativeDonation = 9;
 inline constexpr uint8_t kNarrativeDinner = 10;
 inline constexpr uint8_t kNarrativeShared = 11;

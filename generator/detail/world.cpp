@@ -114,9 +114,18 @@ const std::vector<const char*> kOnlineBrands = {"Megapersonals", "SkipTheGames A
                                                 "Adult Classifieds Online", "Eros Guide Listings",
                                                 "Escort Directory Ads"};
 
-const std::vector<const char*> kStreets = {
-    "Main Street",  "Station Road", "Market Street", "Park Avenue", "Church Road",
-    "Harbour Road", "King Street",  "Garden Lane",   "Mill Road",   "Bridge Street"};
+// Street names: stem x type, 48 x 10 = 480 streets per city; with house numbers
+// 1-1999 and 3 cities a country has about 2.9 million addresses, so unrelated
+// people rarely share one (households are planted on purpose, see background.cpp).
+const std::vector<const char*> kStreetStems = {
+    "Main",    "Station", "Market", "Park",   "Church", "Harbour", "King",    "Garden",
+    "Mill",    "Bridge",  "Oak",    "Maple",  "Cedar",  "Elm",     "Queen",   "Victoria",
+    "High",    "River",   "Lake",   "Hill",   "Forest", "Meadow",  "Orchard", "Chapel",
+    "School",  "Castle",  "Abbey",  "Manor",  "Spring", "Willow",  "Birch",   "Ash",
+    "Beech",   "Rose",    "Lily",   "Sunset", "North",  "South",   "West",    "East",
+    "Windsor", "Albert",  "Brook",  "Fern",   "Heath",  "Ivy",     "Jasmine", "Laurel"};
+const std::vector<const char*> kStreetTypes = {"Street", "Road", "Avenue",   "Lane",   "Drive",
+                                               "Close",  "Way",  "Crescent", "Square", "Terrace"};
 
 const std::vector<const char*> kBankCodes = {"NXBK", "ORIB", "CRST", "MERI", "HALO", "ATLS"};
 const std::vector<const char*> kBicLocations = {"2L", "22", "XX", "PP"};
@@ -134,6 +143,14 @@ void append_digits(std::string* out, uint64_t value, int digits) {
 void append_hex(std::string* out, uint64_t value, int digits) {
   static constexpr char kHex[] = "0123456789abcdef";
   for (int i = digits - 1; i >= 0; --i) out->push_back(kHex[(value >> (4 * i)) & 0xF]);
+}
+
+// An affine bijection of [0, modulus): distinct indexes below the modulus get
+// distinct numbers (the multiplier is coprime with 2, 5 and 7, hence with every
+// modulus used here), which do not look sequential.
+uint64_t unique_number(uint64_t index, uint64_t offset, uint64_t modulus) {
+  constexpr uint64_t kMultiplier = 2'654'435'761ULL;
+  return ((index % modulus) * (kMultiplier % modulus) + offset % modulus) % modulus;
 }
 
 std::string lower_ascii(std::string_view in) {
@@ -339,35 +356,40 @@ uint32_t World::add_profile(uint8_t country, bool organization, int merchant_cat
     p.name += last;
   }
 
-  p.address = std::to_string(1 + rng_.below(250));
+  p.address = std::to_string(1 + rng_.below(1999));
   p.address += ' ';
-  p.address += kStreets[rng_.below(kStreets.size())];
+  p.address += kStreetStems[rng_.below(kStreetStems.size())];
+  p.address += ' ';
+  p.address += kStreetTypes[rng_.below(kStreetTypes.size())];
   p.address += ", ";
   p.address += city;
 
+  // Phones, e-mails and ids are unique per profile (bijections of the index with a
+  // per-world offset): nobody shares one by accident; planted families share on purpose.
   p.phone = "+";
   p.phone += c.calling_code;
   // North American numbers have 10 digits after +1, the others here 9.
   if (c.calling_code[0] == '1' && c.calling_code[1] == '\0')
     p.phone += static_cast<char>('2' + rng_.below(8));
-  append_digits(&p.phone, 200'000'000 + rng_.below(700'000'000), 9);
+  append_digits(&p.phone, 200'000'000 + unique_number(index, offsets_[0], 700'000'000), 9);
 
   const char* domain = kMailDomains[rng_.below(kMailDomains.size())];
+  const uint64_t mail_number = unique_number(index, offsets_[1], 1'000'000);
   if (organization) {
     p.email = organization && merchant_category >= 0 ? "sales@" : "finance@";
     p.email += lower_ascii(p.name.substr(0, p.name.find(' ')));
-    append_digits(&p.email, index % 1000, 3);
+    p.email += std::to_string(mail_number);
     p.email += '.';
     p.email += domain;
     p.national_id = "REG-";
     p.national_id += c.code;
     p.national_id += '-';
-    append_digits(&p.national_id, rng_.below(100'000'000), 8);
+    append_digits(&p.national_id, unique_number(index, offsets_[2], 100'000'000), 8);
   } else {
     p.email = lower_ascii(first);
     p.email += '.';
     p.email += lower_ascii(last);
-    append_digits(&p.email, rng_.below(100), 2);
+    p.email += std::to_string(mail_number);
     p.email += '@';
     p.email += domain;
     append_digits(&p.date_of_birth, 1945 + rng_.below(62), 4);
@@ -377,7 +399,7 @@ uint32_t World::add_profile(uint8_t country, bool organization, int merchant_cat
     append_digits(&p.date_of_birth, 1 + rng_.below(28), 2);
     p.national_id = c.code;
     p.national_id += '-';
-    append_digits(&p.national_id, rng_.below(1'000'000'000), 9);
+    append_digits(&p.national_id, unique_number(index, offsets_[3], 1'000'000'000), 9);
   }
   p.device_id = "dev-";
   append_hex(&p.device_id, rng_.next(), 16);

@@ -7,6 +7,7 @@
 #include "generator/detail/random.hpp"
 #include "nexus/v1/transaction.pb.h"
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -86,7 +87,9 @@ inline constexpr int kCategoryMotel = 16;
 /// Profiles by index, with builders. Index order is creation order.
 class World {
  public:
-  explicit World(uint64_t seed) : rng_(mix_seed(seed, 0x776f726c64)) {}
+  explicit World(uint64_t seed) : rng_(mix_seed(seed, 0x776f726c64)) {
+    for (auto& offset : offsets_) offset = rng_.next();
+  }
 
   /// Adds an account holder living in `country`; returns its index.
   /// `merchant_category` is an index into kMerchantCategories, or -1.
@@ -104,6 +107,8 @@ class World {
 
  private:
   Rng rng_;
+  // Offsets of the unique phone, e-mail, registration and national id numbers.
+  std::array<uint64_t, 4> offsets_{};
   std::vector<Profile> profiles_;
 };
 
