@@ -50,6 +50,17 @@ Result<FlagStore::Entry*> FlagStore::find(std::string_view flag, std::string_vie
 }
 
 Result<const FlagMark*> FlagStore::get(std::string_view flag, std::string_view account) {
+  if (complete_) {
+    // Every mark is in memory: a miss is an unflagged account, and remembering it would
+    // grow the map by one entry per account ever read.
+    static const FlagMark kNone;
+    key_.assign("f/");
+    key_.append(flag);
+    key_.push_back('/');
+    key_.append(account);
+    auto found = marks_.find(key_);
+    return found == marks_.end() ? &kNone : &found->second.mark;
+  }
   NEXUS_TRY(entry, find(flag, account));
   return &entry->mark;
 }

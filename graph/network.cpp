@@ -27,8 +27,25 @@ const NetworkFacts::PartyExposure* NetworkFacts::exposure(std::string_view categ
   return nullptr;
 }
 
+namespace {
+
+constexpr size_t kSeenProfiles = size_t{1} << 20;
+
+uint64_t fnv(uint64_t hash, std::string_view text) {
+  for (const unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  hash ^= 0xff;  // field separator
+  hash *= 1099511628211ULL;
+  return hash;
+}
+
+}  // namespace
+
 Network::Network(engine::StateStore& store, NetworkConfig config)
-    : entities_(store, config.entities),
+    : seen_profiles_(kSeenProfiles, 0),
+      entities_(store, config.entities),
       flows_(store, config.flows),
       patterns_(flows_, config.patterns),
       exposure_(store, flows_, config.exposure) {}
@@ -48,8 +65,18 @@ Result<void> Network::observe_party(const PartyView& party, bool with_device, Cl
   add(IdentifierKind::kAddress, party.address);
   add(IdentifierKind::kNationalId, party.national_id);
   if (with_device) add(IdentifierKind::kDevice, party.device_id);
-  NEXUS_TRY(outcome, entities_.observe(profile));
-  (void)outcome;
+  uint64_t slot_hash = fnv(14695981039346656037ULL, party.account);
+  uint64_t profile_hash = fnv(slot_hash, party.name);
+  for (const auto& identifier : profile.identifiers) {
+    profile_hash = fnv(profile_hash, identifier.value);
+    profile_hash = fnv(profile_hash, identifier_kind_name(identifier.kind));
+  }
+  uint64_t& seen = seen_profiles_[slot_hash & (kSeenProfiles - 1)];
+  if (seen != profile_hash) {
+    NEXUS_TRY(outcome, entities_.observe(profile));
+    (void)outcome;
+    seen = profile_hash;
+  }
   NEXUS_TRY(view, entities_.cluster(party.account));
   *out = std::move(view);
   return outcome::success();

@@ -90,6 +90,10 @@ class Network {
   Result<void> best_exposures(const PartyView& party, const char* role, int64_t at_ms,
                               NetworkFacts* out);
 
+  /// Profiles seen lately, direct-mapped by account: hash(account, name, identifiers).
+  /// A party paying again with the same details needs no identifier lookups. Fixed size
+  /// (8 MB); a collision only costs a redundant observe().
+  std::vector<uint64_t> seen_profiles_;
   EntityResolver entities_;
   FlowGraph flows_;
   PatternDetector patterns_;
