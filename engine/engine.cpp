@@ -159,7 +159,13 @@ Result<void> Engine::process(const InputRecord& record) {
         [](const PartyHit& a, const PartyHit& b) { return a.hit.score > b.hit.score; });
   }
 
-  // Windows first, so an aggregate includes the event that is being judged.
+  // The network first (aggregates may be keyed by cluster id); it ignores a redelivered
+  // payment by itself (the flow graph knows its transaction ids; observing a party again
+  // changes nothing).
+  if (network_ && rules_->network_use != 0) {
+    NEXUS_TRY(observe_network(&event));
+  }
+  // Windows next, so an aggregate includes the event that is being judged.
   const int64_t horizon_base = watermark - config_.allowed_lateness_ms;
   size_t applied = 0, repeated = 0;
   for (const auto& aggregate : rules_->aggregates) {
@@ -187,9 +193,6 @@ Result<void> Engine::process(const InputRecord& record) {
   if (applied > 0 && repeated == applied) {
     metrics_.duplicates.fetch_add(1, std::memory_order_relaxed);
     return outcome::success();
-  }
-  if (network_ && rules_->network_use != 0) {
-    NEXUS_TRY(observe_network(&event));
   }
   NEXUS_TRY(evaluate(event));
   metrics_.events_processed.fetch_add(1, std::memory_order_relaxed);

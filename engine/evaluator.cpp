@@ -206,6 +206,10 @@ Value Evaluator::field(const rules::FieldRef& ref, const EnrichedEvent& event) {
       return number(event.network
                         ? static_cast<double>(event.network->beneficiary_cluster.distinct_names())
                         : 0.0);
+    case VirtualField::kOriginatorClusterId:
+      return text(event.network ? event.network->originator_cluster.id : kEmpty);
+    case VirtualField::kBeneficiaryClusterId:
+      return text(event.network ? event.network->beneficiary_cluster.id : kEmpty);
     case VirtualField::kPatternFanOut:
     case VirtualField::kPatternFanIn:
     case VirtualField::kPatternCycle:
@@ -568,7 +572,8 @@ std::string Evaluator::network_detail(const rules::FieldRef& ref, const Enriched
   const auto& facts = *event.network;
   if (part == 1) {
     const bool originator = ref.virtual_field == VirtualField::kOriginatorClusterSize ||
-                            ref.virtual_field == VirtualField::kOriginatorClusterNames;
+                            ref.virtual_field == VirtualField::kOriginatorClusterNames ||
+                            ref.virtual_field == VirtualField::kOriginatorClusterId;
     const auto& cluster = originator ? facts.originator_cluster : facts.beneficiary_cluster;
     return "cluster " + cluster.id + ": " + std::to_string(cluster.size) + " accounts, " +
            std::to_string(cluster.distinct_names()) + " distinct names";
@@ -608,7 +613,8 @@ void Evaluator::collect_subgraphs(const Expr& expr, const EnrichedEvent& event,
   if (part == 1) {
     const bool originator =
         expr.field.virtual_field == rules::VirtualField::kOriginatorClusterSize ||
-        expr.field.virtual_field == rules::VirtualField::kOriginatorClusterNames;
+        expr.field.virtual_field == rules::VirtualField::kOriginatorClusterNames ||
+        expr.field.virtual_field == rules::VirtualField::kOriginatorClusterId;
     const auto& cluster = originator ? facts.originator_cluster : facts.beneficiary_cluster;
     if (cluster.size < 2) return;
     graph::Subgraph picture;

@@ -87,6 +87,10 @@ FieldCatalog::FieldCatalog() {
   for (const auto& [path, kind] : network) {
     fields_.push_back(virtual_field(path, kind, ValueType::kNumber));
   }
+  fields_.push_back(virtual_field("originator.cluster_id", VirtualField::kOriginatorClusterId,
+                                  ValueType::kString));
+  fields_.push_back(virtual_field("beneficiary.cluster_id", VirtualField::kBeneficiaryClusterId,
+                                  ValueType::kString));
   const std::pair<const char*, VirtualField> patterns[] = {
       {"pattern.fan_out", VirtualField::kPatternFanOut},
       {"pattern.fan_in", VirtualField::kPatternFanIn},

@@ -92,6 +92,8 @@ int network_part(VirtualField field) {
     case VirtualField::kOriginatorClusterNames:
     case VirtualField::kBeneficiaryClusterSize:
     case VirtualField::kBeneficiaryClusterNames:
+    case VirtualField::kOriginatorClusterId:
+    case VirtualField::kBeneficiaryClusterId:
       return 1;
     case VirtualField::kPatternFanOut:
     case VirtualField::kPatternFanIn:

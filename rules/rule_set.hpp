@@ -45,6 +45,8 @@ enum class VirtualField {
   kOriginatorClusterNames,  // number: distinct names in it
   kBeneficiaryClusterSize,
   kBeneficiaryClusterNames,
+  kOriginatorClusterId,   // string: the cluster's id (its smallest account), for aggregate keys
+  kBeneficiaryClusterId,
   kPatternFanOut,  // bool: the pattern fired on this payment
   kPatternFanIn,
   kPatternCycle,

@@ -652,6 +652,37 @@ TEST(Engine, NetworkSettingsChangeTheDetectors) {
   EXPECT_EQ(network_config(*tuned.rules).patterns.fan_in_min_senders, 3u);
 }
 
+TEST(Engine, AggregatesCanBeKeyedByCluster) {
+  // Donations spread over two linked accounts (one phone): each account sees two donors,
+  // the cluster four.
+  Harness h(R"(
+- aggregate: inbound_by_cluster_24h
+  key: beneficiary.cluster_id
+  window: 24h
+  measures: [distinct(originator.account)]
+- rule: CLUSTER-FAN-IN
+  version: 1
+  source: test
+  subject: beneficiary.cluster_id
+  condition: agg.inbound_by_cluster_24h.distinct_originator_account >= 4
+)");
+  auto donation = [](const std::string& id, int hour, const std::string& donor,
+                     const std::string& collector) {
+    return R"({"id":")" + id + R"(","event_time":"2025-01-01T0)" + std::to_string(hour) +
+           R"(:00:00Z","amount_minor":5000,"currency":"USD","channel":"CHANNEL_MOBILE_MONEY",)"
+           R"("originator":{"account":")" +
+           donor + R"("},"beneficiary":{"account":")" + collector + R"(","phone":"+15550100777"}})";
+  };
+  h.feed(donation("d1", 1, "D1", "COLLECT-A"));
+  h.feed(donation("d2", 2, "D2", "COLLECT-B"));  // joins A's cluster through the phone
+  h.feed(donation("d3", 3, "D3", "COLLECT-A"));
+  EXPECT_TRUE(h.alerts.alerts.empty());
+  h.feed(donation("d4", 4, "D4", "COLLECT-B"));
+  ASSERT_EQ(h.alerts.alerts.size(), 1u);
+  EXPECT_EQ(h.alerts.alerts[0].subject(), "COLLECT-A");  // the cluster's id: its smallest account
+  EXPECT_EQ(h.alerts.alerts[0].evidence(0).transaction_ids_size(), 4);
+}
+
 TEST(Decoder, FastPathAgreesWithProtobufJsonParser) {
   const std::string json =
       R"({"id":"tx-1","eventTime":"2025-03-04T05:06:07.250+01:00","amountMinor":"123456",)"
