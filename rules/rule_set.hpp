@@ -45,7 +45,7 @@ enum class VirtualField {
   kOriginatorClusterNames,  // number: distinct names in it
   kBeneficiaryClusterSize,
   kBeneficiaryClusterNames,
-  kOriginatorClusterId,   // string: the cluster's id (its smallest account), for aggregate keys
+  kOriginatorClusterId,  // string: the cluster's id (its smallest account), for aggregate keys
   kBeneficiaryClusterId,
   kPatternFanOut,  // bool: the pattern fired on this payment
   kPatternFanIn,
@@ -53,7 +53,7 @@ enum class VirtualField {
   kPatternScatterGather,
   kPatternGatherScatter,
   kPatternPassThrough,
-  kExposure,  // number 0..1: best exposure of either party in FieldRef::argument's category
+  kExposure,     // number 0..1: best exposure of either party in FieldRef::argument's category
   kPatternFact,  // number: a fact of a detection on this payment, FieldRef::argument
                  // "cycle.amount_min" (0 when the pattern did not fire)
 };
