@@ -567,26 +567,27 @@ class Planter {
   }
 
   void shared_phone(uint32_t instance) {
-    const uint8_t country = pick_country(kSubjectHomes, &rng_);
-    const int64_t count = rng_.between(kSharedPhoneMinAccounts, kSharedPhoneMaxAccounts);
-    std::vector<uint32_t> accounts;
-    for (int64_t a = 0; a < count; ++a) accounts.push_back(new_person(country));
-    const std::string phone = world_->profile(accounts[0]).phone;  // the controller's
-    for (uint32_t a : accounts) world_->mutable_profile(a).phone = phone;
-    (*labels_)[static_cast<size_t>(scenario_)].subject = phone;
-    const int64_t span = fit(rng_.between(kSharedPhoneMinSpanMs, kSharedPhoneMaxSpanMs));
-    controlled_accounts_pay(accounts, place(instance, span + 2 * kHourMs), span);
+    shared_identifier(instance, &Profile::phone, kSharedPhoneMinAccounts, kSharedPhoneMaxAccounts,
+                      kSharedPhoneMinSpanMs, kSharedPhoneMaxSpanMs);
   }
 
   void shared_device(uint32_t instance) {
+    shared_identifier(instance, &Profile::device_id, kSharedDeviceMinAccounts,
+                      kSharedDeviceMaxAccounts, kSharedDeviceMinSpanMs, kSharedDeviceMaxSpanMs);
+  }
+
+  // Several new persons given the controller's phone or device (`field`); the identifier
+  // is the label's subject.
+  void shared_identifier(uint32_t instance, std::string Profile::*field, int64_t min_accounts,
+                         int64_t max_accounts, int64_t min_span, int64_t max_span) {
     const uint8_t country = pick_country(kSubjectHomes, &rng_);
-    const int64_t count = rng_.between(kSharedDeviceMinAccounts, kSharedDeviceMaxAccounts);
+    const int64_t count = rng_.between(min_accounts, max_accounts);
     std::vector<uint32_t> accounts;
     for (int64_t a = 0; a < count; ++a) accounts.push_back(new_person(country));
-    const std::string device = world_->profile(accounts[0]).device_id;  // the controller's
-    for (uint32_t a : accounts) world_->mutable_profile(a).device_id = device;
-    (*labels_)[static_cast<size_t>(scenario_)].subject = device;
-    const int64_t span = fit(rng_.between(kSharedDeviceMinSpanMs, kSharedDeviceMaxSpanMs));
+    const std::string shared = world_->profile(accounts[0]).*field;  // the controller's
+    for (uint32_t a : accounts) world_->mutable_profile(a).*field = shared;
+    (*labels_)[static_cast<size_t>(scenario_)].subject = shared;
+    const int64_t span = fit(rng_.between(min_span, max_span));
     controlled_accounts_pay(accounts, place(instance, span + 2 * kHourMs), span);
   }
 
