@@ -95,7 +95,15 @@ std::string facts_text(const std::vector<graph::Fact>& facts) {
   std::string out;
   for (const auto& fact : facts) {
     if (!out.empty()) out += ", ";
-    out += fact.name + "=" + format_number(fact.value);
+    // Amounts with cents, counts as they are; ratios below 1 to four significant digits
+    // (0.9145, not 0.9145278336265393).
+    char buffer[32];
+    if (std::fabs(fact.value) >= 1 || fact.value == 0) {
+      out += fact.name + "=" + format_number(fact.value);
+    } else {
+      std::snprintf(buffer, sizeof buffer, "%.4g", fact.value);
+      out += fact.name + "=" + buffer;
+    }
   }
   return out;
 }
