@@ -1,7 +1,10 @@
 // nexus rules check: parse, type-check and compile a rule directory.
 #include "app/commands.hpp"
 #include "app/common.hpp"
+#include "engine/fx_table.hpp"
 #include "engine/rule_test_runner.hpp"
+#include "engine/transaction_decoder.hpp"
+#include "engine/validator.hpp"
 #include "rules/compiler.hpp"
 
 #include <cstdio>
@@ -24,11 +27,39 @@ void add_rules_command(CLI::App& app) {
       std::exit(1);
     }
     const auto& set = *compiled.value();
+    // The inline tests' events must be transactions the engine accepts: a typo in a field
+    // name would otherwise only show as a failing test.
+    engine::TransactionDecoder decoder;
+    const auto fx = engine::FxTable::defaults();
+    nexus::v1::Transaction tx;
+    int bad_events = 0;
+    for (const auto& rule : set.rules) {
+      for (const auto& test : rule.tests) {
+        for (size_t i = 0; i < test.events_json.size(); ++i) {
+          auto status = decoder.decode(test.events_json[i], engine::InputFormat::kNdjson, &tx);
+          std::string reason = status.reason, detail = status.detail;
+          if (status.ok) {
+            const auto valid = engine::validate(tx, fx, engine::FieldLimits{});
+            reason = valid.reason;
+            detail = valid.detail;
+            if (valid.ok) continue;
+          }
+          ++bad_events;
+          std::printf("%s: test '%s' of %s, event %zu: %s: %s\n", test.pos.to_string().c_str(),
+                      test.name.c_str(), rule.id.c_str(), i + 1, reason.c_str(), detail.c_str());
+        }
+      }
+    }
+    if (bad_events > 0) {
+      std::printf("FAILED: %s (%d inline test event(s) the engine would refuse)\n", path.c_str(),
+                  bad_events);
+      std::exit(1);
+    }
     std::printf("OK %s: %zu files, %zu lists, %zu aggregates, %zu rules, content hash %s\n",
                 path.c_str(), set.files.size(), set.lists.size(), set.aggregates.size(),
                 set.rules.size(), set.content_hash.c_str());
     for (const auto& rule : set.rules) {
-      std::printf("  %-28s v%-3u %s\n", rule.id.c_str(), rule.version, rule.title.c_str());
+      std::printf("  %-34s v%-3u %s\n", rule.id.c_str(), rule.version, rule.title.c_str());
     }
     std::exit(0);
   });
@@ -47,9 +78,9 @@ void add_rules_command(CLI::App& app) {
     }
     const auto results = engine::run_rule_tests(compiled.value());
     int failed = 0;
-    std::printf("%-6s %-26s %-9s %s\n", "result", "rule", "expect", "test");
+    std::printf("%-6s %-34s %-9s %s\n", "result", "rule", "expect", "test");
     for (const auto& result : results) {
-      std::printf("%-6s %-26s %-9s %s\n", result.passed ? "PASS" : "FAIL", result.rule_id.c_str(),
+      std::printf("%-6s %-34s %-9s %s\n", result.passed ? "PASS" : "FAIL", result.rule_id.c_str(),
                   result.expect_alert ? "alert" : "no_alert", result.test_name.c_str());
       if (!result.passed) {
         ++failed;

@@ -249,6 +249,31 @@ TEST_F(E2e, ReplayWithBrokenRulesRefusesToStart) {
       << result.output;
 }
 
+TEST_F(E2e, RulesCheckRefusesInlineTestEventsTheEngineWouldRefuse) {
+  fs::create_directories(at("rules"));
+  std::ofstream(at("rules/r.yaml")) << R"(- rule: R1
+  version: 1
+  source: test
+  condition: amount_usd > 10
+  tests:
+    - name: typo in a field
+      expect: alert
+      events:
+        - {id: "a", event_time: "2025-01-01T00:00:00Z", amount_minr: 5000, currency: USD, originator: {account: "A"}, beneficiary: {account: "B"}}
+    - name: zero amount
+      expect: no_alert
+      events:
+        - {id: "b", event_time: "2025-01-01T00:00:00Z", amount_minor: 0, currency: USD, originator: {account: "A"}, beneficiary: {account: "B"}}
+)";
+  auto result = run("rules check " + at("rules"));
+  EXPECT_EQ(result.status, 1) << result.output;
+  EXPECT_NE(result.output.find("r.yaml:6:7: test 'typo in a field' of R1, event 1: undecodable"),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("event 1: non_positive_amount"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("FAILED"), std::string::npos) << result.output;
+}
+
 TEST_F(E2e, DemoCatchesEveryPlantedScenarioThroughTheEmbeddedBroker) {
   auto demo = run("demo --transactions 30000 --accounts 3000 --data-dir " + at("demo"));
   ASSERT_EQ(demo.status, 0) << demo.output;
