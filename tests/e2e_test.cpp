@@ -506,6 +506,16 @@ TEST_F(E2e, BacktestOfAPackAgainstItselfShowsNoDifferenceAndATunedThresholdShows
     EXPECT_EQ(rule["changed_without_version_bump"].get<bool>(), rule["rule"] == "AML-VELOCITY-1H")
         << rule.dump();
   }
+  // The same comparison as a page for a review meeting: the changed rule is marked.
+  auto page = run("backtest --input " + at("tx.ndjson") + " --rules " + at("tuned") +
+                  " --baseline " + packs + " --format html");
+  ASSERT_EQ(page.status, 0) << page.output;
+  EXPECT_EQ(page.output.rfind("<!doctype html>", 0), 0u);
+  EXPECT_NE(page.output.find("<p id=\"summary\">1 rule(s) with differences</p>"),
+            std::string::npos);
+  EXPECT_NE(page.output.find("<tr class=\"warn\"><td>AML-VELOCITY-1H</td>"), std::string::npos)
+      << page.output.substr(0, 2000);
+  EXPECT_NE(page.output.find("</html>"), std::string::npos);
 }
 
 }  // namespace
