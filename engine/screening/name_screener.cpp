@@ -1,5 +1,7 @@
 #include "engine/screening/name_screener.hpp"
 
+#include "engine/screening/organisation_glossary.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -95,13 +97,6 @@ std::vector<ScreeningMatch> NameScreener::score_all(const ScreeningQuery& query,
   if (!index_) return out;
   const NormalizedName q = normalizer_.normalize(query.name);
   if (q.empty()) return out;
-  // Arabic-script queries reach their Latin names through consonant keys, which
-  // many unrelated names share: index evidence ranks them less well, so more are scored.
-  const std::size_t max_candidates = q.abjad_source
-                                         ? config_.max_candidates * config_.abjad_candidate_factor
-                                         : config_.max_candidates;
-  index_->candidates(q, max_candidates, config_.min_candidate_evidence, scratch_, candidates_);
-  pair_memo_.start_query();
   const std::string query_country = countries_.resolve(query.country);
   const std::string query_id = identifier_key(query.identifier);
 
@@ -113,69 +108,90 @@ std::vector<ScreeningMatch> NameScreener::score_all(const ScreeningQuery& query,
       (query_country.empty() ? 0.0 : config_.country_match_bonus) +
       (query_id.empty() ? 0.0 : config_.identifier_match_bonus);
 
-  // Best name per entry.
-
-  for (const Candidate& c : candidates_) {
-    const IndexedName& listed = index_->names()[c.name];
-    const ListEntry& entry = index_->entries()[listed.entry];
-    const ListedName& listed_name = entry.names[listed.name_index];
-    NameScore name = scorer_.score(q, listed.normalized, min_score - max_bonus, &pair_memo_);
-    if (name.partial) continue;
-    const double dob = dob_adjustment(config_, query.date_of_birth, entry.dates_of_birth);
-    double country = 0;
-    if (!query_country.empty() && !entry.countries.empty()) {
-      const bool found = std::find(entry.countries.begin(), entry.countries.end(), query_country) !=
-                         entry.countries.end();
-      country = found ? config_.country_match_bonus : config_.country_mismatch_penalty;
-    }
-    double identifier = 0;
-    if (!query_id.empty()) {
-      for (const auto& id : entry.identifiers) {
-        if (identifier_key(id) == query_id) {
-          identifier = config_.identifier_match_bonus;
-          break;
+  // Scores the candidates of one form of the query; keeps the best name per entry.
+  auto screen_form = [&](const NormalizedName& form, bool translated) {
+    // Arabic-script queries reach their Latin names through consonant keys, which
+    // many unrelated names share: index evidence ranks them less well, so more are scored.
+    const std::size_t max_candidates = form.abjad_source
+                                           ? config_.max_candidates * config_.abjad_candidate_factor
+                                           : config_.max_candidates;
+    index_->candidates(form, max_candidates, config_.min_candidate_evidence, scratch_, candidates_);
+    pair_memo_.start_query();
+    for (const Candidate& c : candidates_) {
+      const IndexedName& listed = index_->names()[c.name];
+      const ListEntry& entry = index_->entries()[listed.entry];
+      const ListedName& listed_name = entry.names[listed.name_index];
+      NameScore name = scorer_.score(form, listed.normalized, min_score - max_bonus, &pair_memo_);
+      if (name.partial) continue;
+      const double dob = dob_adjustment(config_, query.date_of_birth, entry.dates_of_birth);
+      double country = 0;
+      if (!query_country.empty() && !entry.countries.empty()) {
+        const bool found = std::find(entry.countries.begin(), entry.countries.end(),
+                                     query_country) != entry.countries.end();
+        country = found ? config_.country_match_bonus : config_.country_mismatch_penalty;
+      }
+      double identifier = 0;
+      if (!query_id.empty()) {
+        for (const auto& id : entry.identifiers) {
+          if (identifier_key(id) == query_id) {
+            identifier = config_.identifier_match_bonus;
+            break;
+          }
         }
       }
+      double type = 0;
+      if (query.type != EntryType::kUnknown && entry.type != EntryType::kUnknown &&
+          is_organisation(query.type) != is_organisation(entry.type)) {
+        type = config_.type_mismatch_penalty;
+      }
+      const double alias =
+          listed_name.strength == AliasStrength::kWeak ? config_.weak_alias_penalty : 0.0;
+      const double score =
+          std::clamp(name.total + dob + country + identifier + type + alias, 0.0, 1.0);
+      if (score < min_score) continue;
+      // Best name per entry (out holds at most a few hundred: a linear scan); on equal
+      // scores the original form's explanation is kept.
+      auto same_entry = std::find_if(
+          out.begin(), out.end(), [&](const ScreeningMatch& o) { return o.entry == listed.entry; });
+      const bool inserted = same_entry == out.end();
+      if (!inserted && same_entry->hit.score >= score) continue;
+      ScreeningMatch m;
+      m.name = std::move(name);
+      m.dob_adjustment = dob;
+      m.country_adjustment = country;
+      m.identifier_adjustment = identifier;
+      m.type_adjustment = type;
+      m.alias_adjustment = alias;
+      m.hit.list = entry.list;
+      m.hit.reference = entry.reference;
+      m.hit.matched_name = listed_name.text;
+      m.hit.programme = entry.programme;
+      m.hit.score = score;
+      m.entry = listed.entry;
+      m.matched_kind = listed_name.kind;
+      m.query_normalized = form.joined_tokens(m.name.compound_form);
+      m.listed_normalized = listed.normalized.joined_tokens(m.name.compound_form);
+      m.glossary_translated = translated;
+      m.threshold = config_.threshold;
+      // Allow-listed by the query as written, whichever form matched.
+      if (const AllowListRecord* r = allow_list_.find(q.sorted, entry.list, entry.reference)) {
+        m.suppressed_by = r->reason + " (" + r->reviewed_by + ", " + r->reviewed_on + ")";
+      }
+      if (inserted) {
+        out.push_back(std::move(m));
+      } else {
+        *same_entry = std::move(m);
+      }
     }
-    double type = 0;
-    if (query.type != EntryType::kUnknown && entry.type != EntryType::kUnknown &&
-        is_organisation(query.type) != is_organisation(entry.type)) {
-      type = config_.type_mismatch_penalty;
-    }
-    const double alias =
-        listed_name.strength == AliasStrength::kWeak ? config_.weak_alias_penalty : 0.0;
-    const double score =
-        std::clamp(name.total + dob + country + identifier + type + alias, 0.0, 1.0);
-    if (score < min_score) continue;
-    // Best name per entry (out holds at most max_candidates: a linear scan).
-    auto same_entry = std::find_if(
-        out.begin(), out.end(), [&](const ScreeningMatch& o) { return o.entry == listed.entry; });
-    const bool inserted = same_entry == out.end();
-    if (!inserted && same_entry->hit.score >= score) continue;
-    ScreeningMatch m;
-    m.name = std::move(name);
-    m.dob_adjustment = dob;
-    m.country_adjustment = country;
-    m.identifier_adjustment = identifier;
-    m.type_adjustment = type;
-    m.alias_adjustment = alias;
-    m.hit.list = entry.list;
-    m.hit.reference = entry.reference;
-    m.hit.matched_name = listed_name.text;
-    m.hit.programme = entry.programme;
-    m.hit.score = score;
-    m.entry = listed.entry;
-    m.matched_kind = listed_name.kind;
-    m.query_normalized = q.joined_tokens(m.name.compound_form);
-    m.listed_normalized = listed.normalized.joined_tokens(m.name.compound_form);
-    m.threshold = config_.threshold;
-    if (const AllowListRecord* r = allow_list_.find(q.sorted, entry.list, entry.reference)) {
-      m.suppressed_by = r->reason + " (" + r->reviewed_by + ", " + r->reviewed_on + ")";
-    }
-    if (inserted) {
-      out.push_back(std::move(m));
-    } else {
-      *same_entry = std::move(m);
+  };
+  screen_form(q, false);
+  // An organisation's Arabic name usually translates its Latin one ("الجماعة الإسلامية
+  // المقاتلة الليبية" / LIBYAN ISLAMIC FIGHTING GROUP): unless the party is a person,
+  // its translations by the organisation glossary are screened too.
+  if (q.abjad_source && query.type != EntryType::kPerson) {
+    for (const std::string& translated : translate_organisation_words(query.name)) {
+      const NormalizedName form = normalizer_.normalize(translated);
+      if (!form.empty()) screen_form(form, true);
     }
   }
   std::sort(out.begin(), out.end(), [](const ScreeningMatch& a, const ScreeningMatch& b) {

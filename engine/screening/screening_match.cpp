@@ -34,6 +34,7 @@ std::vector<std::string> split(const std::string& s) {
 std::string ScreeningMatch::explain() const {
   std::string out = "matched " + std::string(to_string(matched_kind)) + " '" + hit.matched_name +
                     "' of " + hit.list + " " + hit.reference;
+  if (glossary_translated) out += "; organisation words translated by the glossary";
   out += "; query '" + query_normalized + "' vs listed '" + listed_normalized + "'";
   const auto q = split(query_normalized);
   const auto l = split(listed_normalized);

@@ -26,7 +26,10 @@ struct ScreeningMatch {
   NameKind matched_kind = NameKind::kPrimary;
   std::string query_normalized;   // query tokens as compared
   std::string listed_normalized;  // listed tokens as compared
-  NameScore name;                 // name-score components and token pairs
+  /// The query matched through its organisation-glossary translation
+  /// (organisation_glossary.hpp): query_normalized is the translated form.
+  bool glossary_translated = false;
+  NameScore name;  // name-score components and token pairs
   double dob_adjustment = 0;
   double country_adjustment = 0;
   double identifier_adjustment = 0;

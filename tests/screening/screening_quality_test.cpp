@@ -88,7 +88,7 @@ struct Tally {
     ++total;
     if (ok) {
       ++found;
-    } else if (misses.size() < 15) {
+    } else if (misses.size() < 25) {
       misses.push_back(what);
     }
   }
@@ -142,15 +142,19 @@ TEST(ScreeningQuality, UnOriginalScriptNamesFindTheirLatinEntry) {
     std::string name;
     std::string reference;
     bool person;
+    std::string latin;  // the entry's first Latin name, for the miss report
   };
   std::vector<Query> queries;
   for (auto& e : latin_only) {
     auto it = std::remove_if(e.names.begin(), e.names.end(), [&](const ListedName& n) {
       if (n.kind != NameKind::kOriginalScript) return false;
-      queries.push_back({n.text, e.reference, e.type == EntryType::kPerson});
+      queries.push_back({n.text, e.reference, e.type == EntryType::kPerson, ""});
       return true;
     });
     e.names.erase(it, e.names.end());
+    for (auto q = queries.rbegin(); q != queries.rend() && q->reference == e.reference; ++q) {
+      if (!e.names.empty()) q->latin = e.names.front().text;
+    }
   }
   latin_only.insert(latin_only.end(), lists().sdn.begin(), lists().sdn.end());
   auto screener = make_screener(build_index(std::move(latin_only)));
@@ -160,17 +164,20 @@ TEST(ScreeningQuality, UnOriginalScriptNamesFindTheirLatinEntry) {
     const bool ok =
         has_hit(screener->screen_query(ScreeningQuery{q.name, "", "", EntryType::kUnknown, ""}),
                 "UN", q.reference);
-    all.add(ok, q.name + " -> " + q.reference);
-    (q.person ? persons : entities).add(ok, q.name + " -> " + q.reference);
+    const std::string what = q.name + " -> " + q.reference + " (" + q.latin + ")";
+    all.add(ok, what);
+    (q.person ? persons : entities).add(ok, what);
   }
   all.print("UN original-script name -> Latin entry, recall");
   persons.print("  of which persons");
   entities.print("  of which entities");
-  // Below the 0.95 target (see engine/screening/README.md, "Known gaps"): most
-  // misses are entities whose Arabic name is a translation of the Latin one
-  // ("Libyan Islamic Fighting Group"), not a transliteration, and persons whose
-  // Arabic name lacks or adds a name part. These floors guard against regressions.
-  EXPECT_GE(all.rate(), 0.90);
+  // The 0.95 target is reached since the organisation glossary (organisation_glossary.hpp)
+  // screens the English translation of Arabic organisation names ("Libyan Islamic
+  // Fighting Group"), with a margin of one name: the remaining misses are
+  // transliterations the letter alignment rejects and persons whose Arabic name lacks
+  // or adds a name part (engine/screening/README.md, "Known gaps").
+  EXPECT_GE(all.rate(), kRecallTarget);
+  EXPECT_GE(entities.rate(), 0.80);
   EXPECT_GE(persons.rate(), 0.93);
 }
 
