@@ -6,7 +6,7 @@
 #include "connectors/file_source.hpp"
 #include "engine/fx_table.hpp"
 
-#include "graph/pattern_listing.hpp"
+#include "engine/graph/pattern_listing.hpp"
 #include <nlohmann/json.hpp>
 
 #include <algorithm>

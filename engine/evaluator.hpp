@@ -11,7 +11,7 @@
 #include "rules/keyword_matcher.hpp"
 #include "rules/rule_set.hpp"
 
-#include "graph/network.hpp"
+#include "engine/graph/network.hpp"
 
 #include <deque>
 #include <string>

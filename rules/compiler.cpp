@@ -847,7 +847,7 @@ class Compiler {
         }
         if (expr->field.path.rfind("pattern.", 0) == 0 &&
             std::count(expr->field.path.begin(), expr->field.path.end(), '.') == 2) {
-          // pattern.<name>.<fact>: a number the detector reports (graph/README.md).
+          // pattern.<name>.<fact>: a number the detector reports (engine/graph/README.md).
           static const std::map<std::string, std::vector<std::string>> kFacts = {
               {"fan_in", {"distinct_senders", "edges", "amount_sum", "window_ms"}},
               {"fan_out", {"distinct_receivers", "edges", "amount_sum", "window_ms"}},

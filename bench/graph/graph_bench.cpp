@@ -5,10 +5,10 @@
 // account profiles. Generated traffic, deterministic (seeded). See README.md.
 #include "connectors/rocksdb_state_store.hpp"
 
-#include "graph/entity_resolver.hpp"
-#include "graph/exposure_tracker.hpp"
-#include "graph/flow_graph.hpp"
-#include "graph/pattern_detector.hpp"
+#include "engine/graph/entity_resolver.hpp"
+#include "engine/graph/exposure_tracker.hpp"
+#include "engine/graph/flow_graph.hpp"
+#include "engine/graph/pattern_detector.hpp"
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 

@@ -1,6 +1,6 @@
 // EntityResolver: links through normalised identifiers, deterministic cluster ids,
 // the common-identifier guard, and restart through a MemoryStateStore.
-#include "graph/entity_resolver.hpp"
+#include "engine/graph/entity_resolver.hpp"
 
 #include "engine/memory_state_store.hpp"
 

@@ -5,9 +5,9 @@
 
 #include "engine/memory_state_store.hpp"
 
-#include "graph/exposure_tracker.hpp"
-#include "graph/flow_graph.hpp"
-#include "graph/pattern_detector.hpp"
+#include "engine/graph/exposure_tracker.hpp"
+#include "engine/graph/flow_graph.hpp"
+#include "engine/graph/pattern_detector.hpp"
 #include <gtest/gtest.h>
 
 #include <memory>

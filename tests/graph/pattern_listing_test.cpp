@@ -1,7 +1,7 @@
 // The IBM pattern-listing reader, and the detectors replayed on the published
 // HI-Small laundering attempts (each attempt alone: recall only; precision
 // needs the full transaction file, which is not in ../shared/data).
-#include "graph/pattern_listing.hpp"
+#include "engine/graph/pattern_listing.hpp"
 
 #include "graph_fixture.hpp"
 

@@ -8,11 +8,11 @@
 #pragma once
 
 #include "base/result.hpp"
-#include "graph/entity_resolver.hpp"
-#include "graph/exposure_tracker.hpp"
-#include "graph/flow_edge.hpp"
-#include "graph/flow_graph.hpp"
-#include "graph/pattern_detector.hpp"
+#include "engine/graph/entity_resolver.hpp"
+#include "engine/graph/exposure_tracker.hpp"
+#include "engine/graph/flow_edge.hpp"
+#include "engine/graph/flow_graph.hpp"
+#include "engine/graph/pattern_detector.hpp"
 
 #include <memory>
 #include <string>

@@ -27,9 +27,9 @@
 #pragma once
 
 #include "base/result.hpp"
-#include "graph/flow_edge.hpp"
-#include "graph/flow_graph.hpp"
-#include "graph/subgraph.hpp"
+#include "engine/graph/flow_edge.hpp"
+#include "engine/graph/flow_graph.hpp"
+#include "engine/graph/subgraph.hpp"
 
 #include <cstdint>
 #include <string>

@@ -26,7 +26,7 @@
 #include "engine/state_store.hpp"
 
 #include "base/result.hpp"
-#include "graph/identifier.hpp"
+#include "engine/graph/identifier.hpp"
 
 #include <cstdint>
 #include <memory>

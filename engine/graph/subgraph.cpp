@@ -1,4 +1,4 @@
-#include "graph/subgraph.hpp"
+#include "engine/graph/subgraph.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "graph/pattern_detector.hpp"
+#include "engine/graph/pattern_detector.hpp"
 
 #include <algorithm>
 #include <limits>

@@ -3,7 +3,7 @@
 // A plain value, thread-compatible.
 #pragma once
 
-#include "graph/flow_edge.hpp"
+#include "engine/graph/flow_edge.hpp"
 
 #include <string>
 #include <vector>

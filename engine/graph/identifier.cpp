@@ -1,4 +1,4 @@
-#include "graph/identifier.hpp"
+#include "engine/graph/identifier.hpp"
 
 #include <array>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "graph/network.hpp"
+#include "engine/graph/network.hpp"
 
 #include <algorithm>
 

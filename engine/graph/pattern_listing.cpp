@@ -1,4 +1,4 @@
-#include "graph/pattern_listing.hpp"
+#include "engine/graph/pattern_listing.hpp"
 
 #include "base/civil_time.hpp"
 

@@ -32,8 +32,8 @@
 #include "engine/state_store.hpp"
 
 #include "base/result.hpp"
-#include "graph/flow_edge.hpp"
-#include "graph/flow_graph.hpp"
+#include "engine/graph/flow_edge.hpp"
+#include "engine/graph/flow_graph.hpp"
 
 #include <cstdint>
 #include <memory>

@@ -20,7 +20,7 @@
 #include "engine/state_store.hpp"
 
 #include "base/result.hpp"
-#include "graph/flow_edge.hpp"
+#include "engine/graph/flow_edge.hpp"
 
 #include <cstdint>
 #include <limits>

@@ -1,7 +1,7 @@
-#include "graph/exposure_tracker.hpp"
+#include "engine/graph/exposure_tracker.hpp"
 
-#include "graph/detail/codec.hpp"
-#include "graph/detail/state_cache.hpp"
+#include "engine/graph/detail/codec.hpp"
+#include "engine/graph/detail/state_cache.hpp"
 
 #include <algorithm>
 #include <cmath>
