@@ -5,8 +5,8 @@
 #include "connectors/file_sink.hpp"
 #include "connectors/file_source.hpp"
 #include "engine/fx_table.hpp"
-
 #include "engine/graph/pattern_listing.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>

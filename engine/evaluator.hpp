@@ -4,14 +4,13 @@
 #pragma once
 
 #include "engine/flag_store.hpp"
+#include "engine/graph/network.hpp"
 #include "engine/screener.hpp"
 #include "engine/window_store.hpp"
 #include "nexus/v1/alert.pb.h"
 #include "nexus/v1/transaction.pb.h"
 #include "rules/keyword_matcher.hpp"
 #include "rules/rule_set.hpp"
-
-#include "engine/graph/network.hpp"
 
 #include <deque>
 #include <string>

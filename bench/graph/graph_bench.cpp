@@ -4,11 +4,11 @@
 // evict) every 100,000 events, all timed; and EntityResolver::observe on
 // account profiles. Generated traffic, deterministic (seeded). See README.md.
 #include "connectors/rocksdb_state_store.hpp"
-
 #include "engine/graph/entity_resolver.hpp"
 #include "engine/graph/exposure_tracker.hpp"
 #include "engine/graph/flow_graph.hpp"
 #include "engine/graph/pattern_detector.hpp"
+
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 

@@ -23,10 +23,10 @@
 // merging two clusters' capped name and member lists.
 #pragma once
 
+#include "engine/graph/identifier.hpp"
 #include "engine/state_store.hpp"
 
 #include "base/result.hpp"
-#include "engine/graph/identifier.hpp"
 
 #include <cstdint>
 #include <memory>

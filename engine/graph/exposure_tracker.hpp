@@ -29,11 +29,11 @@
 // Threading: the thread that owns the FlowGraph.
 #pragma once
 
+#include "engine/graph/flow_edge.hpp"
+#include "engine/graph/flow_graph.hpp"
 #include "engine/state_store.hpp"
 
 #include "base/result.hpp"
-#include "engine/graph/flow_edge.hpp"
-#include "engine/graph/flow_graph.hpp"
 
 #include <cstdint>
 #include <memory>

@@ -17,10 +17,10 @@
 // insertion into each list, O(max_edges_per_node).
 #pragma once
 
+#include "engine/graph/flow_edge.hpp"
 #include "engine/state_store.hpp"
 
 #include "base/result.hpp"
-#include "engine/graph/flow_edge.hpp"
 
 #include <cstdint>
 #include <limits>

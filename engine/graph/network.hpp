@@ -7,12 +7,13 @@
 // Engine thread only; deterministic in event time.
 #pragma once
 
-#include "base/result.hpp"
 #include "engine/graph/entity_resolver.hpp"
 #include "engine/graph/exposure_tracker.hpp"
 #include "engine/graph/flow_edge.hpp"
 #include "engine/graph/flow_graph.hpp"
 #include "engine/graph/pattern_detector.hpp"
+
+#include "base/result.hpp"
 
 #include <memory>
 #include <string>

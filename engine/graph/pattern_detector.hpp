@@ -26,10 +26,11 @@
 // Threading: the thread that owns the FlowGraph.
 #pragma once
 
-#include "base/result.hpp"
 #include "engine/graph/flow_edge.hpp"
 #include "engine/graph/flow_graph.hpp"
 #include "engine/graph/subgraph.hpp"
+
+#include "base/result.hpp"
 
 #include <cstdint>
 #include <string>

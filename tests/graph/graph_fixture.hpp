@@ -3,11 +3,11 @@
 // checkpoint-and-restart step.
 #pragma once
 
-#include "engine/memory_state_store.hpp"
-
 #include "engine/graph/exposure_tracker.hpp"
 #include "engine/graph/flow_graph.hpp"
 #include "engine/graph/pattern_detector.hpp"
+#include "engine/memory_state_store.hpp"
+
 #include <gtest/gtest.h>
 
 #include <memory>
