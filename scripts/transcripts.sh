@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# The README's command transcripts, made by the nexus binary itself.
+#
+#   scripts/transcripts.sh [--check] [--nexus PATH]
+#
+# Each block of README.md between `<!-- transcript: NAME -->` and `<!-- /transcript -->`
+# is the output of the function `t_NAME` below, run in a scratch directory with `nexus`
+# on PATH. Without --check the blocks are rewritten in place; with --check nothing is
+# written and the script exits 1 with a diff when a block no longer matches what the
+# binary prints (the e2e test `readme_transcripts` runs it so). Values that change from
+# run to run (wall-clock times, rates, ports, temp paths) are masked by `mask`.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+check=0
+nexus_bin="$root/build/dev/app/nexus"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --check) check=1 ;;
+    --nexus) nexus_bin="$2"; shift ;;
+    *) echo "transcripts.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ -x "$nexus_bin" ] || { echo "transcripts.sh: no nexus binary at $nexus_bin (build first)" >&2; exit 2; }
+
+# The commands run in scratch/work, laid out like a clone (rules/, scripts/, and
+# ../shared beside it), so they read exactly as a user types them in the repository.
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/bin" "$scratch/out" "$scratch/work"
+ln -s "$nexus_bin" "$scratch/bin/nexus"
+ln -s "$root/rules" "$scratch/work/rules"
+[ -d "$root/docs" ] && ln -s "$root/docs" "$scratch/work/docs"
+ln -s "$(cd "$root/../shared" && pwd)" "$scratch/shared"
+export PATH="$scratch/bin:$PATH"
+unset NEXUS_RULES_DIR
+
+# Run-to-run noise out, everything a rule or the data decides kept.
+mask() {
+  sed -E \
+    -e 's/"ts":"[^"]*"/"ts":"..."/g' \
+    -e 's/127\.0\.0\.1:[0-9]+/127.0.0.1:PORT/g' \
+    -e 's/^(elapsed +)[0-9.]+ s \([0-9]+ records\/s\)/\1... s (... records\/s)/' \
+    -e "s#$scratch/work/##g" -e "s#$scratch#..#g"
+}
+
+# `$ command` then its output (stdout and stderr, in order), as a user sees it.
+show() {
+  echo "\$ $*"
+  "$@" 2>&1 || true
+}
+
+# Lines FROM..TO of a long output, then "..." for what was cut.
+abridge() {
+  local from="$1" to="$2"
+  awk -v from="$from" -v to="$to" 'NR >= from && NR <= to { print } NR == to + 1 { print "..." }'
+}
+
+# After a line matching $1, keeps N ($2) of the indented rows that follow and puts
+# "  ..." for the rest of them; N = 0 drops the heading too.
+rows() {
+  awk -v h="$1" -v n="$2" '
+    inside && /^  / { if (++c > n) { if (c == n + 1 && n > 0) print "  ..."; next } }
+    inside && !/^  / { inside = 0 }
+    $0 ~ h { inside = 1; c = 0; if (n == 0) next }
+    { print }'
+}
+
+# Keeps the first N ($1) alerts that `--show` or the demo prints, then "...".
+first_alerts() {
+  awk -v k="$1" '
+    /^ALERT / && ++a > k { if (!cut) print "..."; cut = 1; skip = 1 }
+    /^== / { skip = 0 }
+    !skip'
+}
+
+# The time per evaluation in the per-rule table is a measurement, not a result.
+mask_rule_times() {
+  sed -E 's/^(  [A-Z0-9-]+ +[0-9]+ +[0-9]+ +)[0-9]+\.[0-9]+$/\1.../'
+}
+
+t_demo() {
+  show nexus demo --data-dir demo-data |
+    awk '/^  fed / { if (!shown) print "  fed ... (a progress line a second)"; shown = 1; next } { print }' |
+    first_alerts 2 | rows '^alerts ' 4 | rows '^rules +evaluated' 0 |
+    rows 'scenario -> rule' 3 | rows '^  rule +alerts +planted' 4
+}
+
+t_generate_replay() {
+  show nexus generate --seed 7 --accounts 10000 --transactions 100000 --out tx.ndjson \
+    --labels labels.ndjson
+  show nexus replay --input tx.ndjson --out alerts.ndjson --labels labels.ndjson |
+    rows '^alerts ' 4 | rows '^rules +evaluated' 4 | mask_rule_times |
+    rows 'scenario -> rule' 4 | rows '^  rule +alerts +planted' 4
+}
+
+t_csv() {
+  show nexus replay --input ../shared/data/aml/ibm_hi_small/HI-Small_Patterns.txt --format csv \
+    --csv-map ibm-aml-patterns --allowed-lateness 60d --out ibm-alerts.ndjson |
+    rows '^rules +evaluated' 0
+}
+
+t_rules_check() {
+  show nexus rules check docs/examples/bad-rules
+}
+
+t_rules_test_backtest() {
+  echo "\$ cp -r rules/packs my-rules"
+  cp -r rules/packs my-rules
+  echo '$ sed -i "s/distinct_originator_account >= 20/distinct_originator_account >= 25/" my-rules/core.yaml'
+  sed -i "s/distinct_originator_account >= 20/distinct_originator_account >= 25/" my-rules/core.yaml
+  show nexus rules test my-rules | awk 'NR <= 4 || /passed/ { print; next } !cut { print "..."; cut = 1 }'
+  [ -f tx.ndjson ] || nexus generate --seed 7 --accounts 10000 --transactions 100000 \
+    --out tx.ndjson --labels labels.ndjson >/dev/null
+  show nexus backtest --input tx.ndjson --rules my-rules --baseline rules/packs \
+    --labels labels.ndjson
+}
+
+run_transcripts() {
+  local name
+  for name in $(grep -oE '<!-- transcript: [a-z_]+ -->' "$root/README.md" |
+                sed -E 's/<!-- transcript: ([a-z_]+) -->/\1/'); do
+    if ! declare -F "t_$name" >/dev/null; then
+      echo "transcripts.sh: README.md names transcript '$name', which this script lacks" >&2
+      exit 2
+    fi
+    (cd "$scratch/work" && "t_$name") | mask > "$scratch/out/$name.txt"
+  done
+}
+
+splice() {
+  awk -v dir="$scratch/out" '
+    /<!-- transcript: [a-z_]+ -->/ {
+      print
+      name = $0
+      sub(/.*<!-- transcript: /, "", name)
+      sub(/ -->.*/, "", name)
+      print "```"
+      while ((getline line < (dir "/" name ".txt")) > 0) print line
+      close(dir "/" name ".txt")
+      print "```"
+      skipping = 1
+      next
+    }
+    /<!-- \/transcript -->/ { skipping = 0 }
+    !skipping { print }
+  ' "$root/README.md"
+}
+
+run_transcripts
+splice > "$scratch/README.md"
+if [ "$check" = 1 ]; then
+  if ! diff -u "$root/README.md" "$scratch/README.md"; then
+    echo "README.md transcripts differ from what the binary prints: run scripts/transcripts.sh" >&2
+    exit 1
+  fi
+  echo "README.md transcripts match the binary"
+else
+  cp "$scratch/README.md" "$root/README.md"
+  echo "README.md transcripts rewritten"
+fi
