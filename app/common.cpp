@@ -263,6 +263,8 @@ engine::EngineConfig engine_config_or_exit(const std::string& allowed_lateness) 
     std::exit(2);
   }
   config.allowed_lateness_ms = *ms;
+  // History that may arrive this far out of order may also jump as far ahead.
+  config.max_future_ms = std::max(config.max_future_ms, config.allowed_lateness_ms);
   return config;
 }
 

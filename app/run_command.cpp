@@ -8,6 +8,7 @@
 #include "connectors/metrics_server.hpp"
 #include "connectors/rocksdb_state_store.hpp"
 #include "engine/async_state_store.hpp"
+#include "rules/duration.hpp"
 #include "rules/field_catalog.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <type_traits>
 
 namespace nexus::app {
 
@@ -35,6 +37,7 @@ struct RunConfig {
   std::string metrics_address = "127.0.0.1";
   int metrics_port = -1;  // -1: no metrics endpoint
   StreamOptions stream;
+  engine::EngineConfig engine;
 };
 
 [[noreturn]] void config_error(const std::string& path, const YAML::Mark& mark,
@@ -70,14 +73,55 @@ void check_keys(const std::string& path, const YAML::Node& map,
 }
 
 template <class T>
+const char* expected_kind() {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return "a string";
+  } else if constexpr (std::is_integral_v<T>) {
+    return "an integer";
+  } else {
+    return "a value";
+  }
+}
+
+template <class T>
 T read(const std::string& path, const YAML::Node& node, const T& fallback, const char* what) {
   if (!node) return fallback;
   try {
     return node.as<T>();
   } catch (const YAML::Exception&) {
+    const std::string shown = node.IsSequence() ? "a list"
+                              : node.IsMap()    ? "a map"
+                                                : "'" + node.as<std::string>("") + "'";
     config_error(path, node.Mark(),
-                 std::string(what) + ": '" + node.as<std::string>("?") + "' is not a valid value");
+                 std::string(what) + ": " + shown + " is not a valid value (expected " +
+                     expected_kind<T>() + ")");
   }
+}
+
+/// An integer setting within [low, high], refused with the field, the value and the range.
+int64_t read_in_range(const std::string& path, const YAML::Node& node, int64_t fallback,
+                      const char* what, int64_t low, int64_t high) {
+  if (!node) return fallback;
+  const auto value = read<int64_t>(path, node, fallback, what);
+  if (value < low || value > high) {
+    config_error(path, node.Mark(),
+                 std::string(what) + ": " + std::to_string(value) + " is out of range (allowed " +
+                     std::to_string(low) + " to " + std::to_string(high) + ")");
+  }
+  return value;
+}
+
+/// A duration setting such as 1h or 7d.
+int64_t read_duration(const std::string& path, const YAML::Node& node, int64_t fallback,
+                      const char* what) {
+  if (!node) return fallback;
+  const auto text = read<std::string>(path, node, "", what);
+  const auto ms = rules::parse_duration_ms(text);
+  if (!ms || *ms < 0) {
+    config_error(path, node.Mark(),
+                 std::string(what) + ": '" + text + "' is not a duration such as 30m, 1h or 7d");
+  }
+  return *ms;
 }
 
 RunConfig load_config(const std::string& path) {
@@ -95,7 +139,7 @@ RunConfig load_config(const std::string& path) {
   }
   check_keys(path, root,
              {"kafka", "topics", "input_format", "rules", "state_dir", "lists_dir", "metrics",
-              "checkpoint"},
+              "checkpoint", "engine"},
              "the config");
   // Relative paths in the file are relative to the file, so it works from any directory.
   const std::filesystem::path base = std::filesystem::path(path).parent_path();
@@ -129,15 +173,35 @@ RunConfig load_config(const std::string& path) {
     check_keys(path, metrics, {"address", "port"}, "metrics");
     config.metrics_address =
         read(path, metrics["address"], config.metrics_address, "metrics.address");
-    config.metrics_port = read(path, metrics["port"], 9464, "metrics.port");
+    config.metrics_port =
+        static_cast<int>(read_in_range(path, metrics["port"], 9464, "metrics.port", 0, 65535));
   }
   if (auto checkpoint = root["checkpoint"]) {
     check_keys(path, checkpoint, {"events", "interval_ms"}, "checkpoint");
-    config.stream.checkpoint_events =
-        read(path, checkpoint["events"], config.stream.checkpoint_events, "checkpoint.events");
+    config.stream.checkpoint_events = static_cast<uint64_t>(read_in_range(
+        path, checkpoint["events"], static_cast<int64_t>(config.stream.checkpoint_events),
+        "checkpoint.events", 1, 100'000'000));
     config.stream.checkpoint_interval_ms =
-        read(path, checkpoint["interval_ms"], config.stream.checkpoint_interval_ms,
-             "checkpoint.interval_ms");
+        read_in_range(path, checkpoint["interval_ms"], config.stream.checkpoint_interval_ms,
+                      "checkpoint.interval_ms", 1, 3'600'000);
+  }
+  if (auto settings = root["engine"]) {
+    check_keys(path, settings, {"allowed_lateness", "max_future", "max_ahead_of_wall_clock"},
+               "engine");
+    config.engine.allowed_lateness_ms =
+        read_duration(path, settings["allowed_lateness"], config.engine.allowed_lateness_ms,
+                      "engine.allowed_lateness");
+    config.engine.max_future_ms = read_duration(path, settings["max_future"],
+                                                config.engine.max_future_ms, "engine.max_future");
+    config.stream.max_ahead_of_wall_clock_ms = config.engine.allowed_lateness_ms;
+    config.stream.max_ahead_of_wall_clock_ms =
+        read_duration(path, settings["max_ahead_of_wall_clock"],
+                      config.stream.max_ahead_of_wall_clock_ms, "engine.max_ahead_of_wall_clock");
+    if (config.engine.max_future_ms < config.engine.allowed_lateness_ms) {
+      config_error(path, settings.Mark(),
+                   "engine.max_future must be at least engine.allowed_lateness: history that "
+                   "may arrive that late may also jump that far ahead");
+    }
   }
   if (!config.kafka.count("bootstrap.servers")) {
     std::fprintf(stderr, "nexus: %s: kafka.bootstrap.servers is required\n", path.c_str());
@@ -175,7 +239,7 @@ void add_run_command(CLI::App& app) {
     engine::AsyncStateStore async_store(*store.value());
     auto screener = make_screener_or_exit(config.lists_dir);
     engine::Engine engine(rule_set, engine::FxTable::defaults(), async_store, alerts, dead_letters,
-                          screener.get());
+                          screener.get(), config.engine);
     connectors::KafkaSourceConfig source_config;
     source_config.properties = config.kafka;
     source_config.topics = {config.input_topic};

@@ -18,6 +18,10 @@ struct StreamOptions {
   /// decides only when state is saved, never what the rules see.)
   int64_t checkpoint_interval_ms = 2'000;
   engine::InputFormat format = engine::InputFormat::kProtobuf;
+  /// Events more than this ahead of the wall clock are dead-lettered as future_event
+  /// (Engine::set_latest_plausible_time). 0 turns it off. Default: 1 hour, the default
+  /// allowed lateness, so no accepted record can make the payments of now late.
+  int64_t max_ahead_of_wall_clock_ms = 3'600'000;
   /// Called between events on every loop turn (hot reload hooks in here); may be empty.
   std::function<void()> between_events;
 };

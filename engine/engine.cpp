@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
 #include <chrono>
 
 namespace nexus::engine {
@@ -52,7 +53,8 @@ Engine::Engine(std::shared_ptr<const rules::RuleSet> rules, FxTable fx, StateSto
       screener_(screener),
       config_(config),
       windows_(store, config.windows),
-      flags_(store) {
+      flags_(store),
+      seen_(store, config.duplicate_horizon_ms) {
   auto any = store_.any_with_prefix("s/");
   suppressions_complete_ = any && !any.value();
   set_rules(rules_);
@@ -96,8 +98,24 @@ Result<std::optional<int64_t>> Engine::committed_offset(std::string_view topic, 
   NEXUS_TRY(stored, store_.get(offset_key(topic, partition)));
   if (!stored) return std::optional<int64_t>();
   NEXUS_TRY(mark, store_.get("m/" + std::string(topic) + "/" + std::to_string(partition)));
-  if (mark) state.watermark_ms = std::stoll(*mark);
-  state.next_offset = std::stoll(*stored);
+  // A stored number that does not parse means a damaged store: say so, never throw.
+  auto number = [&](const std::string& text, const char* what) -> Result<int64_t> {
+    int64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size()) {
+      return make_error("state_corrupt", std::string("state store: the stored ") + what + " of " +
+                                             std::string(topic) + "/" + std::to_string(partition) +
+                                             " is not a number");
+    }
+    return value;
+  };
+  if (mark) {
+    NEXUS_TRY(watermark, number(*mark, "watermark"));
+    state.watermark_ms = watermark;
+    state.watermark_support = 2;  // a checkpointed watermark stood for a whole run
+  }
+  NEXUS_TRY(next, number(*stored, "offset"));
+  state.next_offset = next;
   return std::optional<int64_t>(state.next_offset);
 }
 
@@ -135,14 +153,64 @@ Result<void> Engine::process(const InputRecord& record) {
   event.tx = &tx_;
   event.time_ms = tx_.event_time().seconds() * 1000 + tx_.event_time().nanos() / 1'000'000;
   int64_t& watermark = partition.watermark_ms;
-  if (watermark != 0 && event.time_ms < watermark - config_.allowed_lateness_ms) {
-    dead_letter(record, "late_event",
-                "event time is " + std::to_string((watermark - event.time_ms) / 1000) +
-                    "s behind the partition's watermark; allowed lateness is " +
-                    std::to_string(config_.allowed_lateness_ms / 1000) + "s");
+  if (latest_plausible_ms_ > 0 && event.time_ms > latest_plausible_ms_) {
+    dead_letter(record, "future_event",
+                "event time " + format_rfc3339_ms(event.time_ms) +
+                    " is later than the wall clock allows (latest accepted " +
+                    format_rfc3339_ms(latest_plausible_ms_) + ")");
     return outcome::success();
   }
-  watermark = std::max(watermark, event.time_ms);
+  if (partition.watermark_support > 0) {
+    if (event.time_ms > watermark + config_.max_future_ms) {
+      dead_letter(record, "future_event",
+                  "event time " + format_rfc3339_ms(event.time_ms) + " is " +
+                      std::to_string((event.time_ms - watermark) / 1000) +
+                      "s ahead of the partition's watermark " + format_rfc3339_ms(watermark) +
+                      "; at most " + std::to_string(config_.max_future_ms / 1000) +
+                      "s ahead is accepted (max_future)");
+      return outcome::success();
+    }
+    if (event.time_ms < watermark - config_.allowed_lateness_ms) {
+      if (partition.watermark_support == 1 && watermark - event.time_ms > config_.max_future_ms) {
+        // The watermark rests on the partition's first record alone, and this one is
+        // further behind it than any record may run ahead: that first record was the
+        // mis-dated one. The watermark starts again here, so monitoring goes on.
+        metrics_.watermark_resets.fetch_add(1, std::memory_order_relaxed);
+        watermark = event.time_ms;
+        partition.watermark_support = 0;
+      } else {
+        dead_letter(record, "late_event",
+                    "event time is " + std::to_string((watermark - event.time_ms) / 1000) +
+                        "s behind the partition's watermark; allowed lateness is " +
+                        std::to_string(config_.allowed_lateness_ms / 1000) + "s");
+        return outcome::success();
+      }
+    }
+  }
+  // A known id: the same content is a redelivery, other content a second payment that
+  // would share the first one's alert ids.
+  if (!seen_loaded_) {
+    NEXUS_TRY(seen_.load());
+    seen_loaded_ = true;
+  }
+  if (partition.watermark_support > 0) seen_.expire(watermark);
+  tx_.SerializeToString(&fingerprint_buffer_);
+  const auto seen =
+      seen_.check(tx_.id(), WindowStore::hash_string(fingerprint_buffer_), event.time_ms);
+  if (seen.verdict == SeenTransactions::Verdict::kConflict) {
+    dead_letter(record, "conflicting_duplicate",
+                "transaction id '" + tx_.id() + "' was first seen with event time " +
+                    format_rfc3339_ms(seen.first_time_ms) +
+                    " and other content; every payment needs an id of its own");
+    return outcome::success();
+  }
+  if (seen.verdict == SeenTransactions::Verdict::kSame) {
+    metrics_.duplicates.fetch_add(1, std::memory_order_relaxed);
+    return outcome::success();
+  }
+  // Only a record that is processed moves the watermark.
+  watermark = partition.watermark_support == 0 ? event.time_ms : std::max(watermark, event.time_ms);
+  ++partition.watermark_support;
   metrics_.watermark_ms.store(watermark, std::memory_order_relaxed);
   const FxTable::Currency* currency = fx_.find(tx_.currency());
   event.amount = fx_.to_major(tx_.amount_minor(), *currency);
@@ -345,6 +413,7 @@ Result<void> Engine::checkpoint() {
   StateBatch batch;
   windows_.collect_dirty(&batch);
   flags_.collect_dirty(&batch);
+  seen_.collect_dirty(&batch);
   if (network_) network_->collect_dirty(&batch);
   for (auto& [key, suppression] : suppressions_) {
     if (!suppression.dirty) continue;

@@ -15,6 +15,7 @@
 #include "engine/fx_table.hpp"
 #include "engine/metrics.hpp"
 #include "engine/screener.hpp"
+#include "engine/seen_transactions.hpp"
 #include "engine/sinks.hpp"
 #include "engine/state_store.hpp"
 #include "engine/transaction_decoder.hpp"
@@ -39,6 +40,16 @@ struct EngineConfig {
   /// Events later than this behind their partition's watermark are dead-lettered
   /// ("late_event") instead of changing windows. Default: 1 hour.
   int64_t allowed_lateness_ms = 3'600'000;
+  /// Events more than this ahead of their partition's watermark are dead-lettered
+  /// ("future_event") and do not move it: one mis-dated record (2099-12-31) must not make
+  /// every later payment late. Payment streams run close to their clocks, and sorted
+  /// history rarely pauses a week; raise it for sparser history. Default: 7 days.
+  int64_t max_future_ms = 7 * 86'400'000LL;
+  /// How long (event time) a transaction id's content fingerprint is remembered, so a
+  /// second record with the id and other content is dead-lettered ("conflicting_duplicate")
+  /// instead of sharing the first one's alert ids. 0 turns it off. Default: 24 hours
+  /// (about 64 bytes per id in that span).
+  int64_t duplicate_horizon_ms = 86'400'000;
   /// In-memory window cache and per-key caps (see WindowStore). Defaults there.
   WindowStoreConfig windows;
   /// String field limits for validation.
@@ -89,6 +100,12 @@ class Engine {
 
   const Metrics& metrics() const { return metrics_; }
 
+  /// Live streams only (`nexus run`, the demo): events later than `epoch_ms` (the wall
+  /// clock plus a margin, set by the caller before each record) are dead-lettered as
+  /// "future_event", whatever the watermark says. 0, the default, turns it off, as
+  /// replay and backtest need: there the engine sees event time only.
+  void set_latest_plausible_time(int64_t epoch_ms) { latest_plausible_ms_ = epoch_ms; }
+
   /// Reads InputFormat::kCsv records through `mapping` (bound to its header). Before start.
   void set_csv_mapping(std::shared_ptr<const CsvMapping> mapping) {
     decoder_.set_csv(std::move(mapping), &fx_);
@@ -121,6 +138,10 @@ class Engine {
   TransactionDecoder decoder_;
   WindowStore windows_;
   FlagStore flags_;
+  SeenTransactions seen_;
+  int64_t latest_plausible_ms_ = 0;  // see set_latest_plausible_time()
+  bool seen_loaded_ = false;         // read from the store at the first event
+  std::string fingerprint_buffer_;   // the decoded transaction, serialised for its fingerprint
   /// The money-flow network, created when a rule set reads it (and kept across reloads).
   std::unique_ptr<graph::Network> network_;
   graph::NetworkFacts network_facts_;
@@ -142,6 +163,9 @@ class Engine {
     int32_t partition = 0;
     int64_t next_offset = -1;  // -1: nothing processed yet
     int64_t watermark_ms = 0;
+    // Events that set or confirmed the watermark since it was established; 1 means it
+    // rests on a single record, which may itself be the mis-dated one (see process()).
+    uint64_t watermark_support = 0;
   };
   PartitionState& partition_state(std::string_view topic, int32_t partition);
   std::vector<PartitionState> partitions_;  // a handful: linear scan beats hashing

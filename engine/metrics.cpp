@@ -54,8 +54,10 @@ std::string Metrics::prometheus() const {
           alerts_suppressed.load());
   counter("nexus_checkpoints_total", "Checkpoints committed.", checkpoints.load());
   counter("nexus_duplicate_events_total",
-          "Redelivered events (same transaction id and time already in every window they feed).",
-          duplicates.load());
+          "Redelivered events (a known transaction id with the same content).", duplicates.load());
+  counter("nexus_watermark_resets_total",
+          "Partitions whose first record was mis-dated far ahead and outrun by the next.",
+          watermark_resets.load());
   counter("nexus_state_misses_total", "Window reads that went to the state store.",
           state_misses.load());
   out += "# HELP nexus_cached_windows Windows held in memory.\n# TYPE nexus_cached_windows gauge\n";

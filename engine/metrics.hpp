@@ -18,7 +18,8 @@ class Metrics {
   std::atomic<uint64_t> alerts{0};
   std::atomic<uint64_t> alerts_suppressed{0};
   std::atomic<uint64_t> dead_letters{0};
-  std::atomic<uint64_t> duplicates{0};  // redelivered events already in their windows
+  std::atomic<uint64_t> watermark_resets{0};  // a lone mis-dated first record was outrun
+  std::atomic<uint64_t> duplicates{0};        // redelivered events already in their windows
   std::atomic<uint64_t> checkpoints{0};
   std::atomic<uint64_t> state_misses{0};
   std::atomic<uint64_t> cached_windows{0};

@@ -5,6 +5,7 @@
 #include "engine/memory_state_store.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace nexus::engine {
 
@@ -46,8 +47,12 @@ std::vector<RuleTestResult> run_rule_tests(const std::shared_ptr<const rules::Ru
       CollectingAlertSink alerts;
       CollectingDeadLetterSink dead_letters;
       FixtureScreener screener(test.sanctioned_names);
+      // An inline test is a handful of hand-dated events, often weeks apart: no bound on
+      // how far one may run ahead of the last.
+      EngineConfig config;
+      config.max_future_ms = std::numeric_limits<int64_t>::max() / 2;
       Engine engine(rules, FxTable::defaults(), store, alerts, dead_letters,
-                    test.sanctioned_names.empty() ? nullptr : &screener);
+                    test.sanctioned_names.empty() ? nullptr : &screener, config);
       bool fired_on_last = false;
       for (size_t i = 0; i < test.events_json.size(); ++i) {
         const size_t before = alerts.alerts.size();

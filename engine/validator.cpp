@@ -45,6 +45,11 @@ ValidationStatus validate(const nexus::v1::Transaction& tx, const FxTable& fx,
             "event_time " + std::to_string(time.seconds()) +
                 "s is outside 2000-01-01..2100-01-01 or has invalid nanos"};
   }
+  if (tx.amount_minor() > kMaxAmountMinor) {
+    return {false, "amount_out_of_range",
+            "amount_minor is " + std::to_string(tx.amount_minor()) + "; at most " +
+                std::to_string(kMaxAmountMinor) + " minor units are accepted"};
+  }
   if (tx.amount_minor() <= 0) {
     return {false, "non_positive_amount",
             "amount_minor is " + std::to_string(tx.amount_minor()) + "; it must be > 0"};

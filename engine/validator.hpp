@@ -28,6 +28,11 @@ struct FieldLimits {
 constexpr int64_t kMinEventTimeSeconds = 946'684'800;
 constexpr int64_t kMaxEventTimeSeconds = 4'102'444'800;
 
+/// Largest amount accepted, in minor units: 10^15 (ten trillion in a two-decimal
+/// currency), above any single real payment and small enough that every amount converts
+/// to a double exactly (2^53 ~ 9.007e15), so evidence shows the amount that was sent.
+constexpr int64_t kMaxAmountMinor = 1'000'000'000'000'000;
+
 ValidationStatus validate(const nexus::v1::Transaction& tx, const FxTable& fx,
                           const FieldLimits& limits = {});
 

@@ -16,7 +16,7 @@ nexus_bin="$root/build/dev/app/nexus"
 while [ $# -gt 0 ]; do
   case "$1" in
     --check) check=1 ;;
-    --nexus) nexus_bin="$2"; shift ;;
+    --nexus) nexus_bin="$(realpath "$2")"; shift ;;
     *) echo "transcripts.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
   shift

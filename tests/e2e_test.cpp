@@ -4,6 +4,7 @@
 #include "connectors/kafka_source.hpp"
 #include "generator/generator.hpp"
 
+#include "tests/cli_run.hpp"
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -24,30 +25,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
-  int status = -1;
-  std::string output;
-};
-
-Run run(const std::string& arguments) {
-  Run result;
-  const std::string command = std::string(NEXUS_BINARY) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return result;
-  char buffer[4096];
-  size_t got;
-  while ((got = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, got);
-  const int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using nexus::testing::run;
+using nexus::testing::slurp;
 
 std::set<std::string> alert_ids(const fs::path& path) {
   std::set<std::string> ids;
@@ -442,7 +421,7 @@ TEST_F(E2e, HotReloadRefusesABrokenRuleFileAndKeepsTheOldRulesAlerting) {
                                             "  condition: amount_usd >\n";
   ASSERT_TRUE(wait_for_text(at("nexus.log"), "rule reload refused", 15)) << slurp(at("nexus.log"));
   EXPECT_NE(slurp(at("nexus.log")).find("broken.yaml:4:"), std::string::npos);
-  structuring("ACC-DURING", 10);
+  structuring("ACC-DURING", 4);
   const auto second = next_alert();
   EXPECT_EQ(second.rule_id(), "AML-STRUCT-CASH");
   EXPECT_EQ(second.subject(), "ACC-DURING");
@@ -452,7 +431,7 @@ TEST_F(E2e, HotReloadRefusesABrokenRuleFileAndKeepsTheOldRulesAlerting) {
   fs::remove(at("rules/broken.yaml"));
   std::ofstream(at("rules/core.yaml"), std::ios::app) << "# tuned\n";
   ASSERT_TRUE(wait_for_text(at("nexus.log"), "rules reloaded", 15)) << slurp(at("nexus.log"));
-  structuring("ACC-AFTER", 20);
+  structuring("ACC-AFTER", 8);
   const auto third = next_alert();
   EXPECT_EQ(third.subject(), "ACC-AFTER");
   EXPECT_FALSE(third.ruleset_hash().empty());
