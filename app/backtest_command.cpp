@@ -7,6 +7,7 @@
 #include "engine/engine.hpp"
 #include "engine/memory_state_store.hpp"
 
+#include "base/json_text.hpp"
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -30,28 +31,18 @@ struct BacktestOptions {
   std::string allowed_lateness = "1h";
 };
 
-struct Labels {
+/// The planted scenarios of a labels file, by rule.
+struct ScenariosByRule {
   std::map<std::string, std::vector<std::set<std::string>>> scenarios_by_rule;
   std::set<std::string> labelled;
 };
 
-Labels read_labels(const std::string& path) {
-  Labels labels;
-  std::ifstream in(path);
-  if (!in) {
-    std::fprintf(stderr, "nexus: cannot read labels %s\n", path.c_str());
-    std::exit(2);
-  }
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto json = nlohmann::json::parse(line, nullptr, false);
-    if (json.is_discarded() || !json.is_object()) continue;
-    std::set<std::string> ids;
-    for (const auto& id : json.value("transaction_ids", nlohmann::json::array())) {
-      ids.insert(id.get<std::string>());
-      labels.labelled.insert(id.get<std::string>());
-    }
-    labels.scenarios_by_rule[json.value("rule_id", "")].push_back(std::move(ids));
+ScenariosByRule read_labels(const std::string& path) {
+  const Labels loaded = load_labels_or_exit(path);
+  ScenariosByRule labels;
+  labels.labelled = loaded.labelled;
+  for (const auto& label : loaded.labels) {
+    labels.scenarios_by_rule[label.rule].push_back(label.transactions);
   }
   return labels;
 }
@@ -207,7 +198,7 @@ int run_backtest(const BacktestOptions& options) {
   };
   auto baseline_triggers = triggers(baseline_alerts);
   auto candidate_triggers = triggers(candidate_alerts);
-  std::optional<Labels> labels;
+  std::optional<ScenariosByRule> labels;
   if (!options.labels.empty()) labels = read_labels(options.labels);
 
   std::map<std::string, std::pair<std::string, std::string>> versions;
@@ -292,7 +283,7 @@ int run_backtest(const BacktestOptions& options) {
       }
       out["rules"].push_back(entry);
     }
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", json_text(out, 2).c_str());
   } else if (options.format == "html") {
     print_html(options, *baseline, *candidate, new_engine.metrics().records_in.load(), rows,
                changed_rules, labels.has_value());

@@ -6,6 +6,7 @@
 #include "rules/compiler.hpp"
 #include "rules/duration.hpp"
 
+#include "base/json_text.hpp"
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -45,7 +46,7 @@ void log_json(const char* level, const std::string& message,
   line["level"] = level;
   line["msg"] = message;
   for (const auto& [key, value] : fields) line[key] = value;
-  std::cerr << line.dump() << "\n";
+  std::cerr << json_text(line) << "\n";
 }
 
 void AlertTally::add(const nexus::v1::Alert& alert) {
@@ -139,34 +140,60 @@ void print_alert(const nexus::v1::Alert& alert) {
   std::printf("  source: %s\n", alert.source().c_str());
 }
 
-int print_label_report(const std::filesystem::path& labels_path, const AlertTally& tally,
-                       const rules::RuleSet& rules, uint64_t events) {
+Labels load_labels_or_exit(const std::filesystem::path& labels_path) {
+  Labels labels;
+  labels.path = labels_path;
   std::ifstream in(labels_path);
   if (!in) {
     std::fprintf(stderr, "nexus: cannot read labels %s\n", labels_path.c_str());
-    return -1;
+    std::exit(2);
   }
-  struct Label {
-    std::string id, scenario, rule;
-    std::set<std::string> transactions;
+  auto refuse = [&labels_path](int line_number, const std::string& why) {
+    std::fprintf(stderr,
+                 "nexus: %s:%d: %s (a labels file holds one JSON object per line with "
+                 "scenario_id, scenario, rule_id and transaction_ids, as `nexus generate "
+                 "--labels` writes)\n",
+                 labels_path.c_str(), line_number, why.c_str());
+    std::exit(2);
   };
-  std::vector<Label> labels;
-  std::set<std::string> labelled;
   std::string line;
+  int line_number = 0;
   while (std::getline(in, line)) {
+    ++line_number;
     if (line.empty()) continue;
     const auto json = nlohmann::json::parse(line, nullptr, false);
-    if (json.is_discarded()) continue;
-    Label label;
-    label.id = json.value("scenario_id", "");
-    label.scenario = json.value("scenario", "");
-    label.rule = json.value("rule_id", "");
-    for (const auto& id : json.value("transaction_ids", nlohmann::json::array())) {
-      label.transactions.insert(id.get<std::string>());
-      labelled.insert(id.get<std::string>());
+    if (json.is_discarded() || !json.is_object()) refuse(line_number, "not a JSON object");
+    Labels::Label label;
+    for (auto [key, field] :
+         {std::pair{"scenario_id", &label.id}, std::pair{"scenario", &label.scenario},
+          std::pair{"rule_id", &label.rule}}) {
+      if (!json.contains(key) || !json[key].is_string()) {
+        refuse(line_number, std::string("'") + key + "' must be a string");
+      }
+      *field = json[key].get<std::string>();
     }
-    labels.push_back(std::move(label));
+    if (!json.contains("transaction_ids") || !json["transaction_ids"].is_array()) {
+      refuse(line_number, "'transaction_ids' must be a list of transaction ids");
+    }
+    for (const auto& id : json["transaction_ids"]) {
+      if (!id.is_string()) refuse(line_number, "'transaction_ids' must hold strings");
+      label.transactions.insert(id.get<std::string>());
+      labels.labelled.insert(id.get<std::string>());
+    }
+    labels.labels.push_back(std::move(label));
   }
+  if (labels.labels.empty()) {
+    std::fprintf(stderr, "nexus: %s: no labels in the file\n", labels_path.c_str());
+    std::exit(2);
+  }
+  return labels;
+}
+
+int print_label_report(const Labels& planted, const AlertTally& tally, const rules::RuleSet& rules,
+                       uint64_t events) {
+  const auto& labels = planted.labels;
+  const auto& labelled = planted.labelled;
+  const auto& labels_path = planted.path;
   // An alert catches a scenario when it is the scenario's rule and its trigger is one
   // of the scenario's transactions.
   std::map<std::string, std::pair<int, int>> by_scenario;  // family -> caught, planted
@@ -189,15 +216,22 @@ int print_label_report(const std::filesystem::path& labels_path, const AlertTall
     }
   }
   std::printf("\n== Planted scenarios (labels: %s) ==\n", labels_path.c_str());
-  std::printf("  %-46s %8s %8s %8s\n", "scenario -> rule", "planted", "caught", "recall");
+  int width = 46;  // long scenario and rule names widen the column, never shift the numbers
+  for (const auto& entry : by_scenario)
+    width = std::max(width, static_cast<int>(entry.first.size()));
+  std::printf("  %-*s %8s %8s %8s\n", width, "scenario -> rule", "planted", "caught", "recall");
   for (const auto& [name, counts] : by_scenario) {
-    std::printf("  %-46s %8d %8d %8.2f\n", name.c_str(), counts.second, counts.first,
+    std::printf("  %-*s %8d %8d %8.2f\n", width, name.c_str(), counts.second, counts.first,
                 counts.second ? static_cast<double>(counts.first) / counts.second : 0.0);
   }
   const double background =
       events > labelled.size() ? static_cast<double>(events - labelled.size()) : 0.0;
   std::printf("\n== Alerts per rule: on planted vs unlabelled traffic ==\n");
-  std::printf("  %-28s %8s %10s %12s %14s\n", "rule", "alerts", "planted", "unlabelled",
+  int rule_width = 28;
+  for (const auto& rule : rules.rules) {
+    rule_width = std::max(rule_width, static_cast<int>(rule.id.size()));
+  }
+  std::printf("  %-*s %8s %10s %12s %14s\n", rule_width, "rule", "alerts", "planted", "unlabelled",
               "per 100k unl.");
   for (const auto& rule : rules.rules) {
     int on_planted = 0, unlabelled = 0;
@@ -209,8 +243,9 @@ int print_label_report(const std::filesystem::path& labels_path, const AlertTall
         ++unlabelled;
       }
     }
-    std::printf("  %-28s %8d %10d %12d %14.2f\n", rule.id.c_str(), on_planted + unlabelled,
-                on_planted, unlabelled, background > 0 ? unlabelled * 1e5 / background : 0.0);
+    std::printf("  %-*s %8d %10d %12d %14.2f\n", rule_width, rule.id.c_str(),
+                on_planted + unlabelled, on_planted, unlabelled,
+                background > 0 ? unlabelled * 1e5 / background : 0.0);
   }
   return missed;
 }

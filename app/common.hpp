@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,11 +64,27 @@ engine::EngineConfig engine_config_or_exit(const std::string& allowed_lateness);
 /// Prints one alert the way an analyst reads it: rule, subject, each evidence line.
 void print_alert(const nexus::v1::Alert& alert);
 
-/// Reads generator labels (NDJSON) and prints recall per scenario family and per
+/// A generator labels file (`nexus generate --labels`): the planted scenarios.
+struct Labels {
+  struct Label {
+    std::string id, scenario, rule;
+    std::set<std::string> transactions;
+  };
+  std::filesystem::path path;
+  std::vector<Label> labels;
+  std::set<std::string> labelled;  // every transaction id of every scenario
+};
+
+/// Reads a labels file, or exits 2 naming the file and line of the first bad one (a file
+/// that cannot be read, a line that is not a label, a file without labels). Called before
+/// a replay starts, so a bad file costs nothing.
+Labels load_labels_or_exit(const std::filesystem::path& path);
+
+/// Prints recall per planted scenario family (an alert catches a scenario when it is the
+/// scenario's rule and its trigger is one of the scenario's transactions) and the alerts per
 /// rule, plus alerts on unlabelled traffic (and their rate per 100,000 unlabelled
-/// events, `events` being all valid events judged). Returns the number of missed
-/// scenarios, or -1 when the file cannot be read.
-int print_label_report(const std::filesystem::path& labels, const AlertTally& tally,
-                       const rules::RuleSet& rules, uint64_t events);
+/// events, `events` being all valid events judged). Returns the number of missed scenarios.
+int print_label_report(const Labels& labels, const AlertTally& tally, const rules::RuleSet& rules,
+                       uint64_t events);
 
 }  // namespace nexus::app

@@ -293,8 +293,8 @@ int run_demo(const DemoOptions& options) {
   print_summary(engine.metrics(), tally, seconds);
   std::printf("dead letters on topic transactions.dlq: %llu\n",
               static_cast<unsigned long long>(dead_letters_on_topic.load()));
-  const int missed =
-      print_label_report(labels_path, tally, *rule_set, engine.metrics().events_processed.load());
+  const int missed = print_label_report(load_labels_or_exit(labels_path), tally, *rule_set,
+                                        engine.metrics().events_processed.load());
   std::printf("\nCaught %d of %zu planted scenarios. State and labels in %s\n",
               static_cast<int>(labels.size()) - std::max(missed, 0), labels.size(),
               options.data_dir.c_str());

@@ -7,6 +7,7 @@
 #include "engine/fx_table.hpp"
 #include "engine/graph/pattern_listing.hpp"
 
+#include "base/json_text.hpp"
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -174,7 +175,7 @@ void add_labels_command(CLI::App& app) {
       label["scenario"] = type;
       label["rule_id"] = rule_for_amlsim_type(type);
       label["transaction_ids"] = ids;
-      out << label.dump() << "\n";
+      out << json_text(label) << "\n";
       ++types[type];
     }
     out.close();  // std::exit below skips destructors: flush now
@@ -211,7 +212,7 @@ void add_labels_command(CLI::App& app) {
       for (size_t i = 0; i < attempt.transactions.size(); ++i) {
         ids.push_back("ibm-pattern-" + std::to_string(ordinal++));
       }
-      out << label.dump() << "\n";
+      out << json_text(label) << "\n";
       ++families[attempt.family];
     }
     out.close();  // std::exit below skips destructors: flush now

@@ -2,14 +2,54 @@
 // file puts production parts together.
 #include "app/commands.hpp"
 #include "app/screen_command.hpp"
+#include "rules/field_catalog.hpp"
 
 #include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <string>
+
+namespace {
+
+/// CLI11 reads an unknown word as an extra argument and answers `nexus bogus --help` with
+/// the parent's help and exit 0. A word where a command belongs that names none is refused
+/// here, with the closest command, before CLI11 parses.
+bool refuse_unknown_command(CLI::App& app, int argc, char** argv, const std::string& path,
+                            int index) {
+  if (index >= argc) return false;
+  const std::string word = argv[index];
+  if (word.empty() || word[0] == '-') return false;
+  const auto commands = app.get_subcommands([](const CLI::App*) { return true; });
+  if (commands.empty()) return false;
+  std::string hint, all;
+  size_t best = 3;
+  for (const CLI::App* command : commands) {
+    if (command->get_name() == word) {
+      return refuse_unknown_command(*app.get_subcommand(word), argc, argv, path + " " + word,
+                                    index + 1);
+    }
+    all += (all.empty() ? "" : ", ") + command->get_name();
+    const size_t distance = nexus::rules::edit_distance(word, command->get_name());
+    if (distance < best) {
+      best = distance;
+      hint = command->get_name();
+    }
+  }
+  if (app.get_require_subcommand_min() == 0) return false;  // a positional, not a command
+  std::fprintf(stderr, "%s: unknown command '%s'%s\ncommands: %s (see %s --help)\n", path.c_str(),
+               word.c_str(), hint.empty() ? "" : (" (did you mean '" + hint + "'?)").c_str(),
+               all.c_str(), path.c_str());
+  return true;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
       "Nexus: follows money between human trafficking and terrorist financing.\n"
       "Consumes payment events, screens parties, keeps state in RocksDB, evaluates AML/CFT\n"
       "rules and publishes explainable alerts."};
+  app.set_version_flag("--version", "nexus " NEXUS_VERSION);
   app.require_subcommand(1);
   nexus::app::add_demo_command(app);
   nexus::app::add_run_command(app);
@@ -19,6 +59,7 @@ int main(int argc, char** argv) {
   nexus::app::add_backtest_command(app);
   nexus::app::add_labels_command(app);
   nexus::app::add_screening_commands(app);
+  if (refuse_unknown_command(app, argc, argv, "nexus", 1)) return 2;
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

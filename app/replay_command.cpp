@@ -8,9 +8,14 @@
 #include "engine/async_state_store.hpp"
 #include "engine/engine.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <unordered_set>
 
 namespace nexus::app {
 
@@ -32,19 +37,51 @@ struct ReplayOptions {
   std::string allowed_lateness = "1h";
 };
 
-/// Writes alerts to the file and keeps a tally for the summary.
+/// Writes alerts to the file and keeps a tally for the summary. A resumed run re-reads the
+/// records after its last checkpoint; the alerts they raised before the kill are in the file
+/// already (same ids: the engine is deterministic) and are not written twice.
 class TallyingAlertSink final : public engine::AlertSink {
  public:
-  TallyingAlertSink(engine::AlertSink& inner, AlertTally& tally) : inner_(inner), tally_(tally) {}
+  explicit TallyingAlertSink(AlertTally& tally) : tally_(tally) {}
+  void attach(std::unique_ptr<connectors::MessageFileWriter> writer) {
+    inner_ = std::make_unique<connectors::FileAlertSink>(std::move(writer));
+  }
+  std::unordered_set<std::string>& already_written() { return already_; }
+  uint64_t skipped() const { return skipped_; }
   void publish(const nexus::v1::Alert& alert) override {
-    inner_.publish(alert);
+    if (!already_.empty() && already_.count(alert.id())) {
+      ++skipped_;
+      return;
+    }
+    inner_->publish(alert);
     tally_.add(alert);
   }
-  Result<void> flush() override { return inner_.flush(); }
+  Result<void> flush() override { return inner_->flush(); }
 
  private:
-  engine::AlertSink& inner_;
+  std::unique_ptr<connectors::FileAlertSink> inner_;
   AlertTally& tally_;
+  std::unordered_set<std::string> already_;
+  uint64_t skipped_ = 0;
+};
+
+/// Dead letters to the file; on a resumed run, those of records the file already holds
+/// dead letters for are not written twice.
+class ResumingDeadLetterSink final : public engine::DeadLetterSink {
+ public:
+  void attach(std::unique_ptr<connectors::MessageFileWriter> writer, int64_t first_new_offset) {
+    inner_ = std::make_unique<connectors::FileDeadLetterSink>(std::move(writer));
+    first_new_offset_ = first_new_offset;
+  }
+  void publish(const nexus::v1::DeadLetter& letter) override {
+    if (letter.source_offset() < first_new_offset_) return;
+    inner_->publish(letter);
+  }
+  Result<void> flush() override { return inner_->flush(); }
+
+ private:
+  std::unique_ptr<connectors::FileDeadLetterSink> inner_;
+  int64_t first_new_offset_ = 0;
 };
 
 int run_replay(const ReplayOptions& options) {
@@ -52,15 +89,10 @@ int run_replay(const ReplayOptions& options) {
   auto& source = input_file.source;
   auto rule_set = load_rules_or_exit(
       options.rules_dir.empty() ? default_rules_dir() : std::filesystem::path(options.rules_dir));
+  // A bad labels file is refused before the replay, not after it.
+  const Labels labels = options.labels.empty() ? Labels{} : load_labels_or_exit(options.labels);
   auto out_format = connectors::format_for(options.out, "").value();
-  auto alert_writer = connectors::MessageFileWriter::open(options.out, out_format);
   const std::string dlq_path = options.dlq.empty() ? options.out + ".dlq.ndjson" : options.dlq;
-  auto dlq_writer = connectors::MessageFileWriter::open(dlq_path, engine::InputFormat::kNdjson);
-  if (!alert_writer || !dlq_writer) {
-    std::fprintf(stderr, "nexus: %s\n",
-                 (!alert_writer ? alert_writer.error() : dlq_writer.error()).message.c_str());
-    return 2;
-  }
   // State: the given directory (resumable), or a fresh one removed at the end.
   const bool temporary_state = options.state_dir.empty();
   const std::filesystem::path state_dir =
@@ -73,10 +105,9 @@ int run_replay(const ReplayOptions& options) {
     std::fprintf(stderr, "nexus: %s\n", store.error().message.c_str());
     return 2;
   }
-  connectors::FileAlertSink file_alerts(std::move(alert_writer.value()));
-  connectors::FileDeadLetterSink dead_letters(std::move(dlq_writer.value()));
   AlertTally tally;
-  TallyingAlertSink alerts(file_alerts, tally);
+  TallyingAlertSink alerts(tally);
+  ResumingDeadLetterSink dead_letters;
   // Checkpoint batches go to RocksDB on a second thread while events keep flowing.
   engine::AsyncStateStore async_store(*store.value());
   auto screener = make_screener_or_exit(options.lists_dir);
@@ -86,7 +117,56 @@ int run_replay(const ReplayOptions& options) {
   if (input_file.csv) engine.set_csv_mapping(input_file.csv);
   const std::string topic = std::filesystem::path(options.input).filename().string();
   auto resume = engine.committed_offset(topic, 0);
-  const int64_t skip = resume && resume.value() ? *resume.value() : 0;
+  if (!resume) {
+    std::fprintf(stderr, "nexus: %s\n", resume.error().message.c_str());
+    return 1;
+  }
+  const int64_t skip = resume.value() ? *resume.value() : 0;
+  // A resumed run appends to what the run before it wrote; a new run starts the files afresh.
+  Result<std::unique_ptr<connectors::MessageFileWriter>> alert_writer =
+      make_error("output", "not opened");
+  Result<std::unique_ptr<connectors::MessageFileWriter>> dlq_writer =
+      make_error("output", "not opened");
+  int64_t first_new_dead_letter = 0;
+  if (skip > 0) {
+    auto& ids = alerts.already_written();
+    alert_writer = connectors::MessageFileWriter::append(
+        options.out, out_format, [&ids, out_format](std::string_view record) {
+          nexus::v1::Alert alert;
+          if (out_format == engine::InputFormat::kNdjson) {
+            const auto line = nlohmann::json::parse(record, nullptr, false);
+            if (line.is_object() && line.contains("id") && line["id"].is_string()) {
+              ids.insert(line["id"].get<std::string>());
+            }
+          } else if (alert.ParseFromArray(record.data(), static_cast<int>(record.size()))) {
+            ids.insert(alert.id());
+          }
+        });
+    dlq_writer = connectors::MessageFileWriter::append(
+        dlq_path, engine::InputFormat::kNdjson, [&first_new_dead_letter](std::string_view record) {
+          const auto line = nlohmann::json::parse(record, nullptr, false);
+          if (!line.is_object() || !line.contains("source_offset")) return;
+          const auto& offset = line["source_offset"];
+          int64_t value = 0;
+          if (offset.is_string()) {
+            const std::string text = offset.get<std::string>();
+            std::from_chars(text.data(), text.data() + text.size(), value);
+          } else if (offset.is_number_integer()) {
+            value = offset.get<int64_t>();
+          }
+          first_new_dead_letter = std::max(first_new_dead_letter, value + 1);
+        });
+  } else {
+    alert_writer = connectors::MessageFileWriter::open(options.out, out_format);
+    dlq_writer = connectors::MessageFileWriter::open(dlq_path, engine::InputFormat::kNdjson);
+  }
+  if (!alert_writer || !dlq_writer) {
+    std::fprintf(stderr, "nexus: %s\n",
+                 (!alert_writer ? alert_writer.error() : dlq_writer.error()).message.c_str());
+    return 2;
+  }
+  alerts.attach(std::move(alert_writer.value()));
+  dead_letters.attach(std::move(dlq_writer.value()), first_new_dead_letter);
   if (skip > 0)
     log_json("info", "resuming replay",
              std::map<std::string, std::string>{{"skip_records", std::to_string(skip)}});
@@ -130,17 +210,28 @@ int run_replay(const ReplayOptions& options) {
     print_alert(tally.alerts()[static_cast<size_t>(i)]);
   }
   if (skip > 0) {
-    std::printf("resumed from the checkpoint in %s: records before %lld were done already\n",
-                state_dir.c_str(), static_cast<long long>(skip));
+    std::printf(
+        "resumed from the checkpoint in %s: records before %lld were done already; appended to "
+        "%s (%zu alerts there before, %llu raised again after the checkpoint not written twice)\n",
+        state_dir.c_str(), static_cast<long long>(skip), options.out.c_str(),
+        alerts.already_written().size(), static_cast<unsigned long long>(alerts.skipped()));
   }
   print_summary(engine.metrics(), tally, seconds);
   std::printf("alerts written to   %s\ndead letters to     %s\n", options.out.c_str(),
               dlq_path.c_str());
   int status = 0;
+  const auto& metrics = engine.metrics();
+  if (metrics.records_in.load() > 0 && metrics.events_processed.load() == 0 &&
+      metrics.duplicates.load() == 0) {
+    // Nothing was judged: a wrong --format or --csv-map, or a file that is not transactions.
+    std::fprintf(stderr,
+                 "nexus: every one of the %llu records was dead-lettered (reasons above and in "
+                 "%s): check --format and --csv-map\n",
+                 static_cast<unsigned long long>(metrics.records_in.load()), dlq_path.c_str());
+    status = 3;
+  }
   if (!options.labels.empty()) {
-    const int missed = print_label_report(options.labels, tally, *rule_set,
-                                          engine.metrics().events_processed.load());
-    if (missed < 0) status = 2;
+    (void)print_label_report(labels, tally, *rule_set, engine.metrics().events_processed.load());
   }
   if (temporary_state) {
     store.value().reset();

@@ -4,8 +4,10 @@
 #include "connectors/lists/index_loader.hpp"
 #include "connectors/lists/list_file.hpp"
 #include "connectors/lists/list_store.hpp"
+#include "engine/screening/country_resolver.hpp"
 #include "engine/screening/name_screener.hpp"
 
+#include "base/json_text.hpp"
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -17,6 +19,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -180,13 +183,13 @@ void run_screen(const ScreenOptions& o) {
     while (std::getline(in, line)) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
       ScreeningQuery q{line, o.dob, o.country, type, ""};
-      std::cout << screen_json(*screener, q, false).dump() << "\n";
+      std::cout << json_text(screen_json(*screener, q, false)) << "\n";
     }
     return;
   }
   ScreeningQuery q{o.name, o.dob, o.country, type, ""};
   if (o.json_out) {
-    std::cout << screen_json(*screener, q, true).dump(2) << "\n";
+    std::cout << json_text(screen_json(*screener, q, true), 2) << "\n";
     return;
   }
   const auto matches = top_matches(*screener, q);
@@ -292,7 +295,7 @@ void run_import(const ImportOptions& o) {
       print_refs("changed", changed, o.all);
     }
   }
-  if (o.json_out) std::cout << report.dump(2) << "\n";
+  if (o.json_out) std::cout << json_text(report, 2) << "\n";
   if (failures > 0) throw CLI::RuntimeError(1);
 }
 
@@ -316,13 +319,34 @@ void add_screening_commands(CLI::App& app) {
   screen->add_option("name", screen_opts->name, "Name to screen, any script");
   screen->add_option("--file", screen_opts->file,
                      "One name per line; NDJSON out, one object per line in order");
-  screen->add_option("--dob", screen_opts->dob,
-                     "Date of birth, YYYY or YYYY-MM-DD (secondary evidence)");
-  screen->add_option("--country", screen_opts->country,
-                     "Country, ISO alpha-2 (secondary evidence)");
+  screen
+      ->add_option("--dob", screen_opts->dob,
+                   "Date of birth, YYYY or YYYY-MM-DD (secondary evidence)")
+      ->check(CLI::Validator(
+          [](const std::string& value) -> std::string {
+            static const std::regex kDate(
+                R"((19|20)\d\d(-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))?)");
+            return std::regex_match(value, kDate)
+                       ? std::string()
+                       : "'" + value + "' is not a date of birth: YYYY or YYYY-MM-DD, 1900-2099";
+          },
+          "YYYY[-MM-DD]"));
+  screen
+      ->add_option("--country", screen_opts->country,
+                   "Country, ISO alpha-2, alpha-3 or English name (secondary evidence)")
+      ->check(CLI::Validator(
+          [](const std::string& value) -> std::string {
+            static const screening::CountryResolver kCountries;
+            return kCountries.resolve(value).empty()
+                       ? "'" + value + "' is not a country: use ISO 3166-1 alpha-2 such as SY"
+                       : std::string();
+          },
+          "COUNTRY"));
   screen->add_option("--type", screen_opts->type, "person, entity or vessel");
-  screen->add_option("--threshold", screen_opts->threshold,
-                     "Override the operating threshold (default 0.88)");
+  screen
+      ->add_option("--threshold", screen_opts->threshold,
+                   "Override the operating threshold (default 0.88)")
+      ->check(CLI::Range(0.01, 1.0));
   screen->add_option(
       "--allow-list", screen_opts->allow_list,
       "CSV of reviewed false positives: name,list,reference,reason,reviewed_by,reviewed_on");

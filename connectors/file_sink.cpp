@@ -5,6 +5,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 namespace nexus::connectors {
 
@@ -20,6 +22,61 @@ std::string to_json_line(const google::protobuf::Message& message) {
 Result<std::unique_ptr<MessageFileWriter>> MessageFileWriter::open(
     const std::filesystem::path& path, engine::InputFormat format) {
   std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (file == nullptr) return make_error("output", path.string() + ": " + std::strerror(errno));
+  return std::unique_ptr<MessageFileWriter>(new MessageFileWriter(file, format, path.string()));
+}
+
+Result<std::unique_ptr<MessageFileWriter>> MessageFileWriter::append(
+    const std::filesystem::path& path, engine::InputFormat format,
+    const std::function<void(std::string_view)>& each) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    std::string text;
+    {
+      std::ifstream in(path, std::ios::binary);
+      if (!in) return make_error("output", path.string() + ": cannot read to resume");
+      std::ostringstream buffer;
+      buffer << in.rdbuf();
+      text = buffer.str();
+    }
+    size_t complete = 0;  // bytes of whole records
+    if (format == engine::InputFormat::kNdjson) {
+      size_t at = 0;
+      for (size_t end = text.find('\n'); end != std::string::npos; end = text.find('\n', at)) {
+        if (end > at) each(std::string_view(text).substr(at, end - at));
+        at = end + 1;
+      }
+      complete = at;
+    } else {
+      size_t at = 0;
+      while (at < text.size()) {
+        uint64_t length = 0;
+        int shift = 0;
+        size_t i = at;
+        bool ended = false;
+        while (i < text.size() && shift < 64) {
+          const auto byte = static_cast<unsigned char>(text[i++]);
+          length |= static_cast<uint64_t>(byte & 0x7F) << shift;
+          shift += 7;
+          if ((byte & 0x80) == 0) {
+            ended = true;
+            break;
+          }
+        }
+        if (!ended || length > text.size() - i) break;
+        each(std::string_view(text).substr(i, length));
+        at = i + length;
+      }
+      complete = at;
+    }
+    if (complete < text.size()) {
+      std::filesystem::resize_file(path, complete, ec);
+      if (ec)
+        return make_error("output",
+                          path.string() + ": cannot cut the partial last record: " + ec.message());
+    }
+  }
+  std::FILE* file = std::fopen(path.c_str(), "ab");
   if (file == nullptr) return make_error("output", path.string() + ": " + std::strerror(errno));
   return std::unique_ptr<MessageFileWriter>(new MessageFileWriter(file, format, path.string()));
 }

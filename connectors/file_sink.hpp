@@ -11,8 +11,10 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace nexus::connectors {
 
@@ -21,6 +23,12 @@ class MessageFileWriter {
  public:
   static Result<std::unique_ptr<MessageFileWriter>> open(const std::filesystem::path& path,
                                                          engine::InputFormat format);
+  /// Opens to append, for a resumed run: hands each complete record already in the file
+  /// to `each` (the JSON line, or the protobuf bytes), cuts off a partly written last
+  /// record (a kill mid-write), then appends after the rest. A missing file is created.
+  static Result<std::unique_ptr<MessageFileWriter>> append(
+      const std::filesystem::path& path, engine::InputFormat format,
+      const std::function<void(std::string_view)>& each);
   ~MessageFileWriter();
   MessageFileWriter(const MessageFileWriter&) = delete;
   MessageFileWriter& operator=(const MessageFileWriter&) = delete;

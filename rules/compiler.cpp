@@ -5,11 +5,13 @@
 #include "rules/field_catalog.hpp"
 #include "rules/keyword_matcher.hpp"
 
+#include "base/utf8.hpp"
 #include <google/protobuf/descriptor.h>
 #include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
@@ -132,6 +134,27 @@ class Compiler {
   }
 
   void load_file(const RuleSource& source, const PositionMapper& mapper) {
+    if (source.text.size() > kMaxRuleFileBytes) {
+      error(SourcePos{source.name, 1, 1},
+            "rule file is " + std::to_string(source.text.size()) + " bytes; the limit is " +
+                std::to_string(kMaxRuleFileBytes) + ": split it into several files");
+      return;
+    }
+    if (const size_t bad = first_invalid_utf8(source.text); bad != std::string::npos) {
+      const size_t line_start = source.text.rfind('\n', bad == 0 ? 0 : bad - 1);
+      const int line =
+          1 + static_cast<int>(std::count(source.text.begin(), source.text.begin() + bad, '\n'));
+      const int column =
+          static_cast<int>(bad -
+                           (line_start == std::string::npos || bad == 0 ? 0 : line_start + 1)) +
+          1;
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(source.text[bad]));
+      error(SourcePos{source.name, line, column},
+            std::string("byte ") + byte +
+                " is not UTF-8 (a Latin-1 or Windows-1252 file?): save the file as UTF-8");
+      return;
+    }
     std::vector<YAML::Node> documents;
     try {
       documents = YAML::LoadAll(source.text);

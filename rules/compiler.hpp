@@ -16,6 +16,9 @@
 namespace nexus::rules {
 
 /// One rule file's name (as shown in messages) and its bytes.
+/// A rule file larger than this is refused (file:1:1) before YAML reads it.
+inline constexpr size_t kMaxRuleFileBytes = 4 * 1024 * 1024;
+
 struct RuleSource {
   std::string name;
   std::string text;

@@ -1,5 +1,6 @@
 #include "rules/expression_parser.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <vector>
@@ -35,6 +36,12 @@ class Parser {
   explicit Parser(std::string_view text) : text_(text) {}
 
   ParseOutcome run() {
+    if (text_.size() > kMaxConditionBytes) {
+      set_error(0, "condition is " + std::to_string(text_.size()) + " bytes; the limit is " +
+                       std::to_string(kMaxConditionBytes) +
+                       ": put long value sets in a '- list:' and test with 'in'");
+      return fail();
+    }
     if (!tokenize()) return fail();
     auto expr = parse_or();
     if (!expr) return fail();
@@ -160,6 +167,39 @@ class Parser {
     return token.kind == Tok::kIdent && token.text == word;
   }
 
+  // Counts how deep the recursive descent is; refuses past kMaxConditionNesting, so no
+  // input can exhaust the stack.
+  class Nest {
+   public:
+    explicit Nest(Parser& parser) : parser_(parser) { ++parser_.nesting_; }
+    ~Nest() { --parser_.nesting_; }
+    Nest(const Nest&) = delete;
+    Nest& operator=(const Nest&) = delete;
+    bool too_deep(size_t offset) {
+      if (parser_.nesting_ <= kMaxConditionNesting) return false;
+      parser_.set_error(offset, "nested more than " + std::to_string(kMaxConditionNesting) +
+                                    " deep (parentheses, not, minus, calls): split the condition "
+                                    "into flags or several rules");
+      return true;
+    }
+
+   private:
+    Parser& parser_;
+  };
+
+  // Sets a node's depth from its operands; refuses a tree taller than kMaxConditionDepth.
+  bool deepen(Expr* expr) {
+    int depth = 0;
+    for (const auto& arg : expr->args) depth = std::max(depth, arg->depth);
+    expr->depth = depth + 1;
+    if (expr->depth <= kMaxConditionDepth) return true;
+    set_error(static_cast<size_t>(expr->pos.column),
+              "condition is more than " + std::to_string(kMaxConditionDepth) +
+                  " terms deep: join value tests with 'in [...]' or a '- list:', or split the "
+                  "rule");
+    return false;
+  }
+
   ExprPtr make(Expr::Kind kind, size_t begin) {
     auto expr = std::make_unique<Expr>();
     expr->kind = kind;
@@ -176,12 +216,15 @@ class Parser {
     expr->op = op;
     expr->args.push_back(std::move(lhs));
     expr->args.push_back(std::move(rhs));
+    if (!deepen(expr.get())) return nullptr;
     finish(expr.get(), begin);
     return expr;
   }
 
   ExprPtr parse_or() {
     const size_t begin = peek().begin;
+    Nest nest(*this);
+    if (nest.too_deep(begin)) return nullptr;
     auto lhs = parse_and();
     while (lhs && is_keyword(peek(), "or")) {
       next();
@@ -208,11 +251,14 @@ class Parser {
     const size_t begin = peek().begin;
     if (is_keyword(peek(), "not")) {
       next();
+      Nest nest(*this);
+      if (nest.too_deep(begin)) return nullptr;
       auto operand = parse_not();
       if (!operand) return nullptr;
       auto expr = make(Expr::Kind::kUnary, begin);
       expr->op = Op::kNot;
       expr->args.push_back(std::move(operand));
+      if (!deepen(expr.get())) return nullptr;
       finish(expr.get(), begin);
       return expr;
     }
@@ -257,6 +303,7 @@ class Parser {
     auto rhs = parse_additive();
     if (!rhs) return nullptr;
     auto expr = binary(op, std::move(lhs), std::move(rhs), begin);
+    if (!expr) return nullptr;
     if (peek().kind == Tok::kOp && (peek().text == "==" || peek().text == "!=" ||
                                     peek().text[0] == '<' || peek().text[0] == '>')) {
       set_error(peek().begin, "comparisons do not chain: join them with 'and'");
@@ -293,11 +340,14 @@ class Parser {
     const size_t begin = peek().begin;
     if (peek().kind == Tok::kOp && peek().text == "-") {
       next();
+      Nest nest(*this);
+      if (nest.too_deep(begin)) return nullptr;
       auto operand = parse_unary();
       if (!operand) return nullptr;
       auto expr = make(Expr::Kind::kUnary, begin);
       expr->op = Op::kNeg;
       expr->args.push_back(std::move(operand));
+      if (!deepen(expr.get())) return nullptr;
       finish(expr.get(), begin);
       return expr;
     }
@@ -363,6 +413,7 @@ class Parser {
       }
     }
     next();
+    if (!deepen(expr.get())) return nullptr;
     finish(expr.get(), begin);
     return expr;
   }
@@ -412,6 +463,7 @@ class Parser {
       }
       next();
       expr->args.push_back(std::move(key));
+      if (!deepen(expr.get())) return nullptr;
     }
     if (peek().kind != Tok::kDot || peek(1).kind != Tok::kIdent) {
       set_error(peek().begin, "expected .<measure> after agg." + expr->string +
@@ -448,6 +500,7 @@ class Parser {
     }
     next();
     expr->args.push_back(std::move(key));
+    if (!deepen(expr.get())) return nullptr;
     finish(expr.get(), begin);
     return expr;
   }
@@ -469,6 +522,7 @@ class Parser {
       }
     }
     next();
+    if (!deepen(expr.get())) return nullptr;
     finish(expr.get(), begin);
     return expr;
   }
@@ -476,6 +530,7 @@ class Parser {
   std::string_view text_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int nesting_ = 0;
   bool failed_ = false;
   ParseError error_;
 };

@@ -30,6 +30,14 @@ struct ParseOutcome {
   bool ok() const { return expr != nullptr; }
 };
 
+/// Limits that keep parsing, type-checking and evaluation linear and their recursion
+/// shallow, whatever the text: a condition longer, more nested or deeper is refused.
+inline constexpr size_t kMaxConditionBytes = 64 * 1024;
+/// Parentheses, `not`, unary minus, calls and brackets inside one another.
+inline constexpr int kMaxConditionNesting = 64;
+/// Height of the expression tree: a chain of N `and`/`or` terms is N deep.
+inline constexpr int kMaxConditionDepth = 256;
+
 ParseOutcome parse_expression(std::string_view text);
 
 }  // namespace nexus::rules

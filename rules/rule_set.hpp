@@ -134,6 +134,7 @@ struct Expr {
   Function function = Function::kLower;     // kCall
   std::vector<std::unique_ptr<Expr>> args;  // operands; kAggregate: optional key override;
                                             // kFlag: the key
+  int depth = 1;                            // height of this subtree (a leaf is 1)
 };
 
 /// A named set of strings (`- list:`), or a list literal in a condition.

@@ -1,11 +1,16 @@
 // Careless and hostile input to the nexus binary (issue: what a new user broke): each case
 // is run as a user runs it and its answer read back.
 #include "tests/cli_run.hpp"
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace {
 
@@ -66,6 +71,157 @@ TEST_F(CliInput, TheFirstDeadLetterOfAReplayCarriesOffsetZero) {
   const std::string dlq = slurp(at("d.ndjson"));
   EXPECT_NE(dlq.find("\"source_offset\":\"0\""), std::string::npos) << dlq << result.output;
   EXPECT_NE(dlq.find("\"source_partition\":0"), std::string::npos) << dlq;
+}
+
+TEST_F(CliInput, AReplayKilledMidStreamAndResumedAppendsAndEndsByteIdenticalToAFullRun) {
+  ASSERT_EQ(run("generate --seed 5 --accounts 5000 --transactions 150000 --out " + at("tx.ndjson"))
+                .status,
+            0);
+  ASSERT_EQ(run("replay --input " + at("tx.ndjson") + " --out " + at("full.ndjson")).status, 0);
+  const std::string resumable = "replay --input " + at("tx.ndjson") + " --out " + at("r.ndjson") +
+                                " --state-dir " + at("state") + " --checkpoint-every 5000";
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    execl("/bin/sh", "sh", "-c", (std::string("exec ") + NEXUS_BINARY + " " + resumable).c_str(),
+          nullptr);
+    _exit(127);
+  }
+  // Kill it once the file has grown three times: alerts are flushed at each checkpoint
+  // before its offsets are stored, so by the third the first checkpoint is durable.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::error_code ec;
+  uintmax_t last = 0;
+  int growths = 0;
+  while (std::chrono::steady_clock::now() < deadline && growths < 3) {
+    const auto size = fs::exists(at("r.ndjson"), ec) ? fs::file_size(at("r.ndjson"), ec) : 0;
+    if (size > last) {
+      last = size;
+      ++growths;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the replay ended before it could be killed";
+  const auto before = fs::file_size(at("r.ndjson"));
+  ASSERT_GT(before, 0u);
+
+  const auto resumed = run(resumable);
+  ASSERT_EQ(resumed.status, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("resumed from the checkpoint"), std::string::npos)
+      << resumed.output;
+  // What the killed run delivered is kept, nothing is written twice, nothing is missing.
+  EXPECT_EQ(slurp(at("r.ndjson")), slurp(at("full.ndjson")));
+  EXPECT_GT(fs::file_size(at("r.ndjson")), before);
+}
+
+TEST_F(CliInput, AResumedReplayCutsAPartlyWrittenLastAlertAndWritesItWhole) {
+  ASSERT_EQ(
+      run("generate --seed 5 --accounts 2000 --transactions 30000 --out " + at("tx.ndjson")).status,
+      0);
+  const std::string command = "replay --input " + at("tx.ndjson") + " --out " + at("r.ndjson") +
+                              " --state-dir " + at("state");
+  ASSERT_EQ(run(command).status, 0);
+  const std::string full = slurp(at("r.ndjson"));
+  ASSERT_GT(full.size(), 100u);
+  // A kill mid-write leaves half a line; the next resumed run must not glue onto it.
+  std::ofstream(at("r.ndjson"), std::ios::app) << "{\"id\":\"half";
+  const auto again = run(command);
+  ASSERT_EQ(again.status, 0) << again.output;
+  EXPECT_EQ(slurp(at("r.ndjson")), full);
+}
+
+TEST_F(CliInput, VersionAndUnknownCommandsGetAClearAnswer) {
+  const auto version = run("--version");
+  EXPECT_EQ(version.status, 0);
+  EXPECT_EQ(version.output.rfind("nexus ", 0), 0u) << version.output;
+  for (const char* arguments : {"bogus", "bogus --help"}) {
+    const auto bogus = run(arguments);
+    EXPECT_EQ(bogus.status, 2) << arguments;
+    EXPECT_NE(bogus.output.find("nexus: unknown command 'bogus'"), std::string::npos)
+        << bogus.output;
+  }
+  const auto typo = run("replya --input x");
+  EXPECT_EQ(typo.status, 2);
+  EXPECT_NE(typo.output.find("(did you mean 'replay'?)"), std::string::npos) << typo.output;
+  const auto nested = run("rules chek rules/packs");
+  EXPECT_EQ(nested.status, 2);
+  EXPECT_NE(nested.output.find("nexus rules: unknown command 'chek' (did you mean 'check'?)"),
+            std::string::npos)
+      << nested.output;
+}
+
+TEST_F(CliInput, BadLabelsAreRefusedBeforeTheReplayRuns) {
+  ASSERT_EQ(
+      run("generate --seed 1 --accounts 100 --transactions 200 --out " + at("tx.ndjson")).status,
+      0);
+  write("garbage.ndjson", "garbage\n");
+  write("typed.ndjson", "{\"scenario_id\":5}\n");
+  struct Case {
+    std::string labels, message;
+  };
+  for (const Case& c : {Case{at("garbage.ndjson"), "garbage.ndjson:1: not a JSON object"},
+                        Case{at("typed.ndjson"), "typed.ndjson:1: 'scenario_id' must be a string"},
+                        Case{at("missing.ndjson"), "cannot read labels"}}) {
+    const auto result = run("replay --input " + at("tx.ndjson") + " --out " + at("a.ndjson") +
+                            " --labels " + c.labels);
+    EXPECT_EQ(result.status, 2) << result.output;
+    EXPECT_NE(result.output.find(c.message), std::string::npos) << result.output;
+    // Refused before the replay: nothing was judged, no summary printed.
+    EXPECT_EQ(result.output.find("== Summary =="), std::string::npos) << result.output;
+  }
+}
+
+TEST_F(CliInput, AnInputWhoseEveryRecordIsDeadLetteredExitsNonZero) {
+  write("bad.ndjson", "x\ny\n");
+  const auto result = run("replay --input " + at("bad.ndjson") + " --out " + at("a.ndjson"));
+  EXPECT_EQ(result.status, 3) << result.output;
+  EXPECT_NE(result.output.find("every one of the 2 records was dead-lettered"), std::string::npos)
+      << result.output;
+}
+
+TEST_F(CliInput, ALatin1InputFileNameIsLoggedNotAnAbort) {
+  ASSERT_EQ(
+      run("generate --seed 1 --accounts 100 --transactions 200 --out " + at("tx.ndjson")).status,
+      0);
+  const std::string latin1 = at("caf\xE9.ndjson");
+  fs::copy_file(at("tx.ndjson"), latin1);
+  const auto result = run("replay --input '" + latin1 + "' --out " + at("a.ndjson"));
+  EXPECT_EQ(result.status, 0) << result.output;
+  EXPECT_NE(result.output.find("caf\xEF\xBF\xBD.ndjson"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("dead-lettered       0"), std::string::npos) << result.output;
+}
+
+TEST_F(CliInput, ScreenRefusesBadSecondaryEvidenceAndSurvivesInvalidUtf8) {
+  const std::string lists =
+      std::string(NEXUS_SHARED_DATA_DIR) + "/sanctions/un_consolidated_2026-02-27.xml";
+  ASSERT_EQ(run("lists import --data-dir " + at("lists") + " " + lists).status, 0);
+  const std::string screen = "screen --data-dir " + at("lists") + " ";
+  for (const auto& [arguments, message] :
+       {std::pair<std::string, std::string>{"--threshold -1 John",
+                                            "--threshold: Value -1 not in range"},
+        {"--dob notadate John", "'notadate' is not a date of birth"},
+        {"--country ZZZ John", "'ZZZ' is not a country"}}) {
+    const auto result = run(screen + arguments);
+    EXPECT_NE(result.status, 0) << arguments;
+    EXPECT_NE(result.output.find(message), std::string::npos) << result.output;
+  }
+  // A Latin-1 name among UTF-8 ones: every line answered, in order, the bad bytes replaced.
+  write("names.txt", "Usama bin Laden\nSoci\xE9t\xE9 G\xE9n\xE9rale\nJohn Smith\n");
+  const auto file = run(screen + "--file " + at("names.txt"));
+  EXPECT_EQ(file.status, 0) << file.output;
+  EXPECT_NE(file.output.find("\"query\":\"Usama bin Laden\""), std::string::npos) << file.output;
+  EXPECT_NE(file.output.find("\"query\":\"Soci\xEF\xBF\xBDt\xEF\xBF\xBD"), std::string::npos)
+      << file.output;
+  EXPECT_NE(file.output.find("\"query\":\"John Smith\""), std::string::npos) << file.output;
+  const auto json = run(screen + "--json 'Soci\xE9t\xE9'");
+  EXPECT_EQ(json.status, 0) << json.output;
+  EXPECT_NE(json.output.find("\"match\": false"), std::string::npos) << json.output;
 }
 
 }  // namespace

@@ -70,8 +70,8 @@ TEST_F(E2e, GenerateThenReplayFindsEveryPlantedScenarioByteIdenticallyTwice) {
        {"structuring", "velocity", "crowdfunding", "pass_through", "conflict_corridor"}) {
     const auto row = first.output.find(std::string(family) + " -> ");
     ASSERT_NE(row, std::string::npos) << family;
-    EXPECT_NE(first.output.substr(row, 80).find("1.00"), std::string::npos)
-        << first.output.substr(row, 80);
+    const std::string line = first.output.substr(row, first.output.find('\n', row) - row);
+    EXPECT_NE(line.find("1.00"), std::string::npos) << line;
   }
 
   // The same traffic as delimited protobuf gives the same alerts.
@@ -421,6 +421,20 @@ TEST_F(E2e, HotReloadRefusesABrokenRuleFileAndKeepsTheOldRulesAlerting) {
                                             "  condition: amount_usd >\n";
   ASSERT_TRUE(wait_for_text(at("nexus.log"), "rule reload refused", 15)) << slurp(at("nexus.log"));
   EXPECT_NE(slurp(at("nexus.log")).find("broken.yaml:4:"), std::string::npos);
+  // Files that crashed a running engine before: 20,000 parentheses overflowed the stack, a
+  // Latin-1 byte aborted it while it logged the refusal. Each is refused; the engine runs on.
+  std::ofstream(at("rules/deep.yaml"))
+      << "- rule: DEEP\n  version: 1\n  source: s\n  condition: '" << std::string(20'000, '(')
+      << "amount_usd > 1" << std::string(20'000, ')') << "'\n";
+  ASSERT_TRUE(wait_for_text(at("nexus.log"), "nested more than 64 deep", 15))
+      << slurp(at("nexus.log"));
+  std::ofstream(at("rules/latin1.yaml"), std::ios::binary)
+      << "- rule: LATIN1\n  version: 1\n  source: Soci\xE9t\xE9\n  condition: amount_usd > 1 and "
+         "originator.name == 'Soci\xE9t\xE9'\n";
+  ASSERT_TRUE(wait_for_text(at("nexus.log"), "latin1.yaml:3:15: byte 0xE9 is not UTF-8", 15))
+      << slurp(at("nexus.log"));
+  fs::remove(at("rules/deep.yaml"));
+  fs::remove(at("rules/latin1.yaml"));
   structuring("ACC-DURING", 4);
   const auto second = next_alert();
   EXPECT_EQ(second.rule_id(), "AML-STRUCT-CASH");

@@ -1,5 +1,6 @@
 #include "connectors/lists/list_store.hpp"
 
+#include "base/json_text.hpp"
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -137,8 +138,8 @@ Result<ImportResult> ListStore::import(const LoadedList& loaded) {
                    {"source_version", loaded.version},
                    {"files", loaded.files},
                    {"entries", loaded.entries.size()}};
-    out << header.dump() << '\n';
-    for (const auto& e : loaded.entries) out << to_json(e).dump() << '\n';
+    out << json_text(header) << '\n';
+    for (const auto& e : loaded.entries) out << json_text(to_json(e)) << '\n';
     out.flush();
     if (!out) return make_error("io", tmp.string() + ": write failed");
   }
