@@ -67,6 +67,45 @@ std::vector<std::string> malformed_records() {
   return out;
 }
 
+/// The demo starts from a clean data dir but deletes only what an earlier demo put there:
+/// a directory that holds anything else (or is the lists dir) is refused, not wiped.
+bool prepare_data_dir(const DemoOptions& options) {
+  namespace fs = std::filesystem;
+  const fs::path dir(options.data_dir);
+  const fs::path marker = dir / ".nexus-demo";
+  std::error_code ec;
+  if (!options.lists_dir.empty() && fs::exists(dir, ec) &&
+      fs::equivalent(dir, fs::path(options.lists_dir), ec)) {
+    std::fprintf(stderr,
+                 "nexus: --data-dir %s is the --lists dir: the demo would delete the imported "
+                 "lists; give it a directory of its own\n",
+                 dir.c_str());
+    return false;
+  }
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) {
+      std::fprintf(stderr, "nexus: --data-dir %s is a file, not a directory\n", dir.c_str());
+      return false;
+    }
+    const bool empty = fs::is_empty(dir, ec);
+    if (!empty && !fs::exists(marker, ec)) {
+      std::fprintf(stderr,
+                   "nexus: --data-dir %s holds files the demo did not create; it would delete "
+                   "them: give a new or empty directory\n",
+                   dir.c_str());
+      return false;
+    }
+    for (const char* ours : {"state", "labels.ndjson"}) fs::remove_all(dir / ours, ec);
+  }
+  fs::create_directories(dir, ec);
+  std::ofstream(marker) << "created by nexus demo: it removes state/ and labels.ndjson here\n";
+  if (!fs::exists(marker, ec)) {
+    std::fprintf(stderr, "nexus: cannot write to --data-dir %s\n", dir.c_str());
+    return false;
+  }
+  return true;
+}
+
 int run_demo(const DemoOptions& options) {
   using Clock = std::chrono::steady_clock;
   const auto started = Clock::now();
@@ -92,8 +131,7 @@ int run_demo(const DemoOptions& options) {
     records.insert(records.begin() + static_cast<long>(at), {"malformed", bad[i]});
   }
   std::error_code ec;
-  std::filesystem::remove_all(options.data_dir, ec);
-  std::filesystem::create_directories(options.data_dir, ec);
+  if (!prepare_data_dir(options)) return 2;
   const auto labels_path = std::filesystem::path(options.data_dir) / "labels.ndjson";
   {
     std::ofstream out(labels_path);
@@ -317,7 +355,9 @@ void add_demo_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--seed", options->traffic.seed, "Generator seed")->capture_default_str();
   command->add_option("--rules", options->rules_dir, "Rule directory (default: shipped packs)");
-  command->add_option("--data-dir", options->data_dir, "Where state and labels go (wiped first)")
+  command
+      ->add_option("--data-dir", options->data_dir,
+                   "Where state and labels go (a new or empty dir, or one an earlier demo made)")
       ->capture_default_str();
   command->add_option("--show", options->show, "Alerts to print in full")->capture_default_str();
   command->add_option("--metrics-port", options->metrics_port,

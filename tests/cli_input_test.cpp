@@ -224,4 +224,28 @@ TEST_F(CliInput, ScreenRefusesBadSecondaryEvidenceAndSurvivesInvalidUtf8) {
   EXPECT_NE(json.output.find("\"match\": false"), std::string::npos) << json.output;
 }
 
+TEST_F(CliInput, TheDemoRefusesADataDirWithFilesItDidNotCreate) {
+  fs::create_directories(at("mine"));
+  write("mine/thesis.txt", "two years of work\n");
+  const auto foreign = run("demo --data-dir " + at("mine") + " --transactions 2000 --accounts 500");
+  EXPECT_EQ(foreign.status, 2) << foreign.output;
+  EXPECT_NE(foreign.output.find("holds files the demo did not create"), std::string::npos)
+      << foreign.output;
+  EXPECT_EQ(slurp(at("mine/thesis.txt")), "two years of work\n");
+
+  const auto overlap = run("demo --data-dir " + at("mine") + " --lists " + at("mine") +
+                           " --transactions 2000 --accounts 500");
+  EXPECT_EQ(overlap.status, 2) << overlap.output;
+  EXPECT_NE(overlap.output.find("is the --lists dir"), std::string::npos) << overlap.output;
+
+  // Its own dir it may start afresh, keeping anything else put there.
+  const std::string demo = "demo --data-dir " + at("demo") + " --transactions 2000 --accounts 500";
+  ASSERT_EQ(run(demo).status, 0);
+  write("demo/notes.txt", "kept\n");
+  const auto again = run(demo);
+  EXPECT_EQ(again.status, 0) << again.output;
+  EXPECT_EQ(slurp(at("demo/notes.txt")), "kept\n");
+  EXPECT_TRUE(fs::exists(at("demo/labels.ndjson")));
+}
+
 }  // namespace
