@@ -1,9 +1,11 @@
-// MetricsServer: a small HTTP server (Boost.Beast) on its own thread serving
+// MetricsServer: a small asynchronous HTTP server (Boost.Beast) on its own thread serving
 // GET /metrics (Prometheus text format, from a render callback) and
 // GET /healthz, and POST /-/reload when given a reload callback (it asks the
-// engine to look at its rule directory now, like SIGHUP). Start it once; the destructor stops and
-// joins the thread. The render callback runs on the server thread, so it must only read thread-safe
-// state (engine::Metrics is).
+// engine to look at its rule directory now, like SIGHUP). Connections are served concurrently,
+// each with a 5 s limit to send its request, a 64 KiB body limit and at most 512 open (then
+// 503), so a slow or idle client never blocks a liveness probe. Start it once; the destructor stops
+// and joins the thread. The render callback runs on the server thread, so it must only read
+// thread-safe state (engine::Metrics is).
 #pragma once
 
 #include "base/result.hpp"

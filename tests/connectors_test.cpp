@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -190,18 +191,30 @@ TEST(FileSource, FormatFollowsExtensionUnlessOverridden) {
   EXPECT_FALSE(connectors::format_for("a.pb", "xml"));
 }
 
-std::string http_request(uint16_t port, const std::string& method, const std::string& target) {
+/// A connected loopback socket, or -1. Reads on it give up after `timeout_s` seconds.
+int connect_to(uint16_t port, int timeout_s = 30) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  timeval timeout{timeout_s, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     close(fd);
-    return "";
+    return -1;
   }
+  return fd;
+}
+
+std::string http_request(uint16_t port, const std::string& method, const std::string& target,
+                         const std::string& body = "", int timeout_s = 30) {
+  const int fd = connect_to(port, timeout_s);
+  if (fd < 0) return "";
   const std::string request =
-      method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n";
+      method + " " + target +
+      " HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body;
   (void)!write(fd, request.data(), request.size());
   std::string response;
   char buffer[4096];
@@ -234,6 +247,37 @@ TEST(MetricsServer, ServesPrometheusTextAndHealth) {
   // Without a reload callback there is no reload endpoint.
   EXPECT_NE(http_request(server.value()->port(), "POST", "/-/reload").find("404"),
             std::string::npos);
+}
+
+TEST(MetricsServer, ASlowClientAndHundredsOfIdleOnesDoNotBlockTheHealthProbe) {
+  auto server = connectors::MetricsServer::start("127.0.0.1", 0, [] { return "up 1\n"; });
+  ASSERT_TRUE(server) << server.error().message;
+  const uint16_t port = server.value()->port();
+  // A request line sent halfway, then silence; then 300 connections that send nothing.
+  const int slow = connect_to(port, 30);
+  ASSERT_GE(slow, 0);
+  (void)!write(slow, "GET /metr", 9);
+  std::vector<int> idle;
+  for (int i = 0; i < 300; ++i) idle.push_back(connect_to(port));
+  // The probe is answered while all of them are open (the blocking server made it wait
+  // 45 s; 3 s is the probe's own patience here, not a speed claim).
+  const auto probe = http_request(port, "GET", "/healthz", "", 3);
+  EXPECT_NE(probe.find("200 OK"), std::string::npos) << probe;
+  EXPECT_NE(http_request(port, "GET", "/metrics", "", 3).find("up 1"), std::string::npos);
+  // The slow client is cut off by the read timeout instead of holding on forever.
+  char byte;
+  EXPECT_EQ(read(slow, &byte, 1), 0) << "the server should close a connection that stalls";
+  close(slow);
+  for (int fd : idle) close(fd);
+}
+
+TEST(MetricsServer, ARequestBodyOverTheLimitIsRefused) {
+  auto server = connectors::MetricsServer::start(
+      "127.0.0.1", 0, [] { return std::string(); }, [] { return std::string("reload\n"); });
+  ASSERT_TRUE(server) << server.error().message;
+  const auto response =
+      http_request(server.value()->port(), "POST", "/-/reload", std::string(100'000, 'x'));
+  EXPECT_NE(response.find("413"), std::string::npos) << response.substr(0, 200);
 }
 
 TEST(MetricsServer, PostReloadCallsTheReloadCallbackOnly) {
