@@ -252,7 +252,7 @@ class Compiler {
   }
 
   void compile_list(const Item& item) {
-    if (!check_keys(item, {"list", "items", "description", "source"})) return;
+    check_keys(item, {"list", "items", "description", "source"});
     auto id = identifier(item, "list");
     if (!id) return;
     NamedList list;
@@ -334,9 +334,7 @@ class Compiler {
   }
 
   void compile_aggregate(const Item& item) {
-    if (!check_keys(item, {"aggregate", "key", "window", "where", "measures", "description"})) {
-      return;
-    }
+    check_keys(item, {"aggregate", "key", "window", "where", "measures", "description"});
     auto id = identifier(item, "aggregate");
     if (!id) return;
     Aggregate aggregate;
@@ -384,7 +382,7 @@ class Compiler {
   }
 
   void compile_keywords_item(const Item& item) {
-    if (!check_keys(item, {"keywords", "description", "source", "patterns", "regex"})) return;
+    check_keys(item, {"keywords", "description", "source", "patterns", "regex"});
     auto id = identifier(item, "keywords");
     if (!id) return;
     KeywordSet set;
@@ -437,12 +435,26 @@ class Compiler {
     }
     auto compiled = compile_keywords(set);
     if (!compiled.database) {
-      const int index = compiled.error.pattern_index;
-      const SourcePos pos = index >= 0 && static_cast<size_t>(index) < where.size()
-                                ? where[static_cast<size_t>(index)]
-                                : set.pos;
+      // Hyperscan names the first refused pattern only; each one alone says which others
+      // it refuses too, so the author sees every problem in one check.
+      bool named = false;
+      for (size_t i = 0; i < set.patterns.size() && set.patterns.size() > 1; ++i) {
+        KeywordSet single;
+        single.id = set.id;
+        single.patterns = {set.patterns[i]};
+        auto alone = compile_keywords(single);
+        if (alone.database) continue;
+        error(where[i], "keyword pattern refused by Hyperscan: " + alone.error.message);
+        named = true;
+      }
+      if (!named) {
+        const int index = compiled.error.pattern_index;
+        const SourcePos pos = index >= 0 && static_cast<size_t>(index) < where.size()
+                                  ? where[static_cast<size_t>(index)]
+                                  : set.pos;
+        error(pos, "keyword pattern refused by Hyperscan: " + compiled.error.message);
+      }
       // Registered all the same, so the conditions naming it are not reported as well.
-      error(pos, "keyword pattern refused by Hyperscan: " + compiled.error.message);
     }
     set.database = std::move(compiled.database);
     keyword_index_[set.id] = set_->keywords.size();
@@ -533,7 +545,7 @@ class Compiler {
   }
 
   void compile_flag(const Item& item) {
-    if (!check_keys(item, {"flag", "window", "description"})) return;
+    check_keys(item, {"flag", "window", "description"});
     auto id = identifier(item, "flag");
     if (!id) return;
     FlagDef flag;
@@ -558,11 +570,11 @@ class Compiler {
   }
 
   void compile_rule(const Item& item) {
-    if (!check_keys(item, {"rule", "version", "title", "description", "source", "severity", "score",
-                           "typologies", "subject", "condition", "tests", "enabled", "suppress",
-                           "flags"})) {
-      return;
-    }
+    // An unknown key is reported and the rest of the rule is still checked: a typo in one
+    // key must not hide a misspelt field in another.
+    check_keys(item,
+               {"rule", "version", "title", "description", "source", "severity", "score",
+                "typologies", "subject", "condition", "tests", "enabled", "suppress", "flags"});
     auto id = identifier(item, "rule");
     if (!id) return;
     Rule rule;
@@ -1202,7 +1214,14 @@ Result<std::shared_ptr<const RuleSet>> compile_rule_dir(const std::filesystem::p
     text << in.rdbuf();
     sources.push_back(RuleSource{path.string(), text.str()});
   }
-  return compile_rules(sources);
+  auto compiled = compile_rules(sources);
+  if (compiled && compiled.value()->rules.empty()) {
+    // A set that watches nothing must not pass as OK (a wrong folder, files emptied).
+    return make_error("rule_dir", dir.string() + ": " + std::to_string(paths.size()) +
+                                      " rule file(s) but no '- rule:' in them; nothing would "
+                                      "be monitored");
+  }
+  return compiled;
 }
 
 std::string sha256_hex(std::string_view data, size_t hex_digits) {

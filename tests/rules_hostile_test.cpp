@@ -5,7 +5,10 @@
 #include "rules/expression_parser.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace nexus::rules {
@@ -103,6 +106,36 @@ TEST(HostileRules, ConditionsJustInsideTheLimitsStillCompile) {
   std::string list = "originator.name in [";
   for (int i = 0; i < 5'000; ++i) list += (i ? ",\"c" : "\"c") + std::to_string(i) + "\"";
   EXPECT_EQ(compile_error(rule_with(list + "]")), "");
+}
+
+TEST(CarelessRules, AnUnknownKeyDoesNotHideAMisspeltFieldInTheSameRule) {
+  const std::string error = compile_error(
+      "- rule: R\n  version: 1\n  source: s\n  conditon: x\n"
+      "  condition: benficiary.country == \"SY\"\n");
+  EXPECT_NE(error.find("hostile.yaml:4:3: unknown key 'conditon'"), std::string::npos) << error;
+  EXPECT_NE(error.find("unknown field or list 'benficiary.country'"), std::string::npos) << error;
+}
+
+TEST(CarelessRules, EveryRefusedRegularExpressionOfAKeywordSetIsReported) {
+  const std::string error = compile_error(
+      "- keywords: k\n  source: s\n  regex:\n    - 'fine'\n    - '(unclosed'\n"
+      "    - 'also fine'\n    - '[unclosed'\n");
+  EXPECT_NE(error.find("hostile.yaml:5:7: keyword pattern refused by Hyperscan"), std::string::npos)
+      << error;
+  EXPECT_NE(error.find("hostile.yaml:7:7: keyword pattern refused by Hyperscan"), std::string::npos)
+      << error;
+}
+
+TEST(CarelessRules, AFolderWithoutRulesIsRefusedNotOk) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("nexus-empty-rules-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "empty.yaml") << "# nothing yet\n";
+  const auto result = compile_rule_dir(dir);
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("no '- rule:' in them"), std::string::npos)
+      << result.error().message;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
