@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <string>
 #include <vector>
 
 namespace nexus::app {
@@ -15,6 +17,49 @@ int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
+}
+
+/// What a reload changes, rule by rule, for the log: which rules came, went or changed
+/// (version and condition before and after), so a reviewer sees more than two hashes.
+std::map<std::string, std::string> rule_changes(const rules::RuleSet& before,
+                                                const rules::RuleSet& after) {
+  std::map<std::string, const rules::Rule*> old_rules, new_rules;
+  for (const auto& rule : before.rules) old_rules[rule.id] = &rule;
+  for (const auto& rule : after.rules) new_rules[rule.id] = &rule;
+  std::string added, removed, changed;
+  auto join = [](std::string& list, const std::string& item) {
+    list += (list.empty() ? "" : "; ") + item;
+  };
+  for (const auto& [id, rule] : new_rules) {
+    if (!old_rules.count(id)) join(added, id + " v" + std::to_string(rule->version));
+  }
+  for (const auto& [id, rule] : old_rules) {
+    const auto next = new_rules.find(id);
+    if (next == new_rules.end()) {
+      join(removed, id + " v" + std::to_string(rule->version));
+      continue;
+    }
+    const rules::Rule& now = *next->second;
+    if (now.fingerprint == rule->fingerprint && now.version == rule->version) continue;
+    std::string what = id + " v" + std::to_string(rule->version);
+    if (now.version != rule->version) what += "->v" + std::to_string(now.version);
+    const std::string old_condition = rule->condition ? rule->condition->text : "";
+    const std::string new_condition = now.condition ? now.condition->text : "";
+    if (old_condition != new_condition) {
+      what += ": condition '" + old_condition + "' -> '" + new_condition + "'";
+    } else if (now.fingerprint != rule->fingerprint) {
+      what += ": subject, severity, score, suppression or an aggregate it reads";
+    }
+    if (now.version == rule->version && now.fingerprint != rule->fingerprint) {
+      what += " (changed without a version bump)";
+    }
+    join(changed, what);
+  }
+  std::map<std::string, std::string> fields;
+  if (!added.empty()) fields["added"] = added;
+  if (!removed.empty()) fields["removed"] = removed;
+  if (!changed.empty()) fields["changed"] = changed;
+  return fields;
 }
 
 }  // namespace
@@ -74,14 +119,15 @@ void RuleReloader::maybe_reload() {
   refused_signature_.clear();
   if (compiled.value()->content_hash == engine_.rules().content_hash) return;
   const std::string previous = engine_.rules().content_hash;
+  auto fields = rule_changes(engine_.rules(), *compiled.value());
   engine_.set_rules(compiled.value());
   engine_.note_reload(true);
   ++reloads_;
-  log_json("info", "rules reloaded",
-           {{"dir", dir_.string()},
-            {"previous", previous},
-            {"live", engine_.rules().content_hash},
-            {"rules", std::to_string(engine_.rules().rules.size())}});
+  fields["dir"] = dir_.string();
+  fields["previous"] = previous;
+  fields["live"] = engine_.rules().content_hash;
+  fields["rules"] = std::to_string(engine_.rules().rules.size());
+  log_json("info", "rules reloaded", fields);
 }
 
 }  // namespace nexus::app

@@ -8,12 +8,14 @@
 #include "connectors/metrics_server.hpp"
 #include "connectors/rocksdb_state_store.hpp"
 #include "engine/async_state_store.hpp"
+#include "engine/transaction_decoder.hpp"
 #include "rules/duration.hpp"
 #include "rules/field_catalog.hpp"
 
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <type_traits>
@@ -291,7 +293,46 @@ void add_run_command(CLI::App& app) {
              {{"bootstrap", config.kafka["bootstrap.servers"]},
               {"input", config.input_topic},
               {"rules", rule_set->content_hash}});
-    int status = run_stream(engine, *source.value(), g_stop, config.stream, nullptr);
+    // Progress on stderr every 10 s whether or not metrics are served, and a word on why
+    // nothing flows while the consumer group has not assigned this member its partitions
+    // (after a restart the old member holds them until session.timeout.ms runs out).
+    auto* consumer = source.value().get();
+    size_t last_assigned = static_cast<size_t>(-1);
+    auto last_progress = std::chrono::steady_clock::now();
+    uint64_t last_events = 0;
+    auto tick = [&] {
+      const size_t assigned = consumer->assigned();
+      const auto now = std::chrono::steady_clock::now();
+      if (assigned != last_assigned) {
+        if (assigned == 0) {
+          log_json("info", "waiting for partition assignment",
+                   {{"group", config.kafka.count("group.id") ? config.kafka["group.id"] : ""},
+                    {"why",
+                     "the consumer group is rebalancing; after a restart the previous "
+                     "member keeps its partitions until its session times out"}});
+        } else {
+          log_json("info", "partitions assigned", {{"partitions", std::to_string(assigned)}});
+        }
+        last_assigned = assigned;
+      }
+      if (now - last_progress < std::chrono::seconds(10)) return;
+      const auto& m = engine.metrics();
+      const uint64_t events = m.events_processed.load();
+      log_json("info", "progress",
+               {{"events", std::to_string(events)},
+                {"events_per_s", std::to_string(static_cast<uint64_t>(
+                                     static_cast<double>(events - last_events) /
+                                     std::chrono::duration<double>(now - last_progress).count()))},
+                {"alerts", std::to_string(m.alerts.load())},
+                {"dead_letters", std::to_string(m.dead_letters.load())},
+                {"watermark", m.watermark_ms.load() > 0
+                                  ? engine::format_rfc3339_ms(m.watermark_ms.load())
+                                  : std::string("none yet")},
+                {"partitions", std::to_string(assigned)}});
+      last_progress = now;
+      last_events = events;
+    };
+    int status = run_stream(engine, *source.value(), g_stop, config.stream, tick);
     if (auto durable = async_store.drain(); !durable) {
       log_json("error", "final checkpoint failed", {{"error", durable.error().message}});
       status = 1;

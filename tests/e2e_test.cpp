@@ -443,8 +443,22 @@ TEST_F(E2e, HotReloadRefusesABrokenRuleFileAndKeepsTheOldRulesAlerting) {
 
   // Fixed: the new set goes live between events and its hash is on the next alert.
   fs::remove(at("rules/broken.yaml"));
-  std::ofstream(at("rules/core.yaml"), std::ios::app) << "# tuned\n";
+  {
+    std::string core = slurp(at("rules/core.yaml"));
+    const std::string from = "agg.outbound_by_originator_1h.count >= 20";
+    ASSERT_NE(core.find(from), std::string::npos);
+    core.replace(core.find(from), from.size(), "agg.outbound_by_originator_1h.count >= 25");
+    std::ofstream(at("rules/core.yaml"), std::ios::trunc) << core;
+  }
   ASSERT_TRUE(wait_for_text(at("nexus.log"), "rules reloaded", 15)) << slurp(at("nexus.log"));
+  // The log says what changed, not only the hashes, and that the member got its partition.
+  EXPECT_NE(slurp(at("nexus.log"))
+                .find("AML-VELOCITY-1H v1: condition 'agg.outbound_by_originator_1h.count >= 20' "
+                      "-> 'agg.outbound_by_originator_1h.count >= 25' (changed without a version "
+                      "bump)"),
+            std::string::npos)
+      << slurp(at("nexus.log"));
+  EXPECT_NE(slurp(at("nexus.log")).find("\"msg\":\"partitions assigned\""), std::string::npos);
   structuring("ACC-AFTER", 8);
   const auto third = next_alert();
   EXPECT_EQ(third.subject(), "ACC-AFTER");
