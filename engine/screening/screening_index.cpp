@@ -1,6 +1,7 @@
 #include "engine/screening/screening_index.hpp"
 
 #include "engine/screening/abjad_alignment.hpp"
+#include "engine/screening/name_particles.hpp"
 #include "engine/screening/phonetic_key.hpp"
 
 #include <algorithm>
@@ -66,6 +67,27 @@ void for_deletions(std::string_view skeleton, Add add) {
   }
 }
 
+// Calls visit(joined) for each run of two or three particles that are written
+// together with the name after them, joined with it ("van den berg" ->
+// "vandenberg", "de la cruz" -> "delacruz"): the glued spelling's key. A single
+// particle and its name are already an adjacent-token pair.
+template <class Visit>
+void for_glued_particle_runs(const std::vector<NameToken>& tokens, std::string& joined,
+                             Visit visit) {
+  for (std::size_t s = 0; s + 2 < tokens.size(); ++s) {
+    joined.clear();
+    for (std::size_t e = s; e < tokens.size() && e - s < 3; ++e) {
+      const NameToken& t = tokens[e];
+      joined += t.text;
+      if (t.role == TokenRole::kName || t.role == TokenRole::kHonorific) {
+        if (e - s >= 2) visit(std::string_view(joined));
+        break;
+      }
+      if (t.role != TokenRole::kParticle || !glues_to_next_word(t.text)) break;
+    }
+  }
+}
+
 // Keys a query looks up, each with the weight of its kind; sorted by key, unique.
 void query_keys(const NormalizedName& q, std::vector<QueryKey>& keys) {
   keys.clear();
@@ -93,6 +115,10 @@ void query_keys(const NormalizedName& q, std::vector<QueryKey>& keys) {
     add(KeyKind::kToken, pair, 1.0f);
     add(KeyKind::kSkeleton, phonetic_key(pair), 0.8f);
   }
+  for_glued_particle_runs(q.tokens, pair, [&](std::string_view run) {
+    add(KeyKind::kToken, run, 1.0f);
+    add(KeyKind::kSkeleton, phonetic_key(run), 0.8f);
+  });
   std::sort(keys.begin(), keys.end(), [](const QueryKey& a, const QueryKey& b) {
     if (a.key != b.key) return a.key < b.key;
     if (a.weight != b.weight) return a.weight > b.weight;
@@ -205,6 +231,11 @@ void ScreeningIndex::add_keys(std::uint32_t name_id, BuildPostings& postings) co
     add(KeyKind::kToken, pair);
     add(KeyKind::kSkeleton, phonetic_key(pair));
   }
+  std::string run_text;
+  for_glued_particle_runs(name.tokens, run_text, [&](std::string_view run) {
+    add(KeyKind::kToken, run);
+    add(KeyKind::kSkeleton, phonetic_key(run));
+  });
 }
 
 void ScreeningIndex::candidates(const NormalizedName& query, std::size_t max_candidates,

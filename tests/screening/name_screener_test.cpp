@@ -250,6 +250,59 @@ TEST(NameScorer, OneLetterApartCountryIsNotAMatchButShiftedSpaceIs) {
             threshold);
 }
 
+TEST(NameScorer, ParticleGluedToTheNextNameMatchesInEitherOrder) {
+  // "Binladin Usama" matched BIN LADEN, Usama only because its separator-free form
+  // happened to be in the listed order; "Usama Binladin" did not. A particle written
+  // together with the name after it must pair wherever it stands in the name.
+  auto normalizer = NameNormalizer::create().value();
+  NameScorer scorer{ScreeningConfig{}};
+  const double threshold = ScreeningConfig{}.threshold;
+  auto score = [&](std::string_view q, std::string_view listed) {
+    return scorer.score(normalizer.normalize(q), normalizer.normalize(listed)).total;
+  };
+  for (const char* q : {"Binladin Usama", "Usama Binladin", "Osama BinLaden", "Usama Binladen"}) {
+    EXPECT_GE(std::max(score(q, "BIN LADEN, Usama"), score(q, "BIN LADIN, Usama")), threshold) << q;
+  }
+  // Not this one name: other particles, the list gluing what the query splits,
+  // and a run of particles glued to its name.
+  EXPECT_GE(score("Ahmed Benali", "BEN ALI, Ahmed"), threshold);
+  EXPECT_GE(score("Abdullah Alqahtani", "AL-QAHTANI, Abdullah"), threshold);
+  EXPECT_GE(score("Usama bin Ladin", "BINLADIN, Usama"), threshold);
+  EXPECT_GE(score("Hans Vandenberg", "VAN DEN BERG, Hans"), threshold);
+  EXPECT_GE(score("Maria Delacruz", "DE LA CRUZ, Maria"), threshold);
+  // Gluing does not make a different name match.
+  EXPECT_LT(score("Usama Binali", "BIN LADEN, Usama"), threshold);
+  EXPECT_LT(score("Ahmed Benson", "BEN ALI, Ahmed"), threshold);
+}
+
+TEST(NameScreener, GluedParticleFindsTheEntryInEitherOrder) {
+  std::vector<ListEntry> entries = sample_entries();
+  entries.push_back(person("OFAC-SDN", "6365", {"BIN LADEN, Usama", "BIN LADIN, Osama"}));
+  entries.push_back(person("EU", "EU.1", {"VAN DEN BERG, Hans Pieter"}));
+  auto normalizer = NameNormalizer::create().value();
+  std::shared_ptr<const ScreeningIndex> index = ScreeningIndex::build(entries, normalizer);
+  auto screener = std::move(NameScreener::create(index).value());
+  for (const char* name : {"Binladin Usama", "Usama Binladin", "Osama BinLaden", "Usama Binladen",
+                           "BinLaden, Osama"}) {
+    ScreeningQuery q;
+    q.name = name;
+    const auto& hits = screener->screen_query(q);
+    ASSERT_FALSE(hits.empty()) << name;
+    EXPECT_EQ(hits[0].hit.reference, "6365") << name;
+  }
+  ScreeningQuery q;
+  q.name = "Hans Pieter Vandenberg";
+  const auto& hits = screener->screen_query(q);
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].hit.reference, "EU.1");
+  // A run of particles glued to its name has an index key of its own.
+  CandidateScratch scratch;
+  std::vector<Candidate> found;
+  index->candidates(normalizer.normalize("Vandenberg"), 10, 0.5, scratch, found);
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(index->entries()[index->names()[found[0].name].entry].reference, "EU.1");
+}
+
 TEST(ScreeningIndex, FindsCandidatesThroughTypoAndSplitKeys) {
   auto normalizer = NameNormalizer::create().value();
   auto index = ScreeningIndex::build(sample_entries(), normalizer);
