@@ -295,7 +295,7 @@ std::vector<engine::ScreeningHit> NameScreener::screen(const nexus::v1::Party& p
         m.dob_adjustment >= config_.dob_exact_bonus || m.identifier_adjustment > 0;
     if (words(m.listed_normalized) == 1 && words(m.query_normalized) > 1 && !corroborated) continue;
     // A common name (by the lists' own token statistics) hits on its namesakes too: it
-    // must be corroborated by identifier, date of birth, or year of birth and country.
+    // must be corroborated (ScreeningMatch::corroborated_by) to alert or seed exposure.
     if (!m.counts_in_stream()) continue;
     hits.push_back(m.hit);
     hits.back().basis = m.basis();
