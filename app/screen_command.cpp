@@ -131,7 +131,10 @@ json hit_json(const ScreeningMatch& m, bool detailed) {
             {"reference", m.hit.reference},
             {"matched_name", m.hit.matched_name},
             {"score", std::round(m.hit.score * 1000) / 1000},
-            {"above_threshold", m.hit.score >= m.threshold}};
+            {"above_threshold", m.hit.score >= m.threshold},
+            // Whether the stream would alert on it (a distinctive or corroborated name), and why.
+            {"in_stream", m.counts_in_stream()},
+            {"basis", m.basis()}};
   if (!m.suppressed_by.empty()) h["suppressed_by"] = m.suppressed_by;
   if (detailed) {
     h["programme"] = m.hit.programme;
@@ -207,6 +210,9 @@ void run_screen(const ScreenOptions& o) {
               << m.hit.matched_name
               << (m.hit.programme.empty() ? "" : "  [" + m.hit.programme + "]")
               << (m.hit.score < m.threshold ? "  (below threshold)" : "")
+              << (m.hit.score >= m.threshold && !m.counts_in_stream()
+                      ? "  (name only, common name: needs corroboration)"
+                      : "")
               << (m.suppressed_by.empty() ? "" : "  (allow-listed)") << "\n"
               << "         " << m.explain() << "\n";
   }

@@ -389,6 +389,7 @@ Result<void> Engine::evaluate(const EnrichedEvent& event) {
       hit->set_matched_name(party_hit.hit.matched_name);
       hit->set_score(party_hit.hit.score);
       hit->set_programme(party_hit.hit.programme);
+      hit->set_basis(party_hit.hit.basis);
     }
     alerts_.publish(alert_);
     metrics_.alerts.fetch_add(1, std::memory_order_relaxed);

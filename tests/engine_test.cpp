@@ -331,7 +331,7 @@ class FakeScreener final : public Screener {
   std::vector<ScreeningHit> screen(const nexus::v1::Party& party) override {
     ++calls;
     if (party.name() != "Listed Person") return {};
-    return {ScreeningHit{"UN", "QDi.999", "LISTED PERSON", "Al-Qaida", 0.97}};
+    return {ScreeningHit{"UN", "QDi.999", "LISTED PERSON", "Al-Qaida", 0.97, "test"}};
   }
   int calls = 0;
 };

@@ -105,6 +105,16 @@ const std::unordered_map<std::string_view, TokenRole>& role_table() {
 
 }  // namespace
 
+bool glues_to_next_word(std::string_view particle) {
+  for (std::string_view w :
+       {"al",  "el",   "bin",  "ben", "ibn", "bint", "binti", "abu", "abou", "abo",   "bu",
+        "umm", "ould", "wuld", "van", "von", "der",  "den",   "de",  "del",  "della", "di",
+        "da",  "dos",  "das",  "du",  "la",  "le",   "mac",   "mc",  "st"}) {
+    if (particle == w) return true;
+  }
+  return false;
+}
+
 TokenRole classify_token(std::string_view token) {
   const auto& table = role_table();
   auto it = table.find(token);

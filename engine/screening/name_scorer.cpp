@@ -2,6 +2,8 @@
 
 #include "engine/screening/abjad_alignment.hpp"
 #include "engine/screening/jaro_winkler.hpp"
+#include "engine/screening/name_particles.hpp"
+#include "engine/screening/phonetic_key.hpp"
 
 #include <algorithm>
 #include <array>
@@ -47,6 +49,19 @@ std::string sorted_join(const std::vector<NameToken>& tokens, bool skeletons) {
     out += p;
   }
   return out;
+}
+
+// Whether a and b have the same letters apart from vowels ("ben" / "bin", "el" /
+// "al", "van" / "von"): the same particle, spelt another way. No allocation.
+bool same_consonants(std::string_view a, std::string_view b) {
+  auto vowel = [](char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; };
+  std::size_t i = 0, j = 0;
+  while (true) {
+    while (i < a.size() && vowel(a[i])) ++i;
+    while (j < b.size() && vowel(b[j])) ++j;
+    if (i == a.size() || j == b.size()) return i == a.size() && j == b.size();
+    if (a[i++] != b[j++]) return false;
+  }
 }
 
 }  // namespace
@@ -132,25 +147,57 @@ double NameScorer::token_similarity(const NameToken& a, const NameToken& b,
   // Short tokens are a letter apart from other words far more often than they are
   // misspelt (Iran / Iraq, Ali / Ari): they need a higher bar unless they sound alike.
   const bool short_token = a.text.size() <= 4 || b.text.size() <= 4;
-  const double floor = short_token && a.skeleton != b.skeleton && !consonant_only
-                           ? config_.short_token_min_similarity
-                           : config_.min_token_similarity;
+  // A particle and a name word share a one-letter skeleton by chance ("al" and
+  // "alwali" are both "l"): that is no excuse for the short-token bar. Without it
+  // the particle takes the glued word that merge_glued_particles should pair.
+  const bool particle_with_name =
+      !consonant_only && (a.role == TokenRole::kParticle) != (b.role == TokenRole::kParticle);
+  const double floor =
+      short_token && (a.skeleton != b.skeleton || particle_with_name) && !consonant_only
+          ? config_.short_token_min_similarity
+          : config_.min_token_similarity;
   return sim >= floor ? sim : 0.0;
 }
 
-void NameScorer::merge_split_tokens(
-    const std::vector<NameToken>& query, const std::vector<NameToken>& listed, std::size_t nq,
-    std::size_t nl, std::array<int, kMaxTokens>& q_partner, std::array<int, kMaxTokens>& l_partner,
-    std::array<double, kMaxTokens>& q_sim, std::array<double, kMaxTokens>& l_sim,
-    std::array<double, kMaxTokens>& q_phonetic, std::array<double, kMaxTokens>& l_phonetic,
-    TokenPairs& pairs, bool query_compound, PairMemo* memo) const {
-  // One side writes as one word what the other splits in two ("ولی جان" / Walijan,
-  // "لا لا" / Lala, "Dahir Aweys" / "ظاهرعويس"). Two adjacent tokens of one side,
-  // joined, replace what they and one token of the other side paired with, when
-  // that is better. Arabic-script query tokens only (their letter codes join).
-  auto credit = [](double w, double sim) { return w * sim; };
-  auto take = [&](std::size_t i0, std::size_t i1, std::size_t j0, std::size_t j1, double sim) {
-    // Unpair everything the new pairs touch, then pair i0..i1 with j0..j1.
+struct NameScorer::Pairing {
+  // Per token: its partner (-1: none), its similarity and its phonetic agreement.
+  std::array<int, kMaxTokens> q_partner;
+  std::array<int, kMaxTokens> l_partner;
+  std::array<double, kMaxTokens> q_sim{}, l_sim{}, q_phonetic{}, l_phonetic{};
+  TokenPairs pairs;
+
+  Pairing() {
+    q_partner.fill(-1);
+    l_partner.fill(-1);
+  }
+
+  // Whether query tokens i0..i1 may be joined with listed tokens j0..j1: something
+  // among them is unpaired, and none is paired outside the two ranges (joining
+  // never takes a token from a pair it is not part of).
+  bool may_join(std::size_t i0, std::size_t i1, std::size_t j0, std::size_t j1) const {
+    bool any_unpaired = false;
+    for (std::size_t i = i0; i <= i1; ++i) {
+      const int j = q_partner[i];
+      if (j < 0) {
+        any_unpaired = true;
+      } else if (static_cast<std::size_t>(j) < j0 || static_cast<std::size_t>(j) > j1) {
+        return false;
+      }
+    }
+    for (std::size_t j = j0; j <= j1; ++j) {
+      const int i = l_partner[j];
+      if (i < 0) {
+        any_unpaired = true;
+      } else if (static_cast<std::size_t>(i) < i0 || static_cast<std::size_t>(i) > i1) {
+        return false;
+      }
+    }
+    return any_unpaired;
+  }
+
+  // Unpairs everything the new pairs touch, then pairs i0..i1 with j0..j1.
+  void join(std::size_t i0, std::size_t i1, std::size_t j0, std::size_t j1, double sim,
+            double phonetic) {
     auto unpair_q = [&](std::size_t i) {
       if (q_partner[i] < 0) return;
       const auto j = static_cast<std::size_t>(q_partner[i]);
@@ -169,7 +216,6 @@ void NameScorer::merge_split_tokens(
     };
     for (std::size_t i = i0; i <= i1; ++i) unpair_q(i);
     for (std::size_t j = j0; j <= j1; ++j) unpair_l(j);
-    const double phonetic = std::min(1.0, sim / config_.abjad_skeleton_similarity);
     for (std::size_t i = i0; i <= i1; ++i) {
       q_partner[i] = static_cast<int>(j0);
       q_sim[i] = sim;
@@ -191,6 +237,20 @@ void NameScorer::merge_split_tokens(
                                   static_cast<float>(sim)});
       }
     }
+  }
+};
+
+void NameScorer::merge_split_tokens(const std::vector<NameToken>& query,
+                                    const std::vector<NameToken>& listed, std::size_t nq,
+                                    std::size_t nl, Pairing& p, bool query_compound,
+                                    PairMemo* memo) const {
+  // One side writes as one word what the other splits in two ("ولی جان" / Walijan,
+  // "لا لا" / Lala, "Dahir Aweys" / "ظاهرعويس"). Two adjacent tokens of one side,
+  // joined, replace what they and one token of the other side paired with, when
+  // that is better. Arabic-script query tokens only (their letter codes join).
+  auto credit = [](double w, double sim) { return w * sim; };
+  auto take = [&](std::size_t i0, std::size_t i1, std::size_t j0, std::size_t j1, double sim) {
+    p.join(i0, i1, j0, j1, sim, std::min(1.0, sim / config_.abjad_skeleton_similarity));
   };
   // key: see memo_key(); 0 when not remembered.
   auto aligned = [&](std::string_view codes, std::string_view latin, std::uint64_t key) {
@@ -210,15 +270,7 @@ void NameScorer::merge_split_tokens(
     const NameToken& b = query[i + 1];
     if (a.abjad.empty() || b.abjad.empty()) continue;
     for (std::size_t j = 0; j < nl; ++j) {
-      // Only where something is left unpaired (i, i+1 or j), and without taking
-      // a token from a pair it is not part of.
-      if (q_partner[i] >= 0 && q_partner[i + 1] >= 0 && l_partner[j] >= 0) continue;
-      if (q_partner[i] >= 0 && q_partner[i] != static_cast<int>(j)) continue;
-      if (q_partner[i + 1] >= 0 && q_partner[i + 1] != static_cast<int>(j)) continue;
-      if (l_partner[j] >= 0 && l_partner[j] != static_cast<int>(i) &&
-          l_partner[j] != static_cast<int>(i + 1)) {
-        continue;
-      }
+      if (!p.may_join(i, i + 1, j, j)) continue;
       const std::size_t letters = a.abjad.size() + b.abjad.size();
       if (listed[j].text.size() + 2 < letters) continue;
       if (!abjad_may_reach(letters, a.abjad_spellable | b.abjad_spellable,
@@ -231,9 +283,9 @@ void NameScorer::merge_split_tokens(
                                                             i, query_compound, true)
                                                  : 0);
       if (sim == 0) continue;
-      const double before = credit(token_weight(a), q_sim[i]) +
-                            credit(token_weight(b), q_sim[i + 1]) +
-                            credit(token_weight(listed[j]), l_sim[j]);
+      const double before = credit(token_weight(a), p.q_sim[i]) +
+                            credit(token_weight(b), p.q_sim[i + 1]) +
+                            credit(token_weight(listed[j]), p.l_sim[j]);
       const double after = credit(token_weight(a) + token_weight(b) + token_weight(listed[j]), sim);
       if (after > before + 1e-9) take(i, i + 1, j, j, sim);
     }
@@ -243,13 +295,7 @@ void NameScorer::merge_split_tokens(
     for (std::size_t i = 0; i < nq; ++i) {
       const NameToken& q = query[i];
       if (q.abjad.empty()) continue;
-      if (q_partner[i] >= 0 && l_partner[j] >= 0 && l_partner[j + 1] >= 0) continue;
-      if (l_partner[j] >= 0 && l_partner[j] != static_cast<int>(i)) continue;
-      if (l_partner[j + 1] >= 0 && l_partner[j + 1] != static_cast<int>(i)) continue;
-      if (q_partner[i] >= 0 && q_partner[i] != static_cast<int>(j) &&
-          q_partner[i] != static_cast<int>(j + 1)) {
-        continue;
-      }
+      if (!p.may_join(i, i, j, j + 1)) continue;
       if (listed[j].text.size() + listed[j + 1].text.size() + 2 < q.abjad.size()) continue;
       if (!abjad_may_reach(q.abjad.size(), q.abjad_spellable,
                            listed[j].consonant_letters | listed[j + 1].consonant_letters,
@@ -263,14 +309,86 @@ void NameScorer::merge_split_tokens(
                                              listed[j + 1].id, i, query_compound, true)
                                   : 0);
       if (sim == 0) continue;
-      const double before = credit(token_weight(q), q_sim[i]) +
-                            credit(token_weight(listed[j]), l_sim[j]) +
-                            credit(token_weight(listed[j + 1]), l_sim[j + 1]);
+      const double before = credit(token_weight(q), p.q_sim[i]) +
+                            credit(token_weight(listed[j]), p.l_sim[j]) +
+                            credit(token_weight(listed[j + 1]), p.l_sim[j + 1]);
       const double after =
           credit(token_weight(q) + token_weight(listed[j]) + token_weight(listed[j + 1]), sim);
       if (after > before + 1e-9) take(i, i, j, j + 1, sim);
     }
   }
+}
+
+void NameScorer::merge_glued_particles(const std::vector<NameToken>& query,
+                                       const std::vector<NameToken>& listed, std::size_t nq,
+                                       std::size_t nl, Pairing& p) const {
+  // Particles are written apart or glued to the next word ("bin Laden" / "Binladen",
+  // "van den Berg" / "Vandenberg"), and the given name may stand before or after
+  // the family name. Token pairing is order-free, but a glued token has no single
+  // partner on the other side, and the separator-free comparison (NameScore::compact)
+  // only helps when both sides keep the same order. So: a run of particles and the
+  // name after it, against each name token of the other side that begins with
+  // those particles (as written, or sounding alike: "benladen" / "bin laden"),
+  // wherever it stands. The rest of the glued token is compared with the name as
+  // any two tokens are (the particle's letters must not lift "Binali" towards
+  // "bin Laden"); taken when it credits more than what those tokens paired with.
+  // At most three particles in a run ("de los", "van der", "bin al").
+  constexpr std::size_t kMaxRun = 3;
+  std::string particles;
+  auto try_runs = [&](const std::vector<NameToken>& runs, std::size_t n_runs,
+                      const std::vector<NameToken>& others, std::size_t n_others,
+                      bool runs_are_listed) {
+    for (std::size_t s = 0; s + 1 < n_runs; ++s) {
+      if (runs[s].role != TokenRole::kParticle || !glues_to_next_word(runs[s].text)) continue;
+      std::size_t e = s + 1;
+      while (e < n_runs && e - s < kMaxRun && runs[e].role == TokenRole::kParticle &&
+             glues_to_next_word(runs[e].text)) {
+        ++e;
+      }
+      // The word glued to may be a title used as a name ("Ibn al-Shaykh").
+      if (e >= n_runs ||
+          (runs[e].role != TokenRole::kName && runs[e].role != TokenRole::kHonorific)) {
+        continue;
+      }
+      const NameToken& name = runs[e];
+      particles.clear();
+      double run_weight = token_weight(name);
+      for (std::size_t k = s; k < e; ++k) {
+        particles += runs[k].text;
+        run_weight += token_weight(runs[k]);
+      }
+      for (std::size_t t = 0; t < n_others; ++t) {
+        const NameToken& glued = others[t];
+        if (glued.role != TokenRole::kName || glued.text.size() < particles.size() + 2) continue;
+        const std::string_view prefix = std::string_view(glued.text).substr(0, particles.size());
+        if (prefix != particles && !same_consonants(prefix, particles)) continue;
+        const bool allowed = runs_are_listed ? p.may_join(t, t, s, e) : p.may_join(s, e, t, t);
+        if (!allowed) continue;
+        NameToken rest;
+        rest.text = glued.text.substr(particles.size());
+        rest.skeleton = phonetic_key(rest.text);
+        rest.signature_saturated = true;  // no letter signature: skip that shortcut
+        const double sim = token_similarity(rest, name, false);
+        if (sim <= 0) continue;
+        double before = token_weight(glued) * (runs_are_listed ? p.q_sim[t] : p.l_sim[t]);
+        for (std::size_t k = s; k <= e; ++k) {
+          before += token_weight(runs[k]) * (runs_are_listed ? p.l_sim[k] : p.q_sim[k]);
+        }
+        const double after = (token_weight(glued) + run_weight) * sim;
+        if (after <= before + 1e-9) continue;
+        const double phonetic =
+            rest.skeleton == name.skeleton ? 1.0 : jaro_winkler(rest.skeleton, name.skeleton);
+        const double credited = phonetic >= config_.min_token_similarity ? phonetic : 0.0;
+        if (runs_are_listed) {
+          p.join(t, t, s, e, sim, credited);
+        } else {
+          p.join(s, e, t, t, sim, credited);
+        }
+      }
+    }
+  };
+  try_runs(listed, nl, query, nq, true);
+  try_runs(query, nq, listed, nl, false);
 }
 
 NameScorer::Alignment NameScorer::align(const std::vector<NameToken>& query,
@@ -310,45 +428,41 @@ NameScorer::Alignment NameScorer::align(const std::vector<NameToken>& query,
     if (a.query_token != b.query_token) return a.query_token < b.query_token;
     return a.listed_token < b.listed_token;
   });
-  // Per token: its partner (-1: none), its similarity and its phonetic agreement.
-  std::array<int, kMaxTokens> q_partner;
-  std::array<int, kMaxTokens> l_partner;
-  q_partner.fill(-1);
-  l_partner.fill(-1);
-  std::array<double, kMaxTokens> q_sim{}, l_sim{}, q_phonetic{}, l_phonetic{};
+  Pairing p;
   for (std::size_t k = 0; k < n_candidates; ++k) {
-    const TokenPair& p = candidates[k];
-    if (q_partner[p.query_token] >= 0 || l_partner[p.listed_token] >= 0) continue;
-    q_partner[p.query_token] = p.listed_token;
-    l_partner[p.listed_token] = p.query_token;
-    const NameToken& qt = query[p.query_token];
-    const NameToken& lt = listed[p.listed_token];
-    q_sim[p.query_token] = l_sim[p.listed_token] = p.similarity;
+    const TokenPair& c = candidates[k];
+    if (p.q_partner[c.query_token] >= 0 || p.l_partner[c.listed_token] >= 0) continue;
+    p.q_partner[c.query_token] = c.listed_token;
+    p.l_partner[c.listed_token] = c.query_token;
+    const NameToken& qt = query[c.query_token];
+    const NameToken& lt = listed[c.listed_token];
+    p.q_sim[c.query_token] = p.l_sim[c.listed_token] = c.similarity;
     // Phonetic agreement is graded, so one typo costs part of one token, not all of it.
     // For Arabic-script tokens the letter alignment already is the sound comparison.
     const double skeleton_sim =
         consonant_only && !qt.abjad.empty()
-            ? std::min(1.0, p.similarity / config_.abjad_skeleton_similarity)
+            ? std::min(1.0, c.similarity / config_.abjad_skeleton_similarity)
         : qt.skeleton == lt.skeleton ? 1.0
                                      : jaro_winkler(qt.skeleton, lt.skeleton);
     if (skeleton_sim >= config_.min_token_similarity) {
-      q_phonetic[p.query_token] = l_phonetic[p.listed_token] = skeleton_sim;
+      p.q_phonetic[c.query_token] = p.l_phonetic[c.listed_token] = skeleton_sim;
     }
-    out.pairs.push_back(p);
+    p.pairs.push_back(c);
   }
   if (consonant_only) {
-    merge_split_tokens(query, listed, nq, nl, q_partner, l_partner, q_sim, l_sim, q_phonetic,
-                       l_phonetic, out.pairs, query_compound, memo);
+    merge_split_tokens(query, listed, nq, nl, p, query_compound, memo);
+  } else {
+    merge_glued_particles(query, listed, nq, nl, p);
   }
   double q_matched = 0, l_matched = 0;
   double phonetic_matched = 0;
   for (std::size_t i = 0; i < nq; ++i) {
-    q_matched += token_weight(query[i]) * q_sim[i];
-    phonetic_matched += token_weight(query[i]) * q_phonetic[i];
+    q_matched += token_weight(query[i]) * p.q_sim[i];
+    phonetic_matched += token_weight(query[i]) * p.q_phonetic[i];
   }
   for (std::size_t j = 0; j < nl; ++j) {
-    l_matched += token_weight(listed[j]) * l_sim[j];
-    phonetic_matched += token_weight(listed[j]) * l_phonetic[j];
+    l_matched += token_weight(listed[j]) * p.l_sim[j];
+    phonetic_matched += token_weight(listed[j]) * p.l_phonetic[j];
   }
   double q_total = 0, l_total = 0;
   for (std::size_t i = 0; i < nq; ++i) q_total += token_weight(query[i]);
@@ -359,6 +473,7 @@ NameScorer::Alignment NameScorer::align(const std::vector<NameToken>& query,
       consonant_only ? config_.abjad_query_coverage_share : config_.query_coverage_share;
   out.token = share * q_cov + (1.0 - share) * l_cov;
   out.phonetic = q_total + l_total > 0 ? phonetic_matched / (q_total + l_total) : 0;
+  out.pairs = p.pairs;
   return out;
 }
 

@@ -121,14 +121,20 @@ class NameScorer {
   /// Names longer than this many tokens are scored on their first kMaxTokens
   /// (list names have at most ~10; this bounds the pairing work).
   static constexpr std::size_t kMaxTokens = 16;
+  /// Who is paired with whom in one alignment, with each token's credit
+  /// (defined in name_scorer.cpp).
+  struct Pairing;
+  /// Arabic-script query tokens: two adjacent tokens of one side joined against
+  /// one token of the other ("ولی جان" / WALIJAN).
   void merge_split_tokens(const std::vector<NameToken>& query, const std::vector<NameToken>& listed,
-                          std::size_t nq, std::size_t nl, std::array<int, kMaxTokens>& q_partner,
-                          std::array<int, kMaxTokens>& l_partner,
-                          std::array<double, kMaxTokens>& q_sim,
-                          std::array<double, kMaxTokens>& l_sim,
-                          std::array<double, kMaxTokens>& q_phonetic,
-                          std::array<double, kMaxTokens>& l_phonetic, TokenPairs& pairs,
-                          bool query_compound, PairMemo* memo) const;
+                          std::size_t nq, std::size_t nl, Pairing& pairing, bool query_compound,
+                          PairMemo* memo) const;
+  /// Latin text: a particle (or a run of them) and the name after it, on either
+  /// side, against one glued token of the other side, wherever each stands
+  /// ("Usama Binladin" / BIN LADIN, Usama; "Vandenberg" / VAN DEN BERG).
+  void merge_glued_particles(const std::vector<NameToken>& query,
+                             const std::vector<NameToken>& listed, std::size_t nq, std::size_t nl,
+                             Pairing& pairing) const;
   ScreeningConfig config_;
 };
 

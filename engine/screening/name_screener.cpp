@@ -57,7 +57,54 @@ bool is_organisation(EntryType t) {
   return t == EntryType::kEntity || t == EntryType::kVessel || t == EntryType::kAircraft;
 }
 
+std::string add_reason(std::string list, const char* reason) {
+  if (!list.empty()) list += ", ";
+  return list + reason;
+}
+
 }  // namespace
+
+std::string NameScreener::corroboration(double dob, double country, double identifier,
+                                        const ListEntry& entry) const {
+  std::string out;
+  if (identifier > 0) out = add_reason(std::move(out), "identifier");
+  if (dob >= config_.dob_exact_bonus) out = add_reason(std::move(out), "date of birth");
+  // A birth year, even with the country, is shared by too many namesakes (one Mexican
+  // Miguel Rodriguez in 60 is born in the listed year): where the entry gives full
+  // dates, the date must agree. Where it gives only years (as the UN often does), the
+  // year with the country is the most the list allows.
+  const bool full_dates = std::any_of(entry.dates_of_birth.begin(), entry.dates_of_birth.end(),
+                                      [](const std::string& d) { return d.size() >= 10; });
+  if (!full_dates && dob >= config_.dob_year_bonus && dob < config_.dob_exact_bonus &&
+      country > 0) {
+    out = add_reason(std::move(out), "year of birth and country");
+  }
+  // Organisations have no date of birth: their country is what there is.
+  if (entry.type != EntryType::kPerson && dob >= 0 && country > 0) {
+    out = add_reason(std::move(out), "country");
+  }
+  return out;
+}
+
+double NameScreener::name_information(const NormalizedName& listed, const NameScore& name,
+                                      EntryType entry_type) const {
+  const auto& tokens = name.compound_form && !listed.compound_tokens.empty()
+                           ? listed.compound_tokens
+                           : listed.tokens;
+  // Each matched listed name token once (a glued particle pairs with two).
+  std::uint64_t seen = 0;
+  double bits = 0;
+  for (const TokenPair& p : name.pairs) {
+    if (p.listed_token >= tokens.size() || p.listed_token >= 64) continue;
+    const NameToken& t = tokens[p.listed_token];
+    if (t.role != TokenRole::kName || t.text.size() < 2) continue;
+    const std::uint64_t bit = std::uint64_t{1} << p.listed_token;
+    if ((seen & bit) != 0) continue;
+    seen |= bit;
+    bits += index_->token_information(t.id, entry_type == EntryType::kPerson);
+  }
+  return bits;
+}
 
 Result<std::unique_ptr<NameScreener>> NameScreener::create(
     std::shared_ptr<const ScreeningIndex> index, ScreeningConfig config, AllowList allow_list) {
@@ -173,6 +220,9 @@ std::vector<ScreeningMatch> NameScreener::score_all(const ScreeningQuery& query,
       m.listed_normalized = listed.normalized.joined_tokens(m.name.compound_form);
       m.glossary_translated = translated;
       m.threshold = config_.threshold;
+      m.distinctive_bits = config_.distinctive_name_bits;
+      m.name_information_bits = name_information(listed.normalized, m.name, entry.type);
+      m.corroborated_by = corroboration(dob, country, identifier, entry);
       // Allow-listed by the query as written, whichever form matched.
       if (const AllowListRecord* r = allow_list_.find(q.sorted, entry.list, entry.reference)) {
         m.suppressed_by = r->reason + " (" + r->reviewed_by + ", " + r->reviewed_on + ")";
@@ -244,7 +294,11 @@ std::vector<engine::ScreeningHit> NameScreener::screen(const nexus::v1::Party& p
     const bool corroborated =
         m.dob_adjustment >= config_.dob_exact_bonus || m.identifier_adjustment > 0;
     if (words(m.listed_normalized) == 1 && words(m.query_normalized) > 1 && !corroborated) continue;
+    // A common name (by the lists' own token statistics) hits on its namesakes too: it
+    // must be corroborated (ScreeningMatch::corroborated_by) to alert or seed exposure.
+    if (!m.counts_in_stream()) continue;
     hits.push_back(m.hit);
+    hits.back().basis = m.basis();
   }
   return hits;
 }

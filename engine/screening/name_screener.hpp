@@ -56,6 +56,13 @@ class NameScreener final : public engine::Screener {
   NameScreener(std::shared_ptr<const ScreeningIndex> index, ScreeningConfig config,
                AllowList allow_list, NameNormalizer normalizer);
   std::string cache_key(const ScreeningQuery& query) const;
+  /// ScreeningMatch::corroborated_by from the evidence adjustments of one hit.
+  std::string corroboration(double dob, double country, double identifier,
+                            const ListEntry& entry) const;
+  /// ScreeningMatch::name_information_bits: the information of the listed name
+  /// tokens that name's pairs matched.
+  double name_information(const NormalizedName& listed, const NameScore& name,
+                          EntryType entry_type) const;
 
   std::shared_ptr<const ScreeningIndex> index_;
   ScreeningConfig config_;

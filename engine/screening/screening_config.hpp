@@ -75,6 +75,19 @@ struct ScreeningConfig {
   /// Applied to weak (low-quality) aliases. Default: -0.03.
   double weak_alias_penalty = -0.03;
 
+  // In-stream corroboration (NameScreener::screen; `nexus screen` shows every hit).
+  /// A hit's name is distinctive when the listed tokens it matched carry at least this
+  /// much information, in bits: the sum of log2(entries of its kind / entries of that
+  /// kind whose names hold the token), persons and organisations counted apart
+  /// (ScreeningIndex::token_information), so the lists stand in for the population of
+  /// names. Below it the name is common and a hit needs corroboration (identifier, date
+  /// of birth, year of birth with country against an entry listing only years, or the
+  /// country of an organisation) before it alerts in the stream. Default: 20 (by the
+  /// lists' own frequencies, one name in a million; UN + OFAC SDN: LOPEZ, Luis 13.3,
+  /// KHAN, Asad 15.4, PIONEER LOGISTICS 19.0, the highest a false hit on generated
+  /// background reached; SELSELAT AL-THAHAB 22.4). See engine/screening/README.md.
+  double distinctive_name_bits = 20.0;
+
   // Candidate generation.
   /// Names fully scored per query, best by index evidence. Default: 24.
   std::size_t max_candidates = 24;

@@ -1,9 +1,11 @@
 #include "engine/screening/screening_index.hpp"
 
 #include "engine/screening/abjad_alignment.hpp"
+#include "engine/screening/name_particles.hpp"
 #include "engine/screening/phonetic_key.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdlib>
@@ -66,6 +68,27 @@ void for_deletions(std::string_view skeleton, Add add) {
   }
 }
 
+// Calls visit(joined) for each run of two or three particles that are written
+// together with the name after them, joined with it ("van den berg" ->
+// "vandenberg", "de la cruz" -> "delacruz"): the glued spelling's key. A single
+// particle and its name are already an adjacent-token pair.
+template <class Visit>
+void for_glued_particle_runs(const std::vector<NameToken>& tokens, std::string& joined,
+                             Visit visit) {
+  for (std::size_t s = 0; s + 2 < tokens.size(); ++s) {
+    joined.clear();
+    for (std::size_t e = s; e < tokens.size() && e - s < 3; ++e) {
+      const NameToken& t = tokens[e];
+      joined += t.text;
+      if (t.role == TokenRole::kName || t.role == TokenRole::kHonorific) {
+        if (e - s >= 2) visit(std::string_view(joined));
+        break;
+      }
+      if (t.role != TokenRole::kParticle || !glues_to_next_word(t.text)) break;
+    }
+  }
+}
+
 // Keys a query looks up, each with the weight of its kind; sorted by key, unique.
 void query_keys(const NormalizedName& q, std::vector<QueryKey>& keys) {
   keys.clear();
@@ -93,6 +116,10 @@ void query_keys(const NormalizedName& q, std::vector<QueryKey>& keys) {
     add(KeyKind::kToken, pair, 1.0f);
     add(KeyKind::kSkeleton, phonetic_key(pair), 0.8f);
   }
+  for_glued_particle_runs(q.tokens, pair, [&](std::string_view run) {
+    add(KeyKind::kToken, run, 1.0f);
+    add(KeyKind::kSkeleton, phonetic_key(run), 0.8f);
+  });
   std::sort(keys.begin(), keys.end(), [](const QueryKey& a, const QueryKey& b) {
     if (a.key != b.key) return a.key < b.key;
     if (a.weight != b.weight) return a.weight > b.weight;
@@ -172,19 +199,49 @@ std::unique_ptr<ScreeningIndex> ScreeningIndex::build(std::vector<ListEntry> ent
                  .first->second;
     }
   };
+  // Per token id, how many entries of each kind (0 persons, 1 organisations) hold it.
+  std::array<std::vector<std::uint32_t>, 2> holders;
+  std::array<std::uint32_t, 2> kind_entries{};
+  std::vector<std::uint32_t> entry_tokens;
   for (std::uint32_t e = 0; e < index->entries_.size(); ++e) {
     const auto& entry = index->entries_[e];
+    entry_tokens.clear();
     for (std::uint32_t n = 0; n < entry.names.size(); ++n) {
       NormalizedName normalized = normalizer.normalize(entry.names[n].text);
       if (normalized.empty()) continue;
       intern(normalized.tokens);
       intern(normalized.compound_tokens);
+      for (const auto* list : {&normalized.tokens, &normalized.compound_tokens}) {
+        for (const auto& t : *list) entry_tokens.push_back(t.id);
+      }
       index->names_.push_back(IndexedName{e, n, std::move(normalized)});
       index->add_keys(static_cast<std::uint32_t>(index->names_.size() - 1), postings);
+    }
+    const std::size_t kind = entry.type == EntryType::kPerson ? 0 : 1;
+    ++kind_entries[kind];
+    std::sort(entry_tokens.begin(), entry_tokens.end());
+    entry_tokens.erase(std::unique(entry_tokens.begin(), entry_tokens.end()), entry_tokens.end());
+    for (std::uint32_t id : entry_tokens) {
+      if (holders[kind].size() <= id) holders[kind].resize(id + 1, 0);
+      ++holders[kind][id];
+    }
+  }
+  for (std::size_t kind = 0; kind < 2; ++kind) {
+    auto& bits = index->token_bits_[kind];
+    bits.assign(token_ids.size() + 1, 0.0f);
+    for (std::size_t id = 0; id < holders[kind].size(); ++id) {
+      if (holders[kind][id] == 0) continue;
+      bits[id] = static_cast<float>(std::log2(static_cast<double>(kind_entries[kind]) /
+                                              static_cast<double>(holders[kind][id])));
     }
   }
   index->freeze(std::move(postings));
   return index;
+}
+
+double ScreeningIndex::token_information(std::uint32_t token_id, bool person) const {
+  const auto& bits = token_bits_[person ? 0 : 1];
+  return token_id < bits.size() ? bits[token_id] : 0.0;
 }
 
 void ScreeningIndex::add_keys(std::uint32_t name_id, BuildPostings& postings) const {
@@ -205,6 +262,11 @@ void ScreeningIndex::add_keys(std::uint32_t name_id, BuildPostings& postings) co
     add(KeyKind::kToken, pair);
     add(KeyKind::kSkeleton, phonetic_key(pair));
   }
+  std::string run_text;
+  for_glued_particle_runs(name.tokens, run_text, [&](std::string_view run) {
+    add(KeyKind::kToken, run);
+    add(KeyKind::kSkeleton, phonetic_key(run));
+  });
 }
 
 void ScreeningIndex::candidates(const NormalizedName& query, std::size_t max_candidates,

@@ -13,6 +13,7 @@
 #include "engine/screening/name_normalizer.hpp"
 #include "engine/screening/normalized_name.hpp"
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -82,6 +83,13 @@ class ScreeningIndex {
   const std::vector<IndexedName>& names() const { return names_; }
   std::size_t key_count() const { return key_count_; }
 
+  /// How much a listed token says about who is meant, in bits: log2 of the entries of
+  /// one kind (persons, or everything else) over those of that kind with the token in
+  /// any of their names. The list stands in for the population of names: "lopez" is on
+  /// 49 of 5,350 persons (6.8 bits), "laden" on 4 (10.4). 0 for a token no entry of
+  /// that kind holds, or an id of no listed token (query tokens have id 0). O(1).
+  double token_information(std::uint32_t token_id, bool person) const;
+
   /// Up to max_candidates names sharing keys with query, best evidence first;
   /// names with less than min_share of the evidence an exact match would collect
   /// (or less than a fifth of the best candidate's) are dropped.
@@ -111,6 +119,7 @@ class ScreeningIndex {
   std::vector<std::uint32_t> ids_;
   std::size_t key_count_ = 0;
   IndexLimits limits_;
+  std::array<std::vector<float>, 2> token_bits_;  // by token id; [0] persons, [1] the rest
 };
 
 }  // namespace nexus::screening

@@ -31,6 +31,17 @@ std::vector<std::string> split(const std::string& s) {
 
 }  // namespace
 
+std::string ScreeningMatch::basis() const {
+  char bits[64];
+  std::snprintf(bits, sizeof bits, "%.1f bits %s %.1f", name_information_bits,
+                distinctive_name() ? ">=" : "<", distinctive_bits);
+  if (distinctive_name()) return std::string("distinctive name (") + bits + ")";
+  if (!corroborated_by.empty()) {
+    return std::string("common name (") + bits + "), corroborated by " + corroborated_by;
+  }
+  return std::string("name only, common name (") + bits + "): needs corroboration";
+}
+
 std::string ScreeningMatch::explain() const {
   std::string out = "matched " + std::string(to_string(matched_kind)) + " '" + hit.matched_name +
                     "' of " + hit.list + " " + hit.reference;
@@ -54,6 +65,7 @@ std::string ScreeningMatch::explain() const {
   out += "; score " + plain(hit.score) + (hit.score >= threshold ? " >= " : " < ") + "threshold " +
          plain(threshold);
   if (!suppressed_by.empty()) out += "; suppressed by allow-list: " + suppressed_by;
+  out += "; " + basis();
   return out;
 }
 

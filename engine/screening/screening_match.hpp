@@ -37,6 +37,26 @@ struct ScreeningMatch {
   double alias_adjustment = 0;
   double threshold = 0;       // operating threshold in force
   std::string suppressed_by;  // non-empty: allow-listed ("reason (reviewer, date)")
+  /// What the matched listed tokens say about who is meant (name tokens only; see
+  /// ScreeningIndex::token_information), and the bar for a distinctive name in force
+  /// (ScreeningConfig::distinctive_name_bits).
+  double name_information_bits = 0;
+  double distinctive_bits = 0;
+  /// The query's attributes that agree with the entry, as a hit on a common name
+  /// needs them: "identifier", "date of birth", "year of birth and country" (only
+  /// against an entry that lists years, not full dates), "country" (organisations
+  /// only, which have no date of birth), joined by ", "; empty when none does.
+  std::string corroborated_by;
+
+  /// The name carries enough information to hit on its own.
+  bool distinctive_name() const { return name_information_bits >= distinctive_bits; }
+  /// Whether this hit may alert and seed exposure in the stream: a distinctive name,
+  /// or a common one with corroboration. (NameScreener::screen adds its own rules.)
+  bool counts_in_stream() const { return distinctive_name() || !corroborated_by.empty(); }
+  /// Why it counts, or why not: "distinctive name (21.8 bits >= 19.5)", "common name
+  /// (13.3 bits < 19.5), corroborated by date of birth", "name only, common name (13.3
+  /// bits < 19.5): needs corroboration".
+  std::string basis() const;
 
   /// One-paragraph explanation for analysts and audit, e.g.
   /// "matched alias 'Abu Ali' of UN QDi.1 ...; token 0.93 jw 0.95 ...; score 0.91 >= 0.88".

@@ -142,6 +142,9 @@ TEST_F(NameScreenerTest, AllowListSuppressesReviewedHitOnly) {
   party.set_name("John Robert Smith");
   EXPECT_TRUE(screener->screen(party).empty());
   party.set_name("Abu Bakr al-Baghdadi");
+  // In a four-entry index no name is distinctive: corroborated by year of birth and country.
+  party.set_date_of_birth("1971-05-01");
+  party.set_country("IQ");
   EXPECT_FALSE(screener->screen(party).empty());
 }
 
@@ -219,6 +222,83 @@ TEST_F(NameScreenerTest, ScoresDoNotDependOnEarlierQueries) {
   }
 }
 
+TEST(NameScreener, CommonNameNeedsCorroborationInTheStreamDistinctiveNameDoesNot) {
+  // Twenty Lopezes and twenty Luises: "Luis Lopez" is a common name by the list's own
+  // token statistics; "Zarqawi" is on one entry only.
+  std::vector<ListEntry> entries;
+  for (int i = 0; i < 20; ++i) {
+    const std::string n = std::to_string(i);
+    entries.push_back(person("OFAC-SDN", "L" + n, {"LOPEZ, Pedro" + std::string(1, 'a' + i)}));
+    entries.push_back(person("OFAC-SDN", "U" + n, {"GARCIA, Luis" + std::string(1, 'a' + i)}));
+  }
+  entries.push_back(person("OFAC-SDN", "6704", {"LOPEZ, Luis"}, {"1964-02-22"}, {"MX"}));
+  entries.push_back(person("UN", "QI.1", {"ABU MUSAB AL-ZARQAWI"}, {"1966"}, {"JO"}));
+  auto normalizer = NameNormalizer::create().value();
+  std::shared_ptr<const ScreeningIndex> index = ScreeningIndex::build(entries, normalizer);
+  ScreeningConfig config;
+  config.distinctive_name_bits = 10;  // a 42-entry index holds at most log2(22) bits a token
+  auto screener = std::move(NameScreener::create(index, config).value());
+  v1::Party party;
+  party.set_name("Luis Lopez");
+  party.set_type(v1::PARTY_TYPE_PERSON);
+  party.set_country("MX");
+  party.set_date_of_birth("1964-03-01");  // the listed year and country: not enough
+  EXPECT_TRUE(screener->screen(party).empty());
+  // `nexus screen` still shows the hit, labelled.
+  ScreeningQuery q;
+  q.name = "Luis Lopez";
+  const auto& shown = screener->screen_query(q);
+  ASSERT_FALSE(shown.empty());
+  EXPECT_EQ(shown[0].hit.reference, "6704");
+  EXPECT_FALSE(shown[0].counts_in_stream());
+  EXPECT_NE(shown[0].basis().find("name only, common name"), std::string::npos) << shown[0].basis();
+  EXPECT_NE(shown[0].explain().find("needs corroboration"), std::string::npos);
+  // The listed date of birth corroborates it, and the hit says so.
+  party.set_date_of_birth("1964-02-22");
+  auto hits = screener->screen(party);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].reference, "6704");
+  EXPECT_NE(hits[0].basis.find("corroborated by date of birth"), std::string::npos)
+      << hits[0].basis;
+  // A distinctive name hits on the name alone, and says so.
+  party.set_name("Abu Musab al-Zarqawi");
+  party.set_country("");
+  hits = screener->screen(party);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].reference, "QI.1");
+  EXPECT_TRUE(hits[0].basis.starts_with("distinctive name")) << hits[0].basis;
+}
+
+TEST(NameScreener, ExactDateOrIdentifierCorroboratesYearOnlyEntryTakesYearAndCountry) {
+  std::vector<ListEntry> entries = sample_entries();
+  entries[3].countries = {"TR"};  // AL-FURQAN TRADING LLC
+  auto normalizer = NameNormalizer::create().value();
+  std::shared_ptr<const ScreeningIndex> index = ScreeningIndex::build(entries, normalizer);
+  auto screener = std::move(NameScreener::create(index).value());  // nothing distinctive here
+  v1::Party party;
+  party.set_name("Abu Bakr al-Baghdadi");
+  party.set_country("IQ");
+  EXPECT_TRUE(screener->screen(party).empty()) << "a person's name and country alone";
+  party.set_national_id("A 123 4567");
+  auto hits = screener->screen(party);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_NE(hits[0].basis.find("identifier"), std::string::npos) << hits[0].basis;
+  party.clear_national_id();
+  party.set_date_of_birth("1971-01-01");  // QDi.299 lists only the year 1971
+  hits = screener->screen(party);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_NE(hits[0].basis.find("year of birth and country"), std::string::npos) << hits[0].basis;
+  // An organisation has no date of birth: its country corroborates it.
+  v1::Party company;
+  company.set_name("Al-Furqan Trading LLC");
+  company.set_type(v1::PARTY_TYPE_ORGANIZATION);
+  EXPECT_TRUE(screener->screen(company).empty());
+  company.set_country("TR");
+  hits = screener->screen(company);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_NE(hits[0].basis.find("corroborated by country"), std::string::npos) << hits[0].basis;
+}
+
 TEST(NameScorer, TokenOrderDoesNotMatterButExtraTokensDo) {
   auto normalizer = NameNormalizer::create().value();
   NameScorer scorer{ScreeningConfig{}};
@@ -248,6 +328,59 @@ TEST(NameScorer, OneLetterApartCountryIsNotAMatchButShiftedSpaceIs) {
   const auto tikriti = normalizer.normalize("HALA SADDAM HUSSEIN AL-TIKRITI");
   EXPECT_GE(scorer.score(normalizer.normalize("HALA SADDAM HUSSEIN ALT-IKRITI"), tikriti).total,
             threshold);
+}
+
+TEST(NameScorer, ParticleGluedToTheNextNameMatchesInEitherOrder) {
+  // "Binladin Usama" matched BIN LADEN, Usama only because its separator-free form
+  // happened to be in the listed order; "Usama Binladin" did not. A particle written
+  // together with the name after it must pair wherever it stands in the name.
+  auto normalizer = NameNormalizer::create().value();
+  NameScorer scorer{ScreeningConfig{}};
+  const double threshold = ScreeningConfig{}.threshold;
+  auto score = [&](std::string_view q, std::string_view listed) {
+    return scorer.score(normalizer.normalize(q), normalizer.normalize(listed)).total;
+  };
+  for (const char* q : {"Binladin Usama", "Usama Binladin", "Osama BinLaden", "Usama Binladen"}) {
+    EXPECT_GE(std::max(score(q, "BIN LADEN, Usama"), score(q, "BIN LADIN, Usama")), threshold) << q;
+  }
+  // Not this one name: other particles, the list gluing what the query splits,
+  // and a run of particles glued to its name.
+  EXPECT_GE(score("Ahmed Benali", "BEN ALI, Ahmed"), threshold);
+  EXPECT_GE(score("Abdullah Alqahtani", "AL-QAHTANI, Abdullah"), threshold);
+  EXPECT_GE(score("Usama bin Ladin", "BINLADIN, Usama"), threshold);
+  EXPECT_GE(score("Hans Vandenberg", "VAN DEN BERG, Hans"), threshold);
+  EXPECT_GE(score("Maria Delacruz", "DE LA CRUZ, Maria"), threshold);
+  // Gluing does not make a different name match.
+  EXPECT_LT(score("Usama Binali", "BIN LADEN, Usama"), threshold);
+  EXPECT_LT(score("Ahmed Benson", "BEN ALI, Ahmed"), threshold);
+}
+
+TEST(NameScreener, GluedParticleFindsTheEntryInEitherOrder) {
+  std::vector<ListEntry> entries = sample_entries();
+  entries.push_back(person("OFAC-SDN", "6365", {"BIN LADEN, Usama", "BIN LADIN, Osama"}));
+  entries.push_back(person("EU", "EU.1", {"VAN DEN BERG, Hans Pieter"}));
+  auto normalizer = NameNormalizer::create().value();
+  std::shared_ptr<const ScreeningIndex> index = ScreeningIndex::build(entries, normalizer);
+  auto screener = std::move(NameScreener::create(index).value());
+  for (const char* name : {"Binladin Usama", "Usama Binladin", "Osama BinLaden", "Usama Binladen",
+                           "BinLaden, Osama"}) {
+    ScreeningQuery q;
+    q.name = name;
+    const auto& hits = screener->screen_query(q);
+    ASSERT_FALSE(hits.empty()) << name;
+    EXPECT_EQ(hits[0].hit.reference, "6365") << name;
+  }
+  ScreeningQuery q;
+  q.name = "Hans Pieter Vandenberg";
+  const auto& hits = screener->screen_query(q);
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].hit.reference, "EU.1");
+  // A run of particles glued to its name has an index key of its own.
+  CandidateScratch scratch;
+  std::vector<Candidate> found;
+  index->candidates(normalizer.normalize("Vandenberg"), 10, 0.5, scratch, found);
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(index->entries()[index->names()[found[0].name].entry].reference, "EU.1");
 }
 
 TEST(ScreeningIndex, FindsCandidatesThroughTypoAndSplitKeys) {

@@ -375,6 +375,37 @@ TEST_F(GeneratedVariants, DroppedParticles) {
   });
 }
 
+TEST_F(GeneratedVariants, GluedParticlesInEitherOrder) {
+  // "BIN LADEN, Usama" written "Usama Binladen": each particle glued to the name
+  // after it, then the first token moved to the end (given and family name swap).
+  run("variants: particles glued, order rotated", [](const std::string& n, std::mt19937&) {
+    std::string s = n;
+    std::replace(s.begin(), s.end(), '-', ' ');
+    auto t = tokens(s);
+    std::vector<std::string> glued;
+    std::string pending;  // particles waiting for their name
+    bool any = false;
+    for (const auto& x : t) {
+      std::string lower;
+      for (char c : x)
+        lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      if (lower == "al" || lower == "el" || lower == "bin" || lower == "ben" || lower == "ibn" ||
+          lower == "abu" || lower == "van" || lower == "de" || lower == "del" || lower == "da" ||
+          lower == "di" || lower == "le") {
+        pending += x;
+        continue;
+      }
+      any = any || !pending.empty();
+      glued.push_back(pending + x);
+      pending.clear();
+    }
+    if (!pending.empty()) glued.push_back(pending);
+    if (!any || glued.size() < 2) return std::string();
+    std::rotate(glued.begin(), glued.begin() + 1, glued.end());
+    return join(glued);
+  });
+}
+
 TEST_F(GeneratedVariants, OneTypo) {
   run("variants: one typo in the longest token", [](const std::string& n, std::mt19937& rng) {
     auto t = tokens(n);
