@@ -303,9 +303,17 @@ int run_backtest(const BacktestOptions& options) {
       std::printf(
           "%s\n%s\n", header,
           labels ? "|---|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|");
-    } else {
-      std::printf("%-28s %-8s %8s %8s %8s %8s %8s%s\n", "rule", "version", "before", "after",
-                  "added", "removed", "us/eval", labels ? "  precision   recall" : "");
+    }
+    // Long rule ids and "1 CHANGED, same version" widen their columns, never shift the rest.
+    int rule_width = 28, version_width = 8;
+    for (const auto& row : rows) {
+      rule_width = std::max(rule_width, static_cast<int>(row.rule.size()));
+      version_width = std::max(version_width, static_cast<int>(version_text(row).size()));
+    }
+    if (!markdown) {
+      std::printf("%-*s %-*s %8s %8s %8s %8s %8s%s\n", rule_width, "rule", version_width, "version",
+                  "before", "after", "added", "removed", "us/eval",
+                  labels ? "  precision   recall" : "");
     }
     for (const auto& row : rows) {
       const std::string version_shown = version_text(row);
@@ -317,8 +325,9 @@ int run_backtest(const BacktestOptions& options) {
           std::printf(" %s | %s |", ratio(row.precision).c_str(), ratio(row.recall).c_str());
         std::printf("\n");
       } else {
-        std::printf("%-28s %-8s %8zu %8zu %8zu %8zu %8s", row.rule.c_str(), version_shown.c_str(),
-                    row.before, row.after, row.added, row.removed, micros_per_eval(row).c_str());
+        std::printf("%-*s %-*s %8zu %8zu %8zu %8zu %8s", rule_width, row.rule.c_str(),
+                    version_width, version_shown.c_str(), row.before, row.after, row.added,
+                    row.removed, micros_per_eval(row).c_str());
         if (labels) {
           std::printf("  %9s %8s", ratio(row.precision).c_str(), ratio(row.recall).c_str());
         }

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 namespace {
@@ -246,6 +247,35 @@ TEST_F(CliInput, TheDemoRefusesADataDirWithFilesItDidNotCreate) {
   EXPECT_EQ(again.status, 0) << again.output;
   EXPECT_EQ(slurp(at("demo/notes.txt")), "kept\n");
   EXPECT_TRUE(fs::exists(at("demo/labels.ndjson")));
+}
+
+TEST_F(CliInput, BacktestColumnsStayAlignedForLongRuleIds) {
+  ASSERT_EQ(
+      run("generate --seed 2 --accounts 500 --transactions 3000 --out " + at("tx.ndjson")).status,
+      0);
+  fs::copy(std::string(NEXUS_SOURCE_DIR) + "/rules/packs", at("candidate"));
+  std::string core = slurp(at("candidate/core.yaml"));
+  const std::string from = "- rule: AML-VELOCITY-1H\n";
+  ASSERT_NE(core.find(from), std::string::npos);
+  core.replace(core.find(from), from.size(), "- rule: AML-VELOCITY-1H-WITH-A-MUCH-LONGER-NAME\n");
+  write("candidate/core.yaml", core);
+  const auto result = run("backtest --input " + at("tx.ndjson") + " --rules " + at("candidate") +
+                          " --baseline " + std::string(NEXUS_SOURCE_DIR) + "/rules/packs");
+  ASSERT_EQ(result.status, 0) << result.output;
+  // The table: from the header line to the blank line after it; every line the same width.
+  const auto header = result.output.find("\nrule ");
+  ASSERT_NE(header, std::string::npos) << result.output;
+  const auto end = result.output.find("\n\n", header + 1);
+  std::istringstream table(result.output.substr(header + 1, end - header - 1));
+  std::string line;
+  size_t width = 0, lines = 0;
+  while (std::getline(table, line)) {
+    if (width == 0) width = line.size();
+    EXPECT_EQ(line.size(), width) << line;
+    ++lines;
+  }
+  EXPECT_GT(lines, 30u);
+  EXPECT_NE(result.output.find("AML-VELOCITY-1H-WITH-A-MUCH-LONGER-NAME"), std::string::npos);
 }
 
 }  // namespace
