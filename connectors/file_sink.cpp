@@ -1,11 +1,13 @@
 #include "connectors/file_sink.hpp"
 
+#include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/util/json_util.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace nexus::connectors {
@@ -48,24 +50,22 @@ Result<std::unique_ptr<MessageFileWriter>> MessageFileWriter::append(
       }
       complete = at;
     } else {
+      // Length-delimited records, read with protobuf's own varint decoder.
+      if (text.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+        return make_error("output", path.string() +
+                                        ": over 2 GiB of protobuf records cannot be "
+                                        "resumed; write .ndjson or start afresh");
+      }
+      google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(text.data()),
+                                                static_cast<int>(text.size()));
       size_t at = 0;
-      while (at < text.size()) {
-        uint64_t length = 0;
-        int shift = 0;
-        size_t i = at;
-        bool ended = false;
-        while (i < text.size() && shift < 64) {
-          const auto byte = static_cast<unsigned char>(text[i++]);
-          length |= static_cast<uint64_t>(byte & 0x7F) << shift;
-          shift += 7;
-          if ((byte & 0x80) == 0) {
-            ended = true;
-            break;
-          }
-        }
-        if (!ended || length > text.size() - i) break;
-        each(std::string_view(text).substr(i, length));
-        at = i + length;
+      uint32_t length = 0;
+      while (at < text.size() && in.ReadVarint32(&length)) {
+        const auto start = static_cast<size_t>(in.CurrentPosition());
+        if (length > text.size() - start) break;
+        each(std::string_view(text).substr(start, length));
+        at = start + length;
+        if (!in.Skip(static_cast<int>(length))) break;
       }
       complete = at;
     }

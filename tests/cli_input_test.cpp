@@ -19,19 +19,11 @@ namespace fs = std::filesystem;
 using nexus::testing::run;
 using nexus::testing::slurp;
 
-class CliInput : public ::testing::Test {
+class CliInput : public nexus::testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("nexus-cli-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string at(const std::string& name) const { return (dir_ / name).string(); }
   void write(const std::string& name, const std::string& text) const {
     std::ofstream(at(name), std::ios::binary) << text;
   }
-  fs::path dir_;
 };
 
 TEST_F(CliInput, RunRefusesOutOfRangeSettingsWithTheFieldTheValueAndTheRange) {
@@ -135,6 +127,20 @@ TEST_F(CliInput, AResumedReplayCutsAPartlyWrittenLastAlertAndWritesItWhole) {
   const auto again = run(command);
   ASSERT_EQ(again.status, 0) << again.output;
   EXPECT_EQ(slurp(at("r.ndjson")), full);
+
+  // The same for length-delimited protobuf: a length prefix of 100 with 2 bytes after it.
+  const std::string pb = "replay --input " + at("tx.ndjson") + " --out " + at("r.pb") +
+                         " --state-dir " + at("state-pb");
+  ASSERT_EQ(run(pb).status, 0);
+  const std::string full_pb = slurp(at("r.pb"));
+  ASSERT_GT(full_pb.size(), 100u);
+  std::ofstream(at("r.pb"), std::ios::app | std::ios::binary) << "\x64"
+                                                              << "ab";
+  const auto again_pb = run(pb);
+  ASSERT_EQ(again_pb.status, 0) << again_pb.output;
+  EXPECT_NE(again_pb.output.find("resumed from the checkpoint"), std::string::npos)
+      << again_pb.output;
+  EXPECT_EQ(slurp(at("r.pb")), full_pb);
 }
 
 TEST_F(CliInput, VersionAndUnknownCommandsGetAClearAnswer) {

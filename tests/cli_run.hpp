@@ -1,8 +1,11 @@
 // Running the nexus binary from a test as a user would: its exit status and everything
-// it printed (stdout and stderr together). NEXUS_BINARY is set by tests/CMakeLists.txt.
+// it printed (stdout and stderr together), in a scratch directory of its own. NEXUS_BINARY is
+// set by tests/CMakeLists.txt.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -36,5 +39,18 @@ inline std::string slurp(const std::filesystem::path& path) {
   buffer << in.rdbuf();
   return buffer.str();
 }
+
+/// A fresh scratch directory per test (its process id in the name), removed after it.
+class ScratchDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("nexus-test-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string at(const std::string& name) const { return (dir_ / name).string(); }
+  std::filesystem::path dir_;
+};
 
 }  // namespace nexus::testing

@@ -38,17 +38,7 @@ std::set<std::string> alert_ids(const fs::path& path) {
   return ids;
 }
 
-class E2e : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("nexus-e2e-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string at(const std::string& name) const { return (dir_ / name).string(); }
-  fs::path dir_;
-};
+class E2e : public nexus::testing::ScratchDirTest {};
 
 TEST_F(E2e, GenerateThenReplayFindsEveryPlantedScenarioByteIdenticallyTwice) {
   auto generated = run("generate --seed 3 --accounts 3000 --transactions 40000 --out " +
