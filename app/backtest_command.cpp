@@ -6,6 +6,8 @@
 #include "engine/collecting_sinks.hpp"
 #include "engine/engine.hpp"
 #include "engine/memory_state_store.hpp"
+#include "engine/rule_test_runner.hpp"
+#include "rules/rule_diff.hpp"
 
 #include "base/json_text.hpp"
 #include <nlohmann/json.hpp>
@@ -29,6 +31,7 @@ struct BacktestOptions {
   std::string lists_dir;
   std::string csv_map;
   std::string allowed_lateness = "1h";
+  bool allow_failing_tests = false;
 };
 
 /// The planted scenarios of a labels file, by rule.
@@ -54,7 +57,8 @@ struct RuleRow {
   // With labels: alerts of the new set on labelled transactions, and scenarios caught.
   double precision = -1, recall = -1;
   size_t scenarios = 0, caught = 0;
-  bool unversioned_change = false;  // same id and version, different definition
+  bool unversioned_change = false;                 // same id and version, different definition
+  std::vector<rules::RuleDifference> differences;  // baseline -> candidate, part by part
   // Cost in the candidate set: evaluations and estimated time (sampled, see Metrics).
   uint64_t evaluations = 0;
   double seconds = 0;
@@ -146,6 +150,19 @@ void print_html(const BacktestOptions& options, const rules::RuleSet& baseline,
   }
   std::printf("</table>\n");
   for (const auto& row : rows) {
+    if (row.differences.empty()) continue;
+    std::printf(
+        "<h2>%s %s</h2>\n<table class=\"diff\">\n<tr><th>part</th><th>baseline</th>"
+        "<th>candidate</th></tr>\n",
+        html_escape(row.rule).c_str(), html_escape(version_text(row)).c_str());
+    for (const auto& difference : row.differences) {
+      std::printf("<tr><td>%s</td><td><code>%s</code></td><td><code>%s</code></td></tr>\n",
+                  html_escape(difference.what).c_str(), html_escape(difference.before).c_str(),
+                  html_escape(difference.after).c_str());
+    }
+    std::printf("</table>\n");
+  }
+  for (const auto& row : rows) {
     if (row.unversioned_change) {
       std::printf(
           "<p class=\"warning\">warning: %s changed its definition but kept version %s: "
@@ -159,6 +176,27 @@ void print_html(const BacktestOptions& options, const rules::RuleSet& baseline,
 int run_backtest(const BacktestOptions& options) {
   auto candidate = load_rules_or_exit(options.rules_dir);
   auto baseline = load_rules_or_exit(options.baseline_dir);
+  // A candidate that fails its own examples is not the rule its author meant: comparing
+  // it would put numbers on a mistake. Refused unless asked for.
+  size_t failing_tests = 0;
+  for (const auto& result : engine::run_rule_tests(candidate)) {
+    if (result.passed) continue;
+    ++failing_tests;
+    std::fprintf(stderr, "FAIL %s test '%s' (expects %s): %s: %s\n", result.rule_id.c_str(),
+                 result.test_name.c_str(), result.expect_alert ? "an alert" : "no alert",
+                 result.where.c_str(), result.detail.c_str());
+  }
+  if (failing_tests > 0 && !options.allow_failing_tests) {
+    std::fprintf(stderr,
+                 "nexus: the candidate rules in %s fail %zu of their own inline test(s) (nexus "
+                 "rules test %s): fix them, or pass --allow-failing-tests to backtest anyway\n",
+                 options.rules_dir.c_str(), failing_tests, options.rules_dir.c_str());
+    return 2;
+  }
+  if (failing_tests > 0) {
+    std::fprintf(stderr, "warning: backtesting a candidate that fails %zu inline test(s)\n",
+                 failing_tests);
+  }
   InputFile input_file = open_input_or_exit(options.input, options.input_format, options.csv_map);
   auto& source = input_file.source;
   // Both engines see every record once, in file order; their state stays in memory
@@ -203,13 +241,16 @@ int run_backtest(const BacktestOptions& options) {
 
   std::map<std::string, std::pair<std::string, std::string>> versions;
   std::map<std::string, std::pair<std::string, std::string>> fingerprints;
+  std::map<std::string, std::pair<const rules::Rule*, const rules::Rule*>> definitions;
   for (const auto& rule : baseline->rules) {
     versions[rule.id].first = std::to_string(rule.version);
     fingerprints[rule.id].first = rule.fingerprint;
+    definitions[rule.id].first = &rule;
   }
   for (const auto& rule : candidate->rules) {
     versions[rule.id].second = std::to_string(rule.version);
     fingerprints[rule.id].second = rule.fingerprint;
+    definitions[rule.id].second = &rule;
   }
   std::vector<RuleRow> rows;
   size_t changed_rules = 0;
@@ -222,6 +263,9 @@ int run_backtest(const BacktestOptions& options) {
     // two different rules indistinguishable in the audit trail.
     row.unversioned_change = version.first == version.second && !version.first.empty() &&
                              fingerprints[rule].first != fingerprints[rule].second;
+    if (const auto& [old_rule, new_rule] = definitions[rule]; old_rule && new_rule) {
+      row.differences = rules::rule_differences(*baseline, *old_rule, *candidate, *new_rule);
+    }
     const auto& before = baseline_triggers[rule];
     const auto& after = candidate_triggers[rule];
     row.before = before.size();
@@ -275,6 +319,11 @@ int run_backtest(const BacktestOptions& options) {
                               {"changed_without_version_bump", row.unversioned_change},
                               {"evaluations", row.evaluations},
                               {"seconds", row.seconds}};
+      for (const auto& difference : row.differences) {
+        entry["differences"].push_back({{"what", difference.what},
+                                        {"before", difference.before},
+                                        {"after", difference.after}});
+      }
       if (labels) {
         entry["precision"] = row.precision < 0 ? nlohmann::json() : nlohmann::json(row.precision);
         entry["recall"] = row.recall < 0 ? nlohmann::json() : nlohmann::json(row.recall);
@@ -336,6 +385,19 @@ int run_backtest(const BacktestOptions& options) {
     }
     std::printf("\n%zu rule(s) with differences; us/eval: the candidate's time per evaluation\n",
                 changed_rules);
+    bool heading = false;
+    for (const auto& row : rows) {
+      if (row.differences.empty()) continue;
+      if (!heading)
+        std::printf("\n%sdefinitions changed (- baseline, + candidate)\n", markdown ? "### " : "");
+      heading = true;
+      std::printf("%s%s %s\n", markdown ? "\n" : "", row.rule.c_str(), version_text(row).c_str());
+      for (const auto& difference : row.differences) {
+        std::printf("%s  - %s: %s\n%s  + %s: %s\n", markdown ? "    " : "", difference.what.c_str(),
+                    difference.before.c_str(), markdown ? "    " : "", difference.what.c_str(),
+                    difference.after.c_str());
+      }
+    }
     for (const auto& row : rows) {
       if (row.unversioned_change) {
         std::printf(
@@ -373,6 +435,9 @@ void add_backtest_command(CLI::App& app) {
   command->add_option("--lists", options->lists_dir,
                       "Screen parties against the lists imported in this data dir (nexus lists "
                       "import); default: no screening");
+  command->add_flag("--allow-failing-tests", options->allow_failing_tests,
+                    "Backtest even when the candidate fails its own inline tests (refused "
+                    "otherwise)");
   command->callback([options] { std::exit(run_backtest(*options)); });
 }
 

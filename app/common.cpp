@@ -136,6 +136,7 @@ void print_alert(const nexus::v1::Alert& alert) {
     std::printf("  - sanctions: %s matched %s %s '%s' score %.2f (%s)\n", hit.party_role().c_str(),
                 hit.list().c_str(), hit.reference().c_str(), hit.matched_name().c_str(),
                 hit.score(), hit.programme().c_str());
+    if (!hit.basis().empty()) std::printf("    basis: %s\n", hit.basis().c_str());
   }
   std::printf("  source: %s\n", alert.source().c_str());
 }

@@ -7,6 +7,7 @@
 #include "connectors/rocksdb_state_store.hpp"
 #include "engine/async_state_store.hpp"
 #include "engine/engine.hpp"
+#include "rules/field_catalog.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -31,6 +32,7 @@ struct ReplayOptions {
   std::string state_dir;
   uint64_t checkpoint_every = 250'000;
   int show = 0;
+  std::string show_rule;  // --show-rule: only this rule's alerts are printed
   bool progress = false;
   std::string lists_dir;
   std::string csv_map;
@@ -89,6 +91,22 @@ int run_replay(const ReplayOptions& options) {
   auto& source = input_file.source;
   auto rule_set = load_rules_or_exit(
       options.rules_dir.empty() ? default_rules_dir() : std::filesystem::path(options.rules_dir));
+  if (!options.show_rule.empty()) {
+    std::string closest;
+    size_t best = std::string::npos;
+    bool known = false;
+    for (const auto& rule : rule_set->rules) {
+      known = known || rule.id == options.show_rule;
+      const size_t distance = rules::edit_distance(options.show_rule, rule.id);
+      if (distance < best) best = distance, closest = rule.id;
+    }
+    if (!known) {
+      std::fprintf(stderr, "nexus: --show-rule '%s' is not a rule of this set%s\n",
+                   options.show_rule.c_str(),
+                   closest.empty() ? "" : (" (did you mean '" + closest + "'?)").c_str());
+      return 2;
+    }
+  }
   // A bad labels file is refused before the replay, not after it.
   const Labels labels = options.labels.empty() ? Labels{} : load_labels_or_exit(options.labels);
   auto out_format = connectors::format_for(options.out, "").value();
@@ -206,8 +224,17 @@ int run_replay(const ReplayOptions& options) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  for (int i = 0; i < options.show && i < static_cast<int>(tally.alerts().size()); ++i) {
-    print_alert(tally.alerts()[static_cast<size_t>(i)]);
+  // --show-rule alone shows that rule's first alert; with --show N, its first N.
+  const int show = options.show > 0 ? options.show : (options.show_rule.empty() ? 0 : 1);
+  int shown = 0;
+  for (const auto& alert : tally.alerts()) {
+    if (shown >= show) break;
+    if (!options.show_rule.empty() && alert.rule_id() != options.show_rule) continue;
+    print_alert(alert);
+    ++shown;
+  }
+  if (!options.show_rule.empty() && shown == 0) {
+    std::printf("no %s alert to show (--show-rule)\n", options.show_rule.c_str());
   }
   if (skip > 0) {
     std::printf(
@@ -261,7 +288,10 @@ void add_replay_command(CLI::App& app) {
                       "RocksDB state directory; keeps state and resumes (default: temporary)");
   command->add_option("--checkpoint-every", options->checkpoint_every, "Events per checkpoint")
       ->capture_default_str();
-  command->add_option("--show", options->show, "Print the first N alerts with their evidence");
+  command->add_option("--show", options->show, "Print the first N alerts with their evidence")
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--show-rule", options->show_rule,
+                      "Print only alerts of this rule id (the first one, or the first --show N)");
   command->add_option("--lists", options->lists_dir,
                       "Screen parties against the lists imported in this data dir (nexus lists "
                       "import); default: no screening");

@@ -2,6 +2,7 @@
 
 #include "app/common.hpp"
 #include "rules/compiler.hpp"
+#include "rules/rule_diff.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -20,7 +21,8 @@ int64_t now_ms() {
 }
 
 /// What a reload changes, rule by rule, for the log: which rules came, went or changed
-/// (version and condition before and after), so a reviewer sees more than two hashes.
+/// (version, and each part of the definition before and after), so a reviewer sees more than two
+/// hashes.
 std::map<std::string, std::string> rule_changes(const rules::RuleSet& before,
                                                 const rules::RuleSet& after) {
   std::map<std::string, const rules::Rule*> old_rules, new_rules;
@@ -43,13 +45,12 @@ std::map<std::string, std::string> rule_changes(const rules::RuleSet& before,
     if (now.fingerprint == rule->fingerprint && now.version == rule->version) continue;
     std::string what = id + " v" + std::to_string(rule->version);
     if (now.version != rule->version) what += "->v" + std::to_string(now.version);
-    const std::string old_condition = rule->condition ? rule->condition->text : "";
-    const std::string new_condition = now.condition ? now.condition->text : "";
-    if (old_condition != new_condition) {
-      what += ": condition '" + old_condition + "' -> '" + new_condition + "'";
-    } else if (now.fingerprint != rule->fingerprint) {
-      what += ": subject, severity, score, suppression or an aggregate it reads";
+    std::string parts;
+    for (const auto& difference : rules::rule_differences(before, *rule, after, now)) {
+      parts += (parts.empty() ? ": " : ", ") + difference.what + " '" + difference.before +
+               "' -> '" + difference.after + "'";
     }
+    what += parts;
     if (now.version == rule->version && now.fingerprint != rule->fingerprint) {
       what += " (changed without a version bump)";
     }

@@ -15,9 +15,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <type_traits>
 
 namespace nexus::app {
@@ -37,7 +39,8 @@ struct RunConfig {
   std::string state_dir = "./nexus-data/state";
   std::string lists_dir;
   std::string metrics_address = "127.0.0.1";
-  int metrics_port = -1;  // -1: no metrics endpoint
+  int metrics_port = -1;     // -1: no metrics endpoint
+  std::string reload_token;  // from metrics.reload_token_file; empty: no POST /-/reload
   StreamOptions stream;
   engine::EngineConfig engine;
 };
@@ -126,6 +129,33 @@ int64_t read_duration(const std::string& path, const YAML::Node& node, int64_t f
   return *ms;
 }
 
+/// The bearer token POST /-/reload needs: the first line of a file only its owner can read,
+/// 16 characters or more (e.g. `openssl rand -hex 32 > reload.token; chmod 600 reload.token`).
+std::string read_reload_token(const std::string& path, const YAML::Node& node,
+                              const std::string& file) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto status = fs::status(file, ec);
+  if (ec || !fs::is_regular_file(status)) {
+    config_error(path, node.Mark(), "metrics.reload_token_file: cannot read '" + file + "'");
+  }
+  if ((status.permissions() & (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none) {
+    config_error(path, node.Mark(),
+                 "metrics.reload_token_file: '" + file +
+                     "' may be read by others than its owner (chmod 600 it)");
+  }
+  std::ifstream in(file);
+  std::string token;
+  std::getline(in, token);
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+  if (token.size() < 16) {
+    config_error(path, node.Mark(),
+                 "metrics.reload_token_file: the token in '" + file +
+                     "' is shorter than 16 characters (try: openssl rand -hex 32)");
+  }
+  return token;
+}
+
 RunConfig load_config(const std::string& path) {
   RunConfig config;
   YAML::Node root;
@@ -172,11 +202,15 @@ RunConfig load_config(const std::string& path) {
   config.state_dir = resolve(read(path, root["state_dir"], config.state_dir, "state_dir"));
   config.lists_dir = resolve(read<std::string>(path, root["lists_dir"], "", "lists_dir"));
   if (auto metrics = root["metrics"]) {
-    check_keys(path, metrics, {"address", "port"}, "metrics");
+    check_keys(path, metrics, {"address", "port", "reload_token_file"}, "metrics");
     config.metrics_address =
         read(path, metrics["address"], config.metrics_address, "metrics.address");
     config.metrics_port =
         static_cast<int>(read_in_range(path, metrics["port"], 9464, "metrics.port", 0, 65535));
+    if (auto token_file = metrics["reload_token_file"]) {
+      config.reload_token = read_reload_token(
+          path, token_file, resolve(read<std::string>(path, token_file, "", "reload_token_file")));
+    }
   }
   if (auto checkpoint = root["checkpoint"]) {
     check_keys(path, checkpoint, {"events", "interval_ms"}, "checkpoint");
@@ -272,7 +306,8 @@ void add_run_command(CLI::App& app) {
             return std::string(
                 "reload requested: the engine checks its rule directory before the next "
                 "event; the outcome is logged and counted in nexus_rule_reloads_total\n");
-          });
+          },
+          config.reload_token);
       if (!server) {
         std::fprintf(stderr, "nexus: %s\n", server.error().message.c_str());
         std::exit(2);
@@ -280,7 +315,10 @@ void add_run_command(CLI::App& app) {
       metrics = std::move(server.value());
       log_json("info", "metrics endpoint",
                {{"url", "http://" + config.metrics_address + ":" + std::to_string(metrics->port()) +
-                            "/metrics"}});
+                            "/metrics"},
+                {"reload", config.reload_token.empty()
+                               ? "off over HTTP (no metrics.reload_token_file); SIGHUP reloads"
+                               : "POST /-/reload with Authorization: Bearer <token>"}});
     }
 
     config.stream.between_events = [&reloader] { reloader.maybe_reload(); };

@@ -4,8 +4,13 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -29,11 +34,38 @@ constexpr size_t kBodyLimit = 64 * 1024;
 constexpr size_t kHeaderLimit = 8 * 1024;
 constexpr int kMaxConnections = 512;
 
+using Digest = std::array<unsigned char, SHA256_DIGEST_LENGTH>;
+
+Digest sha256(std::string_view text) {
+  Digest digest{};
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
+  return digest;
+}
+
 struct Handlers {
   std::function<std::string()> render;
   std::function<std::string()> reload;
+  std::optional<Digest> reload_token;  // SHA-256 of the bearer token; none: reload refused
   std::atomic<int> open{0};
 };
+
+/// Who may reload: 0 allowed, else the HTTP status to answer with.
+http::status reload_permission(const Handlers& handlers,
+                               const http::request<http::string_body>& request) {
+  if (!handlers.reload_token) return http::status::forbidden;
+  const auto header = request[http::field::authorization];
+  constexpr std::string_view kScheme = "Bearer ";
+  if (header.size() <= kScheme.size() ||
+      !std::equal(kScheme.begin(), kScheme.end(), header.begin(),
+                  [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+    return http::status::unauthorized;
+  }
+  const Digest presented =
+      sha256(std::string_view(header.data(), header.size()).substr(kScheme.size()));
+  return CRYPTO_memcmp(presented.data(), handlers.reload_token->data(), presented.size()) == 0
+             ? http::status::accepted
+             : http::status::forbidden;
+}
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -73,7 +105,21 @@ class Session : public std::enable_shared_from_this<Session> {
       respond(http::status::ok, version, "ok\n");
     } else if (handlers_.reload && request.method() == http::verb::post &&
                request.target() == "/-/reload") {
-      respond(http::status::accepted, version, handlers_.reload());
+      switch (reload_permission(handlers_, request)) {
+        case http::status::accepted:
+          respond(http::status::accepted, version, handlers_.reload());
+          break;
+        case http::status::unauthorized:
+          response_.set(http::field::www_authenticate, "Bearer realm=\"nexus\"");
+          respond(http::status::unauthorized, version,
+                  "reload needs 'Authorization: Bearer <token>' (metrics.reload_token_file)\n");
+          break;
+        default:
+          respond(http::status::forbidden, version,
+                  handlers_.reload_token
+                      ? "wrong reload token\n"
+                      : "reload over HTTP is off: set metrics.reload_token_file, or send SIGHUP\n");
+      }
     } else {
       respond(http::status::not_found, version,
               std::string("not found: try GET /metrics or GET /healthz") +
@@ -130,10 +176,12 @@ MetricsServer::MetricsServer(std::unique_ptr<Impl> impl, uint16_t port)
 Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const std::string& address,
                                                             uint16_t port,
                                                             std::function<std::string()> render,
-                                                            std::function<std::string()> reload) {
+                                                            std::function<std::string()> reload,
+                                                            const std::string& reload_token) {
   auto impl = std::make_unique<Impl>();
   impl->handlers.render = std::move(render);
   impl->handlers.reload = std::move(reload);
+  if (!reload_token.empty()) impl->handlers.reload_token = sha256(reload_token);
   beast::error_code ec;
   const auto ip = asio::ip::make_address(address, ec);
   if (ec) return make_error("http", "bad listen address '" + address + "': " + ec.message());

@@ -57,6 +57,30 @@ TEST_F(CliInput, RunRefusesOutOfRangeSettingsWithTheFieldTheValueAndTheRange) {
   }
 }
 
+TEST_F(CliInput, RunRefusesAReloadTokenOthersCanReadOrThatIsTooShort) {
+  auto refused = [this](const std::string& token, fs::perms perms) {
+    write("reload.token", token);
+    fs::permissions(at("reload.token"), perms);
+    write("c.yaml",
+          "kafka:\n  bootstrap.servers: 127.0.0.1:1\nmetrics:\n  port: 0\n"
+          "  reload_token_file: " +
+              at("reload.token") + "\n");
+    return run("run --config " + at("c.yaml"));
+  };
+  const auto readable =
+      refused("0123456789abcdef0123\n",
+              fs::perms::owner_read | fs::perms::owner_write | fs::perms::others_read);
+  EXPECT_EQ(readable.status, 2) << readable.output;
+  EXPECT_NE(readable.output.find("c.yaml:5:22: metrics.reload_token_file: '" + at("reload.token") +
+                                 "' may be read by others than its owner (chmod 600 it)"),
+            std::string::npos)
+      << readable.output;
+  const auto short_token = refused("secret\n", fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(short_token.status, 2) << short_token.output;
+  EXPECT_NE(short_token.output.find("is shorter than 16 characters"), std::string::npos)
+      << short_token.output;
+}
+
 TEST_F(CliInput, TheFirstDeadLetterOfAReplayCarriesOffsetZero) {
   write("in.ndjson", "{\"bad json\n");
   const auto result = run("replay --input " + at("in.ndjson") + " --out " + at("a.ndjson") +
@@ -253,6 +277,60 @@ TEST_F(CliInput, TheDemoRefusesADataDirWithFilesItDidNotCreate) {
   EXPECT_EQ(again.status, 0) << again.output;
   EXPECT_EQ(slurp(at("demo/notes.txt")), "kept\n");
   EXPECT_TRUE(fs::exists(at("demo/labels.ndjson")));
+}
+
+TEST_F(CliInput, BacktestRefusesACandidateThatFailsItsOwnInlineTestsUnlessAskedTo) {
+  ASSERT_EQ(
+      run("generate --seed 2 --accounts 500 --transactions 3000 --out " + at("tx.ndjson")).status,
+      0);
+  const std::string packs = std::string(NEXUS_SOURCE_DIR) + "/rules/packs";
+  fs::copy(packs, at("candidate"));
+  // A threshold no inline example reaches: the rule's own "must alert" test fails.
+  std::string core = slurp(at("candidate/core.yaml"));
+  const std::string from = "agg.outbound_by_originator_1h.count >= 20";
+  ASSERT_NE(core.find(from), std::string::npos);
+  core.replace(core.find(from), from.size(), "agg.outbound_by_originator_1h.count >= 2000");
+  write("candidate/core.yaml", core);
+  const std::string command = "backtest --input " + at("tx.ndjson") + " --rules " +
+                              at("candidate") + " --baseline " + packs;
+  const auto refused = run(command);
+  EXPECT_EQ(refused.status, 2) << refused.output;
+  EXPECT_NE(refused.output.find("FAIL AML-VELOCITY-1H test"), std::string::npos) << refused.output;
+  EXPECT_NE(refused.output.find("fail 1 of their own inline test(s)"), std::string::npos)
+      << refused.output;
+  EXPECT_EQ(refused.output.find("backtest of"), std::string::npos) << refused.output;
+
+  const auto forced = run(command + " --allow-failing-tests");
+  EXPECT_EQ(forced.status, 0) << forced.output;
+  EXPECT_NE(forced.output.find("warning: backtesting a candidate that fails 1 inline test(s)"),
+            std::string::npos)
+      << forced.output;
+  EXPECT_NE(forced.output.find("backtest of"), std::string::npos) << forced.output;
+}
+
+TEST_F(CliInput, ReplayShowRulePrintsOnlyThatRulesAlertsAndRefusesAnUnknownId) {
+  ASSERT_EQ(
+      run("generate --seed 2 --accounts 500 --transactions 3000 --out " + at("tx.ndjson")).status,
+      0);
+  const std::string replay = "replay --input " + at("tx.ndjson") + " --out " + at("a.ndjson");
+  const auto shown = run(replay + " --show-rule AML-VELOCITY-1H --show 2");
+  ASSERT_EQ(shown.status, 0) << shown.output;
+  size_t alerts = 0;
+  for (size_t at_line = shown.output.find("ALERT "); at_line != std::string::npos;
+       at_line = shown.output.find("\nALERT ", at_line + 1)) {
+    const size_t start = shown.output[at_line] == '\n' ? at_line + 1 : at_line;
+    const std::string line = shown.output.substr(start, shown.output.find('\n', start) - start);
+    EXPECT_NE(line.find(" AML-VELOCITY-1H v"), std::string::npos) << line;
+    ++alerts;
+  }
+  EXPECT_EQ(alerts, 2u) << shown.output;
+
+  const auto typo = run(replay + " --show-rule AML-VELOCITY-1");
+  EXPECT_EQ(typo.status, 2) << typo.output;
+  EXPECT_NE(typo.output.find("--show-rule 'AML-VELOCITY-1' is not a rule of this set (did you "
+                             "mean 'AML-VELOCITY-1H'?)"),
+            std::string::npos)
+      << typo.output;
 }
 
 TEST_F(CliInput, BacktestColumnsStayAlignedForLongRuleIds) {

@@ -208,13 +208,12 @@ int connect_to(uint16_t port, int timeout_s = 30) {
 }
 
 std::string http_request(uint16_t port, const std::string& method, const std::string& target,
-                         const std::string& body = "", int timeout_s = 30) {
+                         const std::string& body = "", int timeout_s = 30,
+                         const std::string& headers = "") {
   const int fd = connect_to(port, timeout_s);
   if (fd < 0) return "";
-  const std::string request =
-      method + " " + target +
-      " HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + std::to_string(body.size()) +
-      "\r\n\r\n" + body;
+  const std::string request = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n" + headers +
+                              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   (void)!write(fd, request.data(), request.size());
   std::string response;
   char buffer[4096];
@@ -280,7 +279,40 @@ TEST(MetricsServer, ARequestBodyOverTheLimitIsRefused) {
   EXPECT_NE(response.find("413"), std::string::npos) << response.substr(0, 200);
 }
 
-TEST(MetricsServer, PostReloadCallsTheReloadCallbackOnly) {
+TEST(MetricsServer, PostReloadNeedsTheBearerTokenAndOnlyThenReloads) {
+  std::atomic<int> reloads{0};
+  const std::string token = "0123456789abcdef-reload";
+  auto server = connectors::MetricsServer::start(
+      "127.0.0.1", 0, [] { return std::string(); },
+      [&reloads] {
+        ++reloads;
+        return std::string("reload requested\n");
+      },
+      token);
+  ASSERT_TRUE(server) << server.error().message;
+  const uint16_t port = server.value()->port();
+  auto post = [port](const std::string& headers) {
+    return http_request(port, "POST", "/-/reload", "", 30, headers);
+  };
+  const auto anonymous = post("");
+  EXPECT_NE(anonymous.find("401 Unauthorized"), std::string::npos) << anonymous;
+  EXPECT_NE(anonymous.find("WWW-Authenticate: Bearer"), std::string::npos) << anonymous;
+  EXPECT_NE(post("Authorization: Basic dXNlcjpwYXNz\r\n").find("401"), std::string::npos);
+  const auto wrong = post("Authorization: Bearer " + token + "x\r\n");
+  EXPECT_NE(wrong.find("403 Forbidden"), std::string::npos) << wrong;
+  EXPECT_NE(post("Authorization: Bearer " + token.substr(0, 8) + "\r\n").find("403"),
+            std::string::npos);
+  EXPECT_EQ(reloads.load(), 0);
+  const auto allowed = post("Authorization: Bearer " + token + "\r\n");
+  EXPECT_NE(allowed.find("202 Accepted"), std::string::npos) << allowed;
+  EXPECT_NE(allowed.find("reload requested"), std::string::npos) << allowed;
+  EXPECT_EQ(reloads.load(), 1);
+  // A GET does not reload.
+  EXPECT_NE(http_get(port, "/-/reload").find("404"), std::string::npos);
+  EXPECT_EQ(reloads.load(), 1);
+}
+
+TEST(MetricsServer, WithoutAReloadTokenNobodyMayReloadOverHttp) {
   std::atomic<int> reloads{0};
   auto server = connectors::MetricsServer::start(
       "127.0.0.1", 0, [] { return std::string(); },
@@ -289,13 +321,11 @@ TEST(MetricsServer, PostReloadCallsTheReloadCallbackOnly) {
         return std::string("reload requested\n");
       });
   ASSERT_TRUE(server) << server.error().message;
-  const auto response = http_request(server.value()->port(), "POST", "/-/reload");
-  EXPECT_NE(response.find("202 Accepted"), std::string::npos) << response;
-  EXPECT_NE(response.find("reload requested"), std::string::npos) << response;
-  EXPECT_EQ(reloads.load(), 1);
-  // A GET does not reload.
-  EXPECT_NE(http_get(server.value()->port(), "/-/reload").find("404"), std::string::npos);
-  EXPECT_EQ(reloads.load(), 1);
+  const auto response = http_request(server.value()->port(), "POST", "/-/reload", "", 30,
+                                     "Authorization: Bearer anything-at-all-long\r\n");
+  EXPECT_NE(response.find("403 Forbidden"), std::string::npos) << response;
+  EXPECT_NE(response.find("reload over HTTP is off"), std::string::npos) << response;
+  EXPECT_EQ(reloads.load(), 0);
 }
 
 /// Reads a whole CSV file through a preset, as `nexus replay --csv-map` does, and counts

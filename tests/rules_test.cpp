@@ -3,10 +3,12 @@
 #include "rules/duration.hpp"
 #include "rules/expression_parser.hpp"
 #include "rules/keyword_matcher.hpp"
+#include "rules/rule_diff.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 
 namespace nexus::rules {
@@ -175,6 +177,37 @@ TEST(RuleCompiler, ContentHashFollowsTheBytes) {
   ASSERT_TRUE(a && b && c);
   EXPECT_NE(a.value()->content_hash, b.value()->content_hash);
   EXPECT_EQ(a.value()->content_hash, c.value()->content_hash);
+}
+
+TEST(RuleDiff, NamesEachChangedPartWithBothValuesAndNothingWhenTheDefinitionIsTheSame) {
+  auto pack = [](const std::string& window, const std::string& severity,
+                 const std::string& threshold) {
+    return "\n- aggregate: inbound\n  key: beneficiary.account\n  window: " + window +
+           "\n  measures: [count]\n- rule: R1\n  version: 1\n  source: test\n  severity: " +
+           severity + "\n  condition: agg.inbound.count >= " + threshold + "\n";
+  };
+  auto base = compile_rules({{"pack.yaml", pack("24h", "high", "5")}});
+  auto same = compile_rules({{"other.yaml", pack("24h", "high", "5")}});
+  auto tuned = compile_rules({{"pack.yaml", pack("48h", "critical", "7")}});
+  ASSERT_TRUE(base && same && tuned) << (base ? "" : base.error().message);
+  const Rule& before = base.value()->rules.at(0);
+  EXPECT_TRUE(
+      rule_differences(*base.value(), before, *same.value(), same.value()->rules.at(0)).empty());
+  const auto differences =
+      rule_differences(*base.value(), before, *tuned.value(), tuned.value()->rules.at(0));
+  std::map<std::string, std::pair<std::string, std::string>> by_part;
+  for (const auto& difference : differences) {
+    by_part[difference.what] = {difference.before, difference.after};
+  }
+  // A severity without an explicit score brings its default score along.
+  ASSERT_EQ(by_part.size(), 4u) << differences.size();
+  EXPECT_NE(by_part["score"].first, by_part["score"].second);
+  EXPECT_EQ(by_part["condition"], std::make_pair(std::string("agg.inbound.count >= 5"),
+                                                 std::string("agg.inbound.count >= 7")));
+  EXPECT_EQ(by_part["severity"], std::make_pair(std::string("high"), std::string("critical")));
+  EXPECT_EQ(by_part["aggregate agg.inbound"],
+            std::make_pair(std::string("by beneficiary.account over 24h measures count"),
+                           std::string("by beneficiary.account over 48h measures count")));
 }
 
 TEST(RuleCompiler, ContentHashIgnoresTheDirectory) {
