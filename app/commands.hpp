@@ -13,5 +13,6 @@ void add_run_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
 void add_backtest_command(CLI::App& app);
 void add_labels_command(CLI::App& app);
+void add_broker_command(CLI::App& app);
 
 }  // namespace nexus::app

@@ -612,6 +612,66 @@ TEST_F(E2e, RunDeadLettersEachHostileRecordOnItsTopicWithItsReasonAndKeepsAlerti
   EXPECT_EQ(stop_run(child), 0);
 }
 
+TEST_F(E2e, NexusBrokerServesNexusRunAndAnOutsideProducerAcrossProcesses) {
+  // Three processes, as a user has them: `nexus broker`, `nexus run` on the config it
+  // writes, and a producer and reader of their own (this test).
+  const pid_t broker = fork();
+  ASSERT_GE(broker, 0);
+  if (broker == 0) {
+    const std::string config_path = at("nexus.yaml"), log_path = at("broker.log");
+    int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(log, 1);
+    dup2(log, 2);
+    execl(NEXUS_BINARY, NEXUS_BINARY, "broker", "--write-config", config_path.c_str(),
+          "--input-format", "protobuf", nullptr);
+    _exit(127);
+  }
+  ASSERT_TRUE(wait_for_text(at("broker.log"), "read the alerts: kcat", 30))
+      << slurp(at("broker.log"));
+  const std::string log = slurp(at("broker.log"));
+  const std::smatch found = [&log] {
+    std::smatch match;
+    std::regex_search(log, match, std::regex("embedded Kafka at (127\\.0\\.0\\.1:[0-9]+)"));
+    return match;
+  }();
+  ASSERT_EQ(found.size(), 2u) << log;
+  const std::string bootstrap = found[1];
+  EXPECT_NE(slurp(at("nexus.yaml")).find("bootstrap.servers: " + bootstrap), std::string::npos);
+  {
+    std::string config = slurp(at("nexus.yaml"));
+    config.replace(config.find("./nexus-data/state"), 18, at("state"));
+    std::ofstream(at("nexus.yaml"), std::ios::trunc) << config;
+  }
+  const pid_t engine = start_run(at("nexus.yaml"), at("nexus.log"));
+  ASSERT_GE(engine, 0);
+  auto producer = nexus::connectors::KafkaProducer::create({{"bootstrap.servers", bootstrap}});
+  ASSERT_TRUE(producer);
+  for (int i = 0; i < 3; ++i) {
+    const auto tx =
+        cash_deposit("OUTSIDE-" + std::to_string(i), "ACC-OUTSIDE", 1'735'689'600 + i * 86'400);
+    ASSERT_TRUE(producer.value()->produce("transactions", "ACC-OUTSIDE", tx.SerializeAsString()));
+  }
+  ASSERT_TRUE(producer.value()->flush());
+  nexus::connectors::KafkaSourceConfig reader_config;
+  reader_config.properties = {{"bootstrap.servers", bootstrap}, {"group.id", "outside-reader"}};
+  reader_config.topics = {"alerts"};
+  auto reader = nexus::connectors::KafkaSource::create(std::move(reader_config));
+  ASSERT_TRUE(reader);
+  nexus::v1::Alert alert;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (alert.id().empty() && std::chrono::steady_clock::now() < deadline) {
+    if (auto record = reader.value()->poll(100)) {
+      ASSERT_TRUE(
+          alert.ParseFromArray(record->value().data(), static_cast<int>(record->value().size())));
+    }
+  }
+  EXPECT_EQ(alert.rule_id(), "AML-STRUCT-CASH") << slurp(at("nexus.log"));
+  EXPECT_EQ(alert.subject(), "ACC-OUTSIDE");
+  EXPECT_EQ(stop_run(engine), 0);
+  EXPECT_EQ(stop_run(broker), 0);
+  EXPECT_NE(slurp(at("broker.log")).find("embedded Kafka stopped"), std::string::npos);
+}
+
 TEST_F(E2e, BacktestOfAPackAgainstItselfShowsNoDifferenceAndATunedThresholdShowsOneRule) {
   ASSERT_EQ(run("generate --seed 3 --accounts 3000 --transactions 40000 --out " + at("tx.ndjson") +
                 " --labels " + at("labels.ndjson"))
