@@ -3,6 +3,7 @@
 #include "connectors/csv_mapping_loader.hpp"
 #include "connectors/file_sink.hpp"
 #include "connectors/file_source.hpp"
+#include "connectors/http_server.hpp"
 #include "connectors/metrics_server.hpp"
 #include "connectors/rocksdb_state_store.hpp"
 #include "engine/collecting_sinks.hpp"
@@ -212,7 +213,8 @@ std::string http_request(uint16_t port, const std::string& method, const std::st
                          const std::string& headers = "") {
   const int fd = connect_to(port, timeout_s);
   if (fd < 0) return "";
-  const std::string request = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n" + headers +
+  const std::string request = method + " " + target +
+                              " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + headers +
                               "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   (void)!write(fd, request.data(), request.size());
   std::string response;
@@ -474,6 +476,47 @@ header: false
   ASSERT_TRUE(mapping.value()->to_transaction("1700000000,100.49", 0, fx, &tx, &error));
   EXPECT_EQ(tx.amount_minor(), 100);
   EXPECT_EQ(tx.event_time().seconds(), 1700000000);
+}
+
+}  // namespace
+}  // namespace nexus
+
+namespace nexus {
+namespace {
+
+TEST(HttpServer, QueryParametersArePercentDecodedAndHeadersLowercased) {
+  connectors::HttpRequest seen;
+  auto server = connectors::HttpServer::start(
+      "127.0.0.1", 0, connectors::HttpLimits{}, [&seen](const connectors::HttpRequest& request) {
+        seen = request;
+        return connectors::HttpResponse{200, "text/plain", "ok\n", {{"X-Extra", "1"}}};
+      });
+  ASSERT_TRUE(server) << server.error().message;
+  const auto response = http_request(server.value()->port(), "GET",
+                                     "/api/v1/alerts?q=Soci%C3%A9t%C3%A9+G%C3%A9n%C3%A9rale&"
+                                     "rule=AML-1&empty=&bad=%ZZ",
+                                     "", 30, "X-CSRF-Token: abc\r\n");
+  EXPECT_NE(response.find("X-Extra: 1"), std::string::npos) << response;
+  EXPECT_EQ(seen.path(), "/api/v1/alerts");
+  EXPECT_EQ(seen.query("q"), "Soci\xC3\xA9t\xC3\xA9 G\xC3\xA9n\xC3\xA9rale");
+  EXPECT_EQ(seen.query("rule"), "AML-1");
+  EXPECT_TRUE(seen.has_query("empty"));
+  EXPECT_EQ(seen.query("empty"), "");
+  EXPECT_FALSE(seen.has_query("missing"));
+  EXPECT_EQ(seen.query("bad"), "%ZZ");
+  EXPECT_EQ(seen.header("x-csrf-token"), "abc");
+  EXPECT_EQ(seen.peer, "127.0.0.1");
+}
+
+TEST(HttpServer, OversizeHeadersAreRefusedWith431) {
+  auto server = connectors::HttpServer::start(
+      "127.0.0.1", 0, connectors::HttpLimits{}, [](const connectors::HttpRequest&) {
+        return connectors::HttpResponse{200, "text/plain", "ok\n", {}};
+      });
+  ASSERT_TRUE(server) << server.error().message;
+  const auto response = http_request(server.value()->port(), "GET", "/", "", 30,
+                                     "X-Big: " + std::string(20'000, 'x') + "\r\n");
+  EXPECT_NE(response.find("431"), std::string::npos) << response.substr(0, 200);
 }
 
 }  // namespace
