@@ -182,8 +182,10 @@ Result<std::unique_ptr<desk::DeskStore>> open_sqlite_desk_store(const SqliteDesk
   // WAL: readers never block the writer; synchronous=NORMAL is durable across a process
   // crash and loses at most the last transactions on power loss, which the alerts topic
   // replays (inserts are idempotent by alert id).
-  for (const char* pragma :
-       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"}) {
+  const std::string cache = "PRAGMA cache_size = -" + std::to_string(config.cache_mib * 1024);
+  for (const std::string& pragma :
+       {std::string("PRAGMA journal_mode = WAL"), std::string("PRAGMA synchronous = NORMAL"),
+        std::string("PRAGMA foreign_keys = ON"), cache}) {
     auto applied = session->query(pragma, {});
     if (!applied) return unavailable(applied.error().message);
   }

@@ -15,6 +15,9 @@ struct SqliteDeskConfig {
   std::string path;  // the database file; created when missing
   /// How long a writer waits for another connection's write transaction. Default: 5000.
   int busy_timeout_ms = 5000;
+  /// SQLite's page cache for this connection, in MiB: the queue's indexes should fit (about
+  /// 100 MiB per million alerts). Default: 256.
+  int cache_mib = 256;
   /// The clock the store stamps events with. Default: the wall clock.
   desk::DeskClock clock = desk::system_desk_clock();
 };

@@ -21,7 +21,7 @@ std::vector<std::string_view> split(std::string_view text, char separator, size_
     out.push_back(text.substr(0, at));
     text.remove_prefix(at + 1);
   }
-  out.push_back(text);  // the id is last and may hold anything
+  out.push_back(text);
   return out;
 }
 
@@ -43,7 +43,7 @@ std::string encode_cursor(const CursorPosition& position) {
   (void)ec;  // 64 bytes hold any double or int64
   std::string plain = "1:" + std::to_string(static_cast<int>(position.sort.field)) + ":" +
                       (position.sort.descending ? "d" : "a") + ":" + std::string(key, end) + ":" +
-                      position.id;
+                      std::to_string(position.seq);
   std::string hex;
   hex.reserve(plain.size() * 2);
   for (const char c : plain) {
@@ -77,8 +77,7 @@ Result<CursorPosition> decode_cursor(std::string_view cursor, const AlertSort& s
   const bool parsed = sort.field == SortField::kScore ? parse_number(parts[3], &position.score_key)
                                                       : parse_number(parts[3], &position.int_key);
   if (!parsed) return bad_cursor("bad sort key");
-  if (parts[4].empty()) return bad_cursor("no alert id");
-  position.id = std::string(parts[4]);
+  if (!parse_number(parts[4], &position.seq)) return bad_cursor("bad position");
   return position;
 }
 

@@ -33,8 +33,8 @@ struct AlertFilter {
 
 enum class SortField { kEventTime, kScore, kSeverity };
 
-/// Ties break on the alert id in the same direction, so the order is total and a keyset
-/// cursor (last key, last id) resumes exactly after the last row seen.
+/// Ties break on arrival order (StoredAlert::seq) in the same direction, so the order is
+/// total and a keyset cursor (last key, last seq) resumes exactly after the last row seen.
 struct AlertSort {
   SortField field = SortField::kEventTime;
   bool descending = true;
@@ -47,12 +47,12 @@ struct AlertQuery {
   int limit = 50;      // clamped to 1..1000
 };
 
-/// Where a page ended: the sort it belongs to and the last row's sort key and id.
+/// Where a page ended: the sort it belongs to and the last row's sort key and seq.
 struct CursorPosition {
   AlertSort sort;
   int64_t int_key = 0;  // event time (ms) or severity
   double score_key = 0;
-  std::string id;
+  int64_t seq = 0;
 };
 
 /// Opaque text (hex) for `position`. Pages resume strictly after it, so rows inserted

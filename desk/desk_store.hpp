@@ -43,6 +43,7 @@ struct StoredAlert {
   CaseId case_id{};
   CaseStatus status = CaseStatus::kNew;
   std::string assignee;
+  int64_t seq = 0;  // arrival order in this store: the sort's tiebreak
 };
 
 struct AlertPage {

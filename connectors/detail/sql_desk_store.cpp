@@ -36,7 +36,9 @@ struct Migration {
 // Indexes match the queue: each sort key (event time, score, severity) alone, behind the
 // case status (the queue's usual first filter), behind assignee and status (my work), and
 // the equality filters rule+version, subject and sanctions hit in front of event time.
-// Every index ends in id, the tiebreak, so keyset pages are index range scans, not sorts.
+// Every index ends in seq, the tiebreak (arrival order), so keyset pages are index range
+// scans, not sorts; and ties append at the end of their key's range instead of landing at
+// random places as a hashed alert id would (fewer pages touched per insert).
 const std::vector<std::string> kSchemaV1 = {
     "CREATE TABLE cases (id {pk}, subject_key TEXT NOT NULL, status TEXT NOT NULL,"
     " assignee TEXT NOT NULL DEFAULT '', snoozed_until_ms BIGINT, close_reason TEXT,"
@@ -52,16 +54,16 @@ const std::vector<std::string> kSchemaV1 = {
     " alert_pb {bytes} NOT NULL, search_text TEXT NOT NULL,"
     " case_id BIGINT NOT NULL REFERENCES cases(id), status TEXT NOT NULL,"
     " assignee TEXT NOT NULL, ingested_ms BIGINT NOT NULL)",
-    "CREATE INDEX alerts_by_time ON alerts (event_time_ms, id)",
-    "CREATE INDEX alerts_by_score ON alerts (score, id)",
-    "CREATE INDEX alerts_by_severity ON alerts (severity, id)",
-    "CREATE INDEX alerts_by_status_time ON alerts (status, event_time_ms, id)",
-    "CREATE INDEX alerts_by_status_score ON alerts (status, score, id)",
-    "CREATE INDEX alerts_by_status_severity ON alerts (status, severity, id)",
-    "CREATE INDEX alerts_by_assignee ON alerts (assignee, status, event_time_ms, id)",
-    "CREATE INDEX alerts_by_rule ON alerts (rule_id, rule_version, event_time_ms, id)",
-    "CREATE INDEX alerts_by_subject ON alerts (subject_key, event_time_ms, id)",
-    "CREATE INDEX alerts_by_hit ON alerts (has_sanctions_hit, event_time_ms, id)",
+    "CREATE INDEX alerts_by_time ON alerts (event_time_ms, seq)",
+    "CREATE INDEX alerts_by_score ON alerts (score, seq)",
+    "CREATE INDEX alerts_by_severity ON alerts (severity, seq)",
+    "CREATE INDEX alerts_by_status_time ON alerts (status, event_time_ms, seq)",
+    "CREATE INDEX alerts_by_status_score ON alerts (status, score, seq)",
+    "CREATE INDEX alerts_by_status_severity ON alerts (status, severity, seq)",
+    "CREATE INDEX alerts_by_assignee ON alerts (assignee, status, event_time_ms, seq)",
+    "CREATE INDEX alerts_by_rule ON alerts (rule_id, rule_version, event_time_ms, seq)",
+    "CREATE INDEX alerts_by_subject ON alerts (subject_key, event_time_ms, seq)",
+    "CREATE INDEX alerts_by_hit ON alerts (has_sanctions_hit, event_time_ms, seq)",
     "CREATE INDEX alerts_by_case ON alerts (case_id, event_time_ms)",
     "CREATE TABLE alert_typologies (typology TEXT NOT NULL,"
     " alert_seq BIGINT NOT NULL REFERENCES alerts(seq), PRIMARY KEY (typology, alert_seq))",
@@ -112,7 +114,7 @@ std::vector<Migration> migrations_for(const DeskSqlDialect& dialect) {
 constexpr std::string_view kAlertColumns =
     "a.id, a.rule_id, a.rule_version, a.severity, a.typologies_json, a.subject_key,"
     " a.subject_name, a.score, a.event_time_ms, a.has_sanctions_hit, a.alert_pb,"
-    " a.search_text, a.case_id, a.status, a.assignee";
+    " a.search_text, a.case_id, a.status, a.assignee, a.seq";
 
 constexpr std::string_view kCaseColumns =
     "id, subject_key, status, assignee, snoozed_until_ms, close_reason, merged_into,"
@@ -171,6 +173,7 @@ StoredAlert alert_from(const SqlRow& row) {
   stored.case_id = CaseId{as_int(row[12])};
   stored.status = desk::parse_status(as_text(row[13])).value_or(CaseStatus::kNew);
   stored.assignee = as_text(row[14]);
+  stored.seq = as_int(row[15]);
   return stored;
 }
 
@@ -323,6 +326,15 @@ class SqlDeskStore final : public desk::DeskStore {
 
   Result<size_t> insert_batch(std::span<const AlertRecord> alerts) override {
     return in_transaction([&]() -> Result<size_t> {
+      // Take every subject's lock up front, in one order, so two desks inserting
+      // overlapping batches queue instead of deadlocking.
+      if (!dialect_.subject_lock.empty()) {
+        std::set<std::string> subjects;
+        for (const auto& alert : alerts) subjects.insert(alert.subject_key);
+        for (const auto& subject : subjects) {
+          NEXUS_TRY(run(dialect_.subject_lock, {subject}));
+        }
+      }
       const int64_t now = clock_();
       size_t added = 0;
       for (const auto& alert : alerts) {
@@ -351,15 +363,15 @@ class SqlDeskStore final : public desk::DeskStore {
     const std::string_view direction = query.sort.descending ? " DESC" : " ASC";
     if (!query.cursor.empty()) {
       NEXUS_TRY(position, desk::decode_cursor(query.cursor, query.sort));
-      sql += " AND (" + column + ", a.id) " + (query.sort.descending ? "<" : ">") + " (?, ?)";
+      sql += " AND (" + column + ", a.seq) " + (query.sort.descending ? "<" : ">") + " (?, ?)";
       if (query.sort.field == desk::SortField::kScore) {
         params.emplace_back(position.score_key);
       } else {
         params.emplace_back(position.int_key);
       }
-      params.emplace_back(position.id);
+      params.emplace_back(position.seq);
     }
-    sql += " ORDER BY " + column + std::string(direction) + ", a.id" + std::string(direction) +
+    sql += " ORDER BY " + column + std::string(direction) + ", a.seq" + std::string(direction) +
            " LIMIT ?";
     params.emplace_back(int64_t{limit} + 1);  // one more tells whether a next page exists
     NEXUS_TRY(rows, session_->query(sql, params));
@@ -371,7 +383,7 @@ class SqlDeskStore final : public desk::DeskStore {
       const AlertRecord& last = page.alerts.back().record;
       desk::CursorPosition position;
       position.sort = query.sort;
-      position.id = last.id;
+      position.seq = page.alerts.back().seq;
       position.score_key = last.score;
       position.int_key = query.sort.field == desk::SortField::kSeverity
                              ? static_cast<int64_t>(last.severity)
@@ -597,6 +609,9 @@ class SqlDeskStore final : public desk::DeskStore {
     return in_transaction([&]() -> Result<void> {
       NEXUS_TRY(desk::require(actor.role, Action::kMergeSplitCases));
       if (into == from) return error(errc::kInvalidArgument, "a case cannot merge into itself");
+      // Row locks in id order, so two opposite merges queue instead of deadlocking.
+      const bool into_first = static_cast<int64_t>(into) < static_cast<int64_t>(from);
+      NEXUS_TRY(lock_case(into_first ? into : from));
       NEXUS_TRY(target, lock_open_case(into, "take a merge"));
       NEXUS_TRY(source, lock_open_case(from, "be merged"));
       const int64_t now = clock_();

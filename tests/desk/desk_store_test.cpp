@@ -22,6 +22,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace nexus::desk {
@@ -31,6 +32,13 @@ namespace fs = std::filesystem;
 using nexus::v1::Severity;
 
 // ---- backends ----
+
+connectors::SqliteDeskConfig sqlite_config(const fs::path& path, DeskClock clock) {
+  connectors::SqliteDeskConfig config;
+  config.path = path.string();
+  config.clock = std::move(clock);
+  return config;
+}
 
 class SqliteBackend {
  public:
@@ -46,16 +54,16 @@ class SqliteBackend {
   SqliteBackend& operator=(const SqliteBackend&) = delete;
 
   Result<std::unique_ptr<DeskStore>> open(DeskClock clock) {
-    return connectors::open_sqlite_desk_store({(dir_ / "desk.db").string(), 5000, clock});
+    return connectors::open_sqlite_desk_store(sqlite_config(dir_ / "desk.db", clock));
   }
   // A store that cannot be opened: a directory that is not there, then a file that is not
   // a database.
   std::vector<Result<std::unique_ptr<DeskStore>>> unopenable(DeskClock clock) {
     std::vector<Result<std::unique_ptr<DeskStore>>> out;
     out.push_back(
-        connectors::open_sqlite_desk_store({(dir_ / "missing" / "desk.db").string(), 5000, clock}));
+        connectors::open_sqlite_desk_store(sqlite_config(dir_ / "missing" / "desk.db", clock)));
     std::ofstream(dir_ / "junk.db") << std::string(4096, 'x');
-    out.push_back(connectors::open_sqlite_desk_store({(dir_ / "junk.db").string(), 5000, clock}));
+    out.push_back(connectors::open_sqlite_desk_store(sqlite_config(dir_ / "junk.db", clock)));
     return out;
   }
   // What a newer nexus leaves behind.
@@ -515,7 +523,7 @@ TYPED_TEST(DeskStoreTest, EverySortWalksAllPagesWithoutDuplicatesOrGaps) {
   std::mt19937 random(20261203);
   std::vector<AlertRecord> records;
   for (int i = 0; i < 120; ++i) {
-    // Few distinct keys, so ties (broken by id) are common.
+    // Few distinct keys, so ties (broken by arrival) are common.
     records.push_back(
         make_alert({.id = "p" + std::to_string(1000 + static_cast<int>(random() % 9000)) + "-" +
                           std::to_string(i),
@@ -532,14 +540,16 @@ TYPED_TEST(DeskStoreTest, EverySortWalksAllPagesWithoutDuplicatesOrGaps) {
                : field == SortField::kSeverity ? static_cast<double>(record.severity)
                                                : static_cast<double>(record.event_time_ms);
       };
-      std::vector<AlertRecord> expected = records;
-      std::sort(expected.begin(), expected.end(), [&](const auto& a, const auto& b) {
-        const auto left = std::make_pair(key(a), a.id);
-        const auto right = std::make_pair(key(b), b.id);
+      // Ties in arrival order: the batch's order.
+      std::vector<size_t> expected(records.size());
+      for (size_t i = 0; i < expected.size(); ++i) expected[i] = i;
+      std::sort(expected.begin(), expected.end(), [&](size_t a, size_t b) {
+        const auto left = std::make_pair(key(records[a]), a);
+        const auto right = std::make_pair(key(records[b]), b);
         return descending ? right < left : left < right;
       });
       std::vector<std::string> expected_ids;
-      for (const auto& record : expected) expected_ids.push_back(record.id);
+      for (const size_t i : expected) expected_ids.push_back(records[i].id);
       for (const int page_size : {1, 7, 50, 1000}) {
         AlertQuery query;
         query.sort = {field, descending};
@@ -591,6 +601,40 @@ TYPED_TEST(DeskStoreTest, PagesStayStableWhileAnotherConnectionInserts) {
   const std::set<std::string> unique(seen.begin(), seen.end());
   EXPECT_EQ(unique.size(), seen.size()) << "a row came twice";
   for (const auto& record : before) EXPECT_TRUE(unique.count(record.id)) << record.id;
+}
+
+TYPED_TEST(DeskStoreTest, TwoWritersStoreEachAlertOnceAndOneCasePerSubject) {
+  // Two connections (two desk processes) insert overlapping batches in opposite orders.
+  std::vector<AlertRecord> forward;
+  for (int i = 0; i < 300; ++i) {
+    forward.push_back(
+        make_alert({.id = "w" + std::to_string(i), .subject = "S" + std::to_string(i % 7)}));
+  }
+  const std::vector<AlertRecord> backward(forward.rbegin(), forward.rend());
+  auto other = this->open();
+  ASSERT_TRUE(other);
+  size_t added_here = 0;
+  size_t added_there = 0;
+  std::thread there([&] {
+    for (size_t at = 0; at < backward.size(); at += 50) {
+      const auto added = other->insert_batch(std::span(backward).subspan(at, 50));
+      ASSERT_TRUE(added) << added.error().message;
+      added_there += added.value();
+    }
+  });
+  for (size_t at = 0; at < forward.size(); at += 50) {
+    const auto added = this->store_->insert_batch(std::span(forward).subspan(at, 50));
+    ASSERT_TRUE(added) << added.error().message;
+    added_here += added.value();
+  }
+  there.join();
+  EXPECT_EQ(added_here + added_there, forward.size());
+  const auto cases = this->store_->list_cases("").value();
+  ASSERT_EQ(cases.size(), 7u);
+  int64_t total = 0;
+  for (const auto& each : cases) total += each.alert_count;
+  EXPECT_EQ(total, 300);
+  EXPECT_EQ(this->matching({}).size(), 300u);
 }
 
 // ---- cases ----
