@@ -24,7 +24,7 @@ Error sqlite_error(sqlite3* db, std::string_view what) {
 }
 
 // One connection and its prepared statements (kept by SQL text: the desk's statements are
-// a fixed set, and preparing is most of the cost of a small insert).
+// few, and preparing is most of the cost of a small insert).
 class SqliteSession final : public detail::SqlSession {
  public:
   explicit SqliteSession(sqlite3* db) : db_(db) {}
@@ -81,6 +81,11 @@ class SqliteSession final : public detail::SqlSession {
     if (found != statements_.end()) {
       statement = found->second;
     } else {
+      // The queue's SQL varies with the filters set; a bound keeps rare shapes from piling up.
+      if (statements_.size() >= kMaxStatements) {
+        for (auto& [text, cached] : statements_) sqlite3_finalize(cached);
+        statements_.clear();
+      }
       if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                              SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
         return sqlite_error(db_, sql);
@@ -128,6 +133,8 @@ class SqliteSession final : public detail::SqlSession {
         return nullptr;
     }
   }
+
+  static constexpr size_t kMaxStatements = 512;
 
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
