@@ -11,6 +11,7 @@ packages=(
   libboost-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libsimdjson-dev
   libssl-dev libicu-dev libpugixml-dev libhyperscan-dev
   libgtest-dev libgmock-dev libbenchmark-dev kafkacat
+  libsqlite3-dev libpq-dev postgresql libsodium-dev
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -1,0 +1,161 @@
+// DeskStore: everything the review desk keeps, behind one interface, so the desk's logic
+// never sees SQL and the same tests run against every implementation (SQLite and
+// PostgreSQL in connectors/).
+//
+// Writes that are a human action take the acting user, check the permission table and the
+// case rules (case_rules.hpp) inside the store's transaction, and append a case event or an
+// audit row in that same transaction: either the change and its record commit, or neither.
+// Reads take no actor: the caller (the HTTP layer) checks `allowed(role, kRead...)`.
+//
+// Threading: one store object is used by one thread at a time (it owns one database
+// connection). Several stores (threads, processes, desks) may share one database: the
+// implementations serialise what must be serial (grouping alerts of one subject) in the
+// database itself.
+#pragma once
+
+#include "base/result.hpp"
+#include "desk/alert_query.hpp"
+#include "desk/alert_record.hpp"
+#include "desk/case.hpp"
+#include "desk/hit_decision.hpp"
+#include "desk/roles.hpp"
+#include "desk/user.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nexus::desk {
+
+/// Milliseconds since the Unix epoch; injected so tests run on a manual clock.
+using DeskClock = std::function<int64_t()>;
+/// The wall clock, for production wiring.
+DeskClock system_desk_clock();
+
+/// An alert as stored, with the state of the case it belongs to.
+struct StoredAlert {
+  AlertRecord record;
+  CaseId case_id{};
+  CaseStatus status = CaseStatus::kNew;
+  std::string assignee;
+  int64_t seq = 0;  // arrival order in this store: the sort's tiebreak
+};
+
+struct AlertPage {
+  std::vector<StoredAlert> alerts;
+  std::string next_cursor;  // empty when this page is the last
+};
+
+/// One row of the audit log: a human action that is not case work (users, tokens, hit
+/// decisions). Case work is in the case timeline.
+struct AuditEntry {
+  int64_t id = 0;
+  int64_t at_ms = 0;
+  std::string actor;
+  std::string action;  // e.g. "user.create", "token.revoke", "hit.decide"
+  std::string target;  // e.g. "user:alice", "token:3", "hit:ACC-1/UN:QDi.299"
+  std::string details_json;
+};
+
+class DeskStore {
+ public:
+  DeskStore() = default;
+  DeskStore(const DeskStore&) = delete;
+  DeskStore& operator=(const DeskStore&) = delete;
+  DeskStore(DeskStore&&) = delete;
+  DeskStore& operator=(DeskStore&&) = delete;
+  virtual ~DeskStore() = default;
+
+  /// Brings the schema to the version this binary knows, in one transaction, and returns
+  /// it. Refuses (errc::kSchemaTooNew) a database written by a newer binary. Idempotent;
+  /// the open functions already call it.
+  virtual Result<int> migrate() = 0;
+
+  // ---- alerts (from the alerts topic; not a human action) ----
+
+  /// Stores `alert` unless its id is already stored; true when it was new. A new alert
+  /// joins the oldest open case of its subject, or opens a new case.
+  virtual Result<bool> insert_alert(const AlertRecord& alert) = 0;
+  /// insert_alert for each, in one transaction (the throughput path); returns how many
+  /// were new. All or nothing on error.
+  virtual Result<size_t> insert_batch(std::span<const AlertRecord> alerts) = 0;
+  virtual Result<std::optional<StoredAlert>> get_alert(std::string_view id) = 0;
+  /// One page of the queue: filtered, sorted, resumed after `query.cursor` (keyset).
+  virtual Result<AlertPage> query_alerts(const AlertQuery& query) = 0;
+  /// Alerts matching `filter` (its status list ignored) per case status.
+  virtual Result<std::map<CaseStatus, int64_t>> count_by_status(const AlertFilter& filter) = 0;
+
+  // ---- cases ----
+
+  virtual Result<std::optional<Case>> get_case(CaseId id) = 0;
+  /// Cases of `subject_key` (all subjects when empty), oldest first.
+  virtual Result<std::vector<Case>> list_cases(std::string_view subject_key) = 0;
+  /// Ids of the case's alerts, by event time.
+  virtual Result<std::vector<std::string>> case_alert_ids(CaseId id) = 0;
+  /// The case's timeline, oldest first.
+  virtual Result<std::vector<CaseEvent>> case_events(CaseId id) = 0;
+
+  /// review, escalate, de-escalate, reopen (check_transition).
+  virtual Result<void> set_status(const Actor& actor, CaseId id, CaseStatus to,
+                                  std::string_view note) = 0;
+  virtual Result<void> assign(const Actor& actor, CaseId id, std::string_view assignee) = 0;
+  virtual Result<void> comment(const Actor& actor, CaseId id, std::string_view text) = 0;
+  /// Hides the case from the queue until `until_ms`; nullopt wakes it.
+  virtual Result<void> snooze(const Actor& actor, CaseId id, std::optional<int64_t> until_ms) = 0;
+  /// Closes directly; fails with errc::kFourEyes when the close needs an approval.
+  virtual Result<void> close_case(const Actor& actor, CaseId id, CloseReason reason,
+                                  std::string_view note) = 0;
+  /// Records a close proposal (at most one pending per case).
+  virtual Result<ProposalId> propose_close(const Actor& actor, CaseId id, CloseReason reason,
+                                           std::string_view note) = 0;
+  /// A different user, a supervisor, approves: the case closes with the proposed reason.
+  virtual Result<void> approve_close(const Actor& actor, ProposalId id, std::string_view note) = 0;
+  virtual Result<void> reject_close(const Actor& actor, ProposalId id, std::string_view note) = 0;
+  virtual Result<std::optional<CloseProposal>> get_proposal(ProposalId id) = 0;
+  virtual Result<std::vector<CloseProposal>> case_proposals(CaseId id) = 0;
+  /// Moves every alert of `from` into `into` and closes `from` with reason merged.
+  virtual Result<void> merge_cases(const Actor& actor, CaseId into, CaseId from) = 0;
+  /// Moves `alert_ids` (some, not all, of the case's alerts) into a new case on the same
+  /// subject, status new, and returns its id.
+  virtual Result<CaseId> split_case(const Actor& actor, CaseId id,
+                                    std::span<const std::string> alert_ids) = 0;
+
+  // ---- users and API tokens (admin; audited) ----
+
+  virtual Result<void> create_user(const Actor& actor, const User& user) = 0;
+  virtual Result<std::optional<User>> get_user(std::string_view name) = 0;
+  virtual Result<std::vector<User>> list_users() = 0;
+  virtual Result<void> set_user_role(const Actor& actor, std::string_view name, Role role) = 0;
+  virtual Result<void> set_user_disabled(const Actor& actor, std::string_view name,
+                                         bool disabled) = 0;
+  virtual Result<void> set_password_hash(const Actor& actor, std::string_view name,
+                                         std::string_view password_hash) = 0;
+  virtual Result<TokenId> create_token(const Actor& actor, const ApiToken& token) = 0;
+  virtual Result<std::optional<ApiToken>> find_token(std::string_view token_hash) = 0;
+  virtual Result<void> revoke_token(const Actor& actor, TokenId id) = 0;
+
+  // ---- sanctions hit decisions and the allow-list (audited) ----
+
+  virtual Result<DecisionId> decide_hit(const Actor& actor, std::string_view party_key,
+                                        std::string_view list_entry_id, HitVerdict verdict,
+                                        std::string_view reason) = 0;
+  /// Revokes a false-positive decision (an allow-list entry): supervisors only.
+  virtual Result<void> revoke_decision(const Actor& actor, DecisionId id,
+                                       std::string_view reason) = 0;
+  /// Decisions on `party_key`, newest first, revoked ones included.
+  virtual Result<std::vector<HitDecision>> hit_decisions(std::string_view party_key) = 0;
+  /// True when the newest standing (unrevoked) decision on the pair is false_positive.
+  virtual Result<bool> allow_listed(std::string_view party_key, std::string_view list_entry_id) = 0;
+
+  // ---- audit ----
+
+  /// Audit rows with id > `after_id`, oldest first, at most `limit`.
+  virtual Result<std::vector<AuditEntry>> audit_log(int64_t after_id, int limit) = 0;
+};
+
+}  // namespace nexus::desk
