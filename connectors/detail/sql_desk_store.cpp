@@ -982,6 +982,13 @@ class SqlDeskStore final : public desk::DeskStore {
     if (filter.has_sanctions_hit) {
       equals("+a.has_sanctions_hit", int64_t{*filter.has_sanctions_hit});
     }
+    if (filter.awake_at_ms) {
+      // One primary-key probe per candidate row, so the sort's index still drives the scan.
+      *sql +=
+          " AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = a.case_id"
+          " AND c.snoozed_until_ms > ?)";
+      params->push_back(*filter.awake_at_ms);
+    }
     const auto terms = desk::search_terms(filter.text);
     if (!terms.empty()) {
       *sql += " AND " + dialect_.search_condition;

@@ -881,12 +881,20 @@ TYPED_TEST(DeskStoreTest, AssignCommentAndSnoozeAreOnTheTimeline) {
   ASSERT_TRUE(store->assign(kAnalyst, id, "arno"));
   ASSERT_TRUE(store->comment(kAnalyst2, id, "called the bank"));
   EXPECT_FALSE(store->comment(kAnalyst2, id, ""));
+  this->insert({.id = "w2", .subject = "S2"});
   ASSERT_TRUE(store->snooze(kAnalyst2, id, int64_t{1'900'000'000'000}));
+  AlertFilter awake;
+  awake.awake_at_ms = 1'899'999'999'999;
+  EXPECT_EQ(this->matching(awake), (std::set<std::string>{"w2"}));
+  awake.awake_at_ms = 1'900'000'000'000;  // the snooze is over
+  EXPECT_EQ(this->matching(awake), (std::set<std::string>{"w1", "w2"}));
   EXPECT_EQ(this->get(id).assignee, "arno");
   EXPECT_EQ(this->get(id).snoozed_until_ms, 1'900'000'000'000);
   EXPECT_EQ(store->get_alert("w1").value()->assignee, "arno");
   ASSERT_TRUE(store->snooze(kAnalyst2, id, std::nullopt));
   EXPECT_FALSE(this->get(id).snoozed_until_ms.has_value());
+  awake.awake_at_ms = 0;
+  EXPECT_EQ(this->matching(awake).size(), 2u);
   EXPECT_EQ(this->kinds(id),
             (std::vector<std::string>{"created", "assigned", "comment", "snoozed", "snoozed"}));
   const auto events = store->case_events(id).value();
