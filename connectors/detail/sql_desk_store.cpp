@@ -303,8 +303,9 @@ class SqlDeskStore final : public desk::DeskStore {
       const int current = rows.empty() ? 0 : static_cast<int>(as_int(rows[0][0]));
       if (current > kSchemaVersion) {
         return error(errc::kSchemaTooNew,
-                     "the desk database has schema version " + std::to_string(current) +
-                         ", newer than this nexus binary knows (" + std::to_string(kSchemaVersion) +
+                     "the desk database (" + dialect_.name + ") has schema version " +
+                         std::to_string(current) + ", newer than this nexus binary knows (" +
+                         std::to_string(kSchemaVersion) +
                          "): run a newer nexus, or restore a backup made for this version");
       }
       for (const auto& migration : migrations_) {
@@ -1142,7 +1143,5 @@ Result<std::unique_ptr<desk::DeskStore>> open_sql_desk_store(std::unique_ptr<Sql
   NEXUS_TRY(store->migrate());
   return std::unique_ptr<desk::DeskStore>(std::move(store));
 }
-
-int desk_schema_version() { return kSchemaVersion; }
 
 }  // namespace nexus::connectors::detail
