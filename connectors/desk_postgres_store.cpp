@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -95,14 +96,47 @@ class PostgresSession final : public detail::SqlSession {
   }
 
  private:
+  // BEGIN, COMMIT, ROLLBACK: the simple protocol, which also works in an aborted transaction.
   Result<void> plain(const char* sql) {
-    NEXUS_TRY(run(sql, {}));
+    if (!checked(PgResult(PQexec(connection_, sql)))) return last_error_;
     return outcome::success();
   }
 
+  // The statement's server-side name, prepared on first use: parsing and planning once per
+  // connection is most of the saving on the insert path.
+  Result<std::string> prepared(std::string_view sql, int param_count) {
+    auto found = prepared_.find(std::string(sql));
+    if (found != prepared_.end()) return found->second;
+    // The queue's SQL varies with the filters set; a bound keeps rare shapes from piling up.
+    if (prepared_.size() >= kMaxStatements) {
+      PgResult dropped(PQexec(connection_, "DEALLOCATE ALL"));
+      prepared_.clear();
+    }
+    std::string name = "nexus_" + std::to_string(next_statement_++);
+    if (!checked(PgResult(
+            PQprepare(connection_, name.c_str(), numbered(sql).c_str(), param_count, nullptr)))) {
+      return last_error_;
+    }
+    prepared_.emplace(std::string(sql), name);
+    return name;
+  }
+
+  // The result when the command succeeded; otherwise nullopt, with last_error_ set.
+  std::optional<PgResult> checked(PgResult result) {
+    const auto status = PQresultStatus(result.get());
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
+    const char* message = result ? PQresultErrorMessage(result.get()) : PQerrorMessage(connection_);
+    std::string text = message;
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    const bool lost = PQstatus(connection_) != CONNECTION_OK;
+    last_error_ =
+        make_error(std::string(lost ? desk::errc::kStoreUnavailable : desk::errc::kStoreError),
+                   "PostgreSQL: " + text);
+    return std::nullopt;
+  }
+
   Result<PgResult> run(std::string_view sql, std::span<const SqlValue> params) {
-    auto found = numbered_.find(std::string(sql));
-    if (found == numbered_.end()) found = numbered_.emplace(std::string(sql), numbered(sql)).first;
+    NEXUS_TRY(name, prepared(sql, static_cast<int>(params.size())));
     // Values travel as text parameters (blobs as binary); the server parses them against
     // the column types, so nothing a caller passes is ever SQL.
     std::vector<std::string> texts(params.size());
@@ -126,20 +160,11 @@ class PostgresSession final : public detail::SqlSession {
       values[i] = texts[i].data();
       lengths[i] = static_cast<int>(texts[i].size());
     }
-    PgResult result(PQexecParams(connection_, found->second.c_str(),
-                                 static_cast<int>(params.size()), nullptr, values.data(),
-                                 lengths.data(), formats.data(), 0));
-    const auto status = PQresultStatus(result.get());
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-      const char* message =
-          result ? PQresultErrorMessage(result.get()) : PQerrorMessage(connection_);
-      std::string text = message;
-      while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-      const bool lost = PQstatus(connection_) != CONNECTION_OK;
-      return make_error(std::string(lost ? desk::errc::kStoreUnavailable : desk::errc::kStoreError),
-                        "PostgreSQL: " + text);
-    }
-    return result;
+    auto result =
+        checked(PgResult(PQexecPrepared(connection_, name.c_str(), static_cast<int>(params.size()),
+                                        values.data(), lengths.data(), formats.data(), 0)));
+    if (!result) return last_error_;
+    return std::move(*result);
   }
 
   static SqlValue cell(const PGresult* result, int row, int column) {
@@ -170,8 +195,12 @@ class PostgresSession final : public detail::SqlSession {
     }
   }
 
+  static constexpr size_t kMaxStatements = 512;
+
   PGconn* connection_;
-  std::unordered_map<std::string, std::string> numbered_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL -> statement name
+  int64_t next_statement_ = 0;
+  Error last_error_;
 };
 
 detail::DeskSqlDialect postgres_dialect() {

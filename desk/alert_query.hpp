@@ -28,6 +28,8 @@ struct AlertFilter {
   std::optional<int64_t> from_ms;       // event time, inclusive
   std::optional<int64_t> to_ms;         // event time, exclusive
   std::optional<bool> has_sanctions_hit;
+  // Leaves out alerts whose case is snoozed past this time (the queue passes "now").
+  std::optional<int64_t> awake_at_ms;
   std::string text;  // free text: every word must match (see search_terms)
 };
 

@@ -78,6 +78,8 @@ start() {
   mkdir -p "$data_dir"
   [ "$(id -u)" -eq 0 ] && chown -R postgres: "$run_dir"
   chmod 700 "$data_dir"
+  # The server's owner may not be allowed into the caller's directory (root's home).
+  cd "$run_dir"
   as_owner "$bin/initdb" -D "$data_dir" -U postgres --auth=trust --encoding=UTF8 --locale=C \
     > "$run_dir/initdb.log" 2>&1 || { say "initdb failed:"; cat "$run_dir/initdb.log" >&2; exit 1; }
   # Loopback only; the socket in our own directory, so no system directory is needed.
@@ -100,6 +102,7 @@ start() {
 }
 
 stop() {
+  cd /
   if running; then
     local pid
     pid="$(head -1 "$data_dir/postmaster.pid")"

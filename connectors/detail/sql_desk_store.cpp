@@ -303,8 +303,9 @@ class SqlDeskStore final : public desk::DeskStore {
       const int current = rows.empty() ? 0 : static_cast<int>(as_int(rows[0][0]));
       if (current > kSchemaVersion) {
         return error(errc::kSchemaTooNew,
-                     "the desk database has schema version " + std::to_string(current) +
-                         ", newer than this nexus binary knows (" + std::to_string(kSchemaVersion) +
+                     "the desk database (" + dialect_.name + ") has schema version " +
+                         std::to_string(current) + ", newer than this nexus binary knows (" +
+                         std::to_string(kSchemaVersion) +
                          "): run a newer nexus, or restore a backup made for this version");
       }
       for (const auto& migration : migrations_) {
@@ -982,6 +983,13 @@ class SqlDeskStore final : public desk::DeskStore {
     if (filter.has_sanctions_hit) {
       equals("+a.has_sanctions_hit", int64_t{*filter.has_sanctions_hit});
     }
+    if (filter.awake_at_ms) {
+      // One primary-key probe per candidate row, so the sort's index still drives the scan.
+      *sql +=
+          " AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = a.case_id"
+          " AND c.snoozed_until_ms > ?)";
+      params->push_back(*filter.awake_at_ms);
+    }
     const auto terms = desk::search_terms(filter.text);
     if (!terms.empty()) {
       *sql += " AND " + dialect_.search_condition;
@@ -1135,7 +1143,5 @@ Result<std::unique_ptr<desk::DeskStore>> open_sql_desk_store(std::unique_ptr<Sql
   NEXUS_TRY(store->migrate());
   return std::unique_ptr<desk::DeskStore>(std::move(store));
 }
-
-int desk_schema_version() { return kSchemaVersion; }
 
 }  // namespace nexus::connectors::detail

@@ -46,7 +46,4 @@ Result<std::unique_ptr<desk::DeskStore>> open_sql_desk_store(std::unique_ptr<Sql
                                                              DeskSqlDialect dialect,
                                                              desk::DeskClock clock);
 
-/// The schema version this binary writes (the last migration's).
-int desk_schema_version();
-
 }  // namespace nexus::connectors::detail

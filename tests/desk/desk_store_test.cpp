@@ -33,6 +33,19 @@ using nexus::v1::Severity;
 
 // ---- backends ----
 
+// What a test needs from a database beyond the store: a fresh place per test, stores that
+// cannot open, and a way to play a newer nexus.
+class Backend {
+ public:
+  Backend() = default;
+  Backend(const Backend&) = delete;
+  Backend& operator=(const Backend&) = delete;
+  virtual ~Backend() = default;
+  virtual Result<std::unique_ptr<DeskStore>> open(DeskClock clock) = 0;
+  virtual std::vector<Result<std::unique_ptr<DeskStore>>> unopenable(DeskClock clock) = 0;
+  virtual void write_schema_version(int version) = 0;
+};
+
 connectors::SqliteDeskConfig sqlite_config(const fs::path& path, DeskClock clock) {
   connectors::SqliteDeskConfig config;
   config.path = path.string();
@@ -40,7 +53,7 @@ connectors::SqliteDeskConfig sqlite_config(const fs::path& path, DeskClock clock
   return config;
 }
 
-class SqliteBackend {
+class SqliteBackend final : public Backend {
  public:
   SqliteBackend() {
     static std::atomic<int> counter{0};
@@ -49,16 +62,14 @@ class SqliteBackend {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
-  ~SqliteBackend() { fs::remove_all(dir_); }
-  SqliteBackend(const SqliteBackend&) = delete;
-  SqliteBackend& operator=(const SqliteBackend&) = delete;
+  ~SqliteBackend() override { fs::remove_all(dir_); }
 
-  Result<std::unique_ptr<DeskStore>> open(DeskClock clock) {
+  Result<std::unique_ptr<DeskStore>> open(DeskClock clock) override {
     return connectors::open_sqlite_desk_store(sqlite_config(dir_ / "desk.db", clock));
   }
   // A store that cannot be opened: a directory that is not there, then a file that is not
   // a database.
-  std::vector<Result<std::unique_ptr<DeskStore>>> unopenable(DeskClock clock) {
+  std::vector<Result<std::unique_ptr<DeskStore>>> unopenable(DeskClock clock) override {
     std::vector<Result<std::unique_ptr<DeskStore>>> out;
     out.push_back(
         connectors::open_sqlite_desk_store(sqlite_config(dir_ / "missing" / "desk.db", clock)));
@@ -67,7 +78,7 @@ class SqliteBackend {
     return out;
   }
   // What a newer nexus leaves behind.
-  void write_schema_version(int version) {
+  void write_schema_version(int version) override {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((dir_ / "desk.db").c_str(), &db), SQLITE_OK);
     const std::string sql = "INSERT INTO schema_version (version, applied_ms) VALUES (" +
@@ -88,7 +99,7 @@ std::string postgres_conninfo() {
 }
 
 // Each test gets its own schema in the test database, so tests may run in parallel.
-class PostgresBackend {
+class PostgresBackend final : public Backend {
  public:
   PostgresBackend() {
     static std::atomic<int> counter{0};
@@ -96,15 +107,13 @@ class PostgresBackend {
     admin("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
     admin("CREATE SCHEMA " + schema_);
   }
-  ~PostgresBackend() { admin("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE"); }
-  PostgresBackend(const PostgresBackend&) = delete;
-  PostgresBackend& operator=(const PostgresBackend&) = delete;
+  ~PostgresBackend() override { admin("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE"); }
 
-  Result<std::unique_ptr<DeskStore>> open(DeskClock clock) {
+  Result<std::unique_ptr<DeskStore>> open(DeskClock clock) override {
     return connectors::open_postgres_desk_store(
         {postgres_conninfo() + " options='-c search_path=" + schema_ + "'", clock});
   }
-  std::vector<Result<std::unique_ptr<DeskStore>>> unopenable(DeskClock clock) {
+  std::vector<Result<std::unique_ptr<DeskStore>>> unopenable(DeskClock clock) override {
     std::vector<Result<std::unique_ptr<DeskStore>>> out;
     // Port 1 on loopback: nothing listens there.
     out.push_back(connectors::open_postgres_desk_store(
@@ -113,7 +122,7 @@ class PostgresBackend {
         {postgres_conninfo() + " dbname=no_such_database", clock}));
     return out;
   }
-  void write_schema_version(int version) {
+  void write_schema_version(int version) override {
     admin("INSERT INTO " + schema_ + ".schema_version (version, applied_ms) VALUES (" +
           std::to_string(version) + ", 0)");
   }
@@ -182,13 +191,19 @@ AlertRecord make_alert(const AlertSpec& spec) {
   return alert_record_from(alert);
 }
 
-template <class Backend>
-class DeskStoreTest : public ::testing::Test {
+enum class BackendKind { kSqlite, kPostgres };
+
+class DeskStoreTest : public ::testing::TestWithParam<BackendKind> {
  protected:
+  DeskStoreTest()
+      : backend_(GetParam() == BackendKind::kSqlite
+                     ? std::unique_ptr<Backend>(std::make_unique<SqliteBackend>())
+                     : std::unique_ptr<Backend>(std::make_unique<PostgresBackend>())) {}
+
   void SetUp() override { store_ = open(); }
 
   std::unique_ptr<DeskStore> open() {
-    auto store = backend_.open([this] { return now_ms_++; });
+    auto store = backend_->open([this] { return now_ms_++; });
     EXPECT_TRUE(store) << store.error().code << ": " << store.error().message;
     return store ? std::move(store).value() : nullptr;
   }
@@ -237,26 +252,20 @@ class DeskStoreTest : public ::testing::Test {
     return {ids.begin(), ids.end()};
   }
 
-  Backend backend_;
+  std::unique_ptr<Backend> backend_;
   int64_t now_ms_ = 1'800'000'000'000;
   std::unique_ptr<DeskStore> store_;
 };
 
-using Backends = ::testing::Types<SqliteBackend, PostgresBackend>;
-
-class BackendNames {
- public:
-  template <class T>
-  static std::string GetName(int) {
-    return std::is_same_v<T, SqliteBackend> ? "Sqlite" : "Postgres";
-  }
-};
-
-TYPED_TEST_SUITE(DeskStoreTest, Backends, BackendNames);
+INSTANTIATE_TEST_SUITE_P(Stores, DeskStoreTest,
+                         ::testing::Values(BackendKind::kSqlite, BackendKind::kPostgres),
+                         [](const ::testing::TestParamInfo<BackendKind>& param_info) {
+                           return param_info.param == BackendKind::kSqlite ? "Sqlite" : "Postgres";
+                         });
 
 // ---- migrations and opening ----
 
-TYPED_TEST(DeskStoreTest, MigratesAFreshDatabaseAndReopensIt) {
+TEST_P(DeskStoreTest, MigratesAFreshDatabaseAndReopensIt) {
   ASSERT_TRUE(this->store_);
   EXPECT_EQ(this->store_->migrate().value(), 1);  // idempotent
   this->insert({.id = "a1"});
@@ -267,18 +276,18 @@ TYPED_TEST(DeskStoreTest, MigratesAFreshDatabaseAndReopensIt) {
   EXPECT_TRUE(this->store_->get_alert("a1").value().has_value());
 }
 
-TYPED_TEST(DeskStoreTest, RefusesADatabaseFromANewerBinary) {
+TEST_P(DeskStoreTest, RefusesADatabaseFromANewerBinary) {
   this->store_.reset();
-  this->backend_.write_schema_version(99);
-  auto store = this->backend_.open([] { return int64_t{0}; });
+  this->backend_->write_schema_version(99);
+  auto store = this->backend_->open([] { return int64_t{0}; });
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code, errc::kSchemaTooNew);
   EXPECT_NE(store.error().message.find("99"), std::string::npos) << store.error().message;
   EXPECT_NE(store.error().message.find("newer"), std::string::npos) << store.error().message;
 }
 
-TYPED_TEST(DeskStoreTest, RefusesAStoreThatCannotBeOpenedWithTheReason) {
-  for (auto& store : this->backend_.unopenable([] { return int64_t{0}; })) {
+TEST_P(DeskStoreTest, RefusesAStoreThatCannotBeOpenedWithTheReason) {
+  for (auto& store : this->backend_->unopenable([] { return int64_t{0}; })) {
     ASSERT_FALSE(store);
     EXPECT_EQ(store.error().code, errc::kStoreUnavailable) << store.error().message;
     EXPECT_GT(store.error().message.size(), 30u) << store.error().message;
@@ -287,7 +296,7 @@ TYPED_TEST(DeskStoreTest, RefusesAStoreThatCannotBeOpenedWithTheReason) {
 
 // ---- idempotent insert ----
 
-TYPED_TEST(DeskStoreTest, SameAlertIdStoresOnceAlsoAcrossReopen) {
+TEST_P(DeskStoreTest, SameAlertIdStoresOnceAlsoAcrossReopen) {
   auto& store = this->store_;
   EXPECT_TRUE(store->insert_alert(make_alert({.id = "a1"})).value());
   EXPECT_FALSE(store->insert_alert(make_alert({.id = "a1", .score = 99})).value());
@@ -305,7 +314,7 @@ TYPED_TEST(DeskStoreTest, SameAlertIdStoresOnceAlsoAcrossReopen) {
   EXPECT_EQ(only.alert_count, 3);
 }
 
-TYPED_TEST(DeskStoreTest, StoresTheAlertAsPublished) {
+TEST_P(DeskStoreTest, StoresTheAlertAsPublished) {
   const AlertRecord record = make_alert({.id = "a1",
                                          .severity = nexus::v1::SEVERITY_HIGH,
                                          .score = 42.5,
@@ -327,7 +336,7 @@ TYPED_TEST(DeskStoreTest, StoresTheAlertAsPublished) {
 
 // ---- filters ----
 
-TYPED_TEST(DeskStoreTest, EveryFilterSelectsExactlyItsAlerts) {
+TEST_P(DeskStoreTest, EveryFilterSelectsExactlyItsAlerts) {
   auto& store = this->store_;
   const std::vector<AlertSpec> specs = {
       {.id = "f1",
@@ -436,7 +445,7 @@ TYPED_TEST(DeskStoreTest, EveryFilterSelectsExactlyItsAlerts) {
             (std::map<CaseStatus, int64_t>{{CaseStatus::kNew, 1}, {CaseStatus::kInReview, 1}}));
 }
 
-TYPED_TEST(DeskStoreTest, FreeTextMatchesNamesSubjectsAndRemittanceWords) {
+TEST_P(DeskStoreTest, FreeTextMatchesNamesSubjectsAndRemittanceWords) {
   this->insert({.id = "t1", .subject = "ACC-100", .remittance = "zakat for Hassan brothers"});
   this->insert({.id = "t2", .subject = "ACC-200", .hit = true, .remittance = "school fees"});
   this->insert({.id = "t3", .subject = "ACC-300", .remittance = "Hassan rent"});
@@ -460,7 +469,7 @@ TYPED_TEST(DeskStoreTest, FreeTextMatchesNamesSubjectsAndRemittanceWords) {
   EXPECT_EQ(this->matching(filter).size(), 3u);
 }
 
-TYPED_TEST(DeskStoreTest, InjectionStringsAreOnlyValues) {
+TEST_P(DeskStoreTest, InjectionStringsAreOnlyValues) {
   const std::vector<std::string> hostile = {"'; DROP TABLE alerts; --",
                                             "\" OR 1=1 --",
                                             "x' OR '1'='1",
@@ -519,7 +528,7 @@ TYPED_TEST(DeskStoreTest, InjectionStringsAreOnlyValues) {
 
 // ---- sort and pagination ----
 
-TYPED_TEST(DeskStoreTest, EverySortWalksAllPagesWithoutDuplicatesOrGaps) {
+TEST_P(DeskStoreTest, EverySortWalksAllPagesWithoutDuplicatesOrGaps) {
   std::mt19937 random(20261203);
   std::vector<AlertRecord> records;
   for (int i = 0; i < 120; ++i) {
@@ -571,7 +580,7 @@ TYPED_TEST(DeskStoreTest, EverySortWalksAllPagesWithoutDuplicatesOrGaps) {
   EXPECT_EQ(mismatched.error().code, errc::kBadCursor);
 }
 
-TYPED_TEST(DeskStoreTest, PagesStayStableWhileAnotherConnectionInserts) {
+TEST_P(DeskStoreTest, PagesStayStableWhileAnotherConnectionInserts) {
   std::mt19937 random(7);
   std::vector<AlertRecord> before;
   for (int i = 0; i < 60; ++i) {
@@ -603,7 +612,7 @@ TYPED_TEST(DeskStoreTest, PagesStayStableWhileAnotherConnectionInserts) {
   for (const auto& record : before) EXPECT_TRUE(unique.count(record.id)) << record.id;
 }
 
-TYPED_TEST(DeskStoreTest, TwoWritersStoreEachAlertOnceAndOneCasePerSubject) {
+TEST_P(DeskStoreTest, TwoWritersStoreEachAlertOnceAndOneCasePerSubject) {
   // Two connections (two desk processes) insert overlapping batches in opposite orders.
   std::vector<AlertRecord> forward;
   for (int i = 0; i < 300; ++i) {
@@ -639,7 +648,7 @@ TYPED_TEST(DeskStoreTest, TwoWritersStoreEachAlertOnceAndOneCasePerSubject) {
 
 // ---- cases ----
 
-TYPED_TEST(DeskStoreTest, AlertsGroupIntoOneOpenCasePerSubject) {
+TEST_P(DeskStoreTest, AlertsGroupIntoOneOpenCasePerSubject) {
   auto& store = this->store_;
   this->insert({.id = "g1", .subject = "S1", .severity = nexus::v1::SEVERITY_LOW});
   this->insert({.id = "g2", .subject = "S1", .severity = nexus::v1::SEVERITY_MEDIUM});
@@ -667,7 +676,7 @@ TYPED_TEST(DeskStoreTest, AlertsGroupIntoOneOpenCasePerSubject) {
   EXPECT_EQ(store->get_alert("g4").value()->status, CaseStatus::kNew);
 }
 
-TYPED_TEST(DeskStoreTest, MergeMovesAlertsAndClosesTheOtherCase) {
+TEST_P(DeskStoreTest, MergeMovesAlertsAndClosesTheOtherCase) {
   auto& store = this->store_;
   this->insert({.id = "m1", .subject = "S1"});
   this->insert({.id = "m2", .subject = "S2", .severity = nexus::v1::SEVERITY_HIGH});
@@ -696,7 +705,7 @@ TYPED_TEST(DeskStoreTest, MergeMovesAlertsAndClosesTheOtherCase) {
   EXPECT_EQ(reopen.error().code, errc::kInvalidState);
 }
 
-TYPED_TEST(DeskStoreTest, SplitMovesSomeAlertsIntoANewCase) {
+TEST_P(DeskStoreTest, SplitMovesSomeAlertsIntoANewCase) {
   auto& store = this->store_;
   this->insert({.id = "s1", .subject = "S1", .time_ms = 1});
   this->insert(
@@ -731,7 +740,7 @@ TYPED_TEST(DeskStoreTest, SplitMovesSomeAlertsIntoANewCase) {
   EXPECT_EQ(this->case_of("s4"), original);
 }
 
-TYPED_TEST(DeskStoreTest, StateMachineIsEnforcedAndRecorded) {
+TEST_P(DeskStoreTest, StateMachineIsEnforcedAndRecorded) {
   auto& store = this->store_;
   this->insert({.id = "c1", .subject = "S1"});
   const CaseId id = this->case_of("c1");
@@ -765,7 +774,7 @@ TYPED_TEST(DeskStoreTest, StateMachineIsEnforcedAndRecorded) {
   EXPECT_LT(events[1].at_ms, events[3].at_ms);
 }
 
-TYPED_TEST(DeskStoreTest, FourEyesNeedsAnotherUserWhoIsASupervisor) {
+TEST_P(DeskStoreTest, FourEyesNeedsAnotherUserWhoIsASupervisor) {
   auto& store = this->store_;
   this->insert({.id = "h1", .subject = "S1", .severity = nexus::v1::SEVERITY_HIGH});
   const CaseId id = this->case_of("h1");
@@ -804,7 +813,7 @@ TYPED_TEST(DeskStoreTest, FourEyesNeedsAnotherUserWhoIsASupervisor) {
                                                        "close_approved", "closed"}));
 }
 
-TYPED_TEST(DeskStoreTest, SupervisorsOwnProposalNeedsASecondSupervisorAndCanBeRejected) {
+TEST_P(DeskStoreTest, SupervisorsOwnProposalNeedsASecondSupervisorAndCanBeRejected) {
   auto& store = this->store_;
   this->insert({.id = "r1", .subject = "S1", .severity = nexus::v1::SEVERITY_LOW});
   const CaseId id = this->case_of("r1");
@@ -837,7 +846,7 @@ TYPED_TEST(DeskStoreTest, SupervisorsOwnProposalNeedsASecondSupervisorAndCanBeRe
   EXPECT_TRUE(store->close_case(kAnalyst, low, CloseReason::kFalsePositive, ""));
 }
 
-TYPED_TEST(DeskStoreTest, AuditorAndAdminChangeNoCase) {
+TEST_P(DeskStoreTest, AuditorAndAdminChangeNoCase) {
   auto& store = this->store_;
   this->insert({.id = "x1", .subject = "S1"});
   this->insert({.id = "x2", .subject = "S2"});
@@ -874,19 +883,27 @@ TYPED_TEST(DeskStoreTest, AuditorAndAdminChangeNoCase) {
   EXPECT_TRUE(store->audit_log(0, 100).value().empty());
 }
 
-TYPED_TEST(DeskStoreTest, AssignCommentAndSnoozeAreOnTheTimeline) {
+TEST_P(DeskStoreTest, AssignCommentAndSnoozeAreOnTheTimeline) {
   auto& store = this->store_;
   this->insert({.id = "w1", .subject = "S1"});
   const CaseId id = this->case_of("w1");
   ASSERT_TRUE(store->assign(kAnalyst, id, "arno"));
   ASSERT_TRUE(store->comment(kAnalyst2, id, "called the bank"));
   EXPECT_FALSE(store->comment(kAnalyst2, id, ""));
+  this->insert({.id = "w2", .subject = "S2"});
   ASSERT_TRUE(store->snooze(kAnalyst2, id, int64_t{1'900'000'000'000}));
+  AlertFilter awake;
+  awake.awake_at_ms = 1'899'999'999'999;
+  EXPECT_EQ(this->matching(awake), (std::set<std::string>{"w2"}));
+  awake.awake_at_ms = 1'900'000'000'000;  // the snooze is over
+  EXPECT_EQ(this->matching(awake), (std::set<std::string>{"w1", "w2"}));
   EXPECT_EQ(this->get(id).assignee, "arno");
   EXPECT_EQ(this->get(id).snoozed_until_ms, 1'900'000'000'000);
   EXPECT_EQ(store->get_alert("w1").value()->assignee, "arno");
   ASSERT_TRUE(store->snooze(kAnalyst2, id, std::nullopt));
   EXPECT_FALSE(this->get(id).snoozed_until_ms.has_value());
+  awake.awake_at_ms = 0;
+  EXPECT_EQ(this->matching(awake).size(), 2u);
   EXPECT_EQ(this->kinds(id),
             (std::vector<std::string>{"created", "assigned", "comment", "snoozed", "snoozed"}));
   const auto events = store->case_events(id).value();
@@ -897,7 +914,7 @@ TYPED_TEST(DeskStoreTest, AssignCommentAndSnoozeAreOnTheTimeline) {
 
 // ---- users, tokens, hit decisions, audit ----
 
-TYPED_TEST(DeskStoreTest, UsersAndTokensAreAdminWorkAndAudited) {
+TEST_P(DeskStoreTest, UsersAndTokensAreAdminWorkAndAudited) {
   auto& store = this->store_;
   ASSERT_TRUE(store->create_user(kAdmin, User{"anna", Role::kAnalyst, "$argon2id$x", false, 0}));
   const auto duplicate = store->create_user(kAdmin, User{"anna", Role::kAdmin, "", false, 0});
@@ -946,7 +963,7 @@ TYPED_TEST(DeskStoreTest, UsersAndTokensAreAdminWorkAndAudited) {
   EXPECT_EQ(tail.size(), 2u);
 }
 
-TYPED_TEST(DeskStoreTest, FalsePositiveHitDecisionsAllowListUntilASupervisorRevokes) {
+TEST_P(DeskStoreTest, FalsePositiveHitDecisionsAllowListUntilASupervisorRevokes) {
   auto& store = this->store_;
   EXPECT_FALSE(store->allow_listed("ACC-1", "UN:QDi.299").value());
   const auto fp = store->decide_hit(kAnalyst, "ACC-1", "UN:QDi.299", HitVerdict::kFalsePositive,
