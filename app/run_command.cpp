@@ -1,6 +1,7 @@
 // nexus run: the engine against any Kafka cluster, configured by a YAML file.
 #include "app/commands.hpp"
 #include "app/common.hpp"
+#include "app/config_reader.hpp"
 #include "app/rule_reloader.hpp"
 #include "app/screening_setup.hpp"
 #include "app/stream_runner.hpp"
@@ -44,90 +45,6 @@ struct RunConfig {
   StreamOptions stream;
   engine::EngineConfig engine;
 };
-
-[[noreturn]] void config_error(const std::string& path, const YAML::Mark& mark,
-                               const std::string& message) {
-  std::fprintf(stderr, "nexus: %s:%d:%d: %s\n", path.c_str(), mark.line + 1, mark.column + 1,
-               message.c_str());
-  std::exit(2);
-}
-
-/// Refuses keys the config does not know, with the closest known one as a hint: a typo
-/// must not silently fall back to a default.
-void check_keys(const std::string& path, const YAML::Node& map,
-                const std::vector<std::string>& allowed, const std::string& where) {
-  if (!map.IsMap()) config_error(path, map.Mark(), where + " must be a map");
-  for (const auto& pair : map) {
-    const std::string key = pair.first.as<std::string>();
-    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-    std::string hint, all;
-    size_t best = 4;
-    for (const auto& candidate : allowed) {
-      all += (all.empty() ? "" : ", ") + candidate;
-      const size_t distance = rules::edit_distance(key, candidate);
-      if (distance < best) {
-        best = distance;
-        hint = candidate;
-      }
-    }
-    config_error(
-        path, pair.first.Mark(),
-        "unknown key '" + key + "'" +
-            (hint.empty() ? " (allowed: " + all + ")" : " (did you mean '" + hint + "'?)"));
-  }
-}
-
-template <class T>
-const char* expected_kind() {
-  if constexpr (std::is_same_v<T, std::string>) {
-    return "a string";
-  } else if constexpr (std::is_integral_v<T>) {
-    return "an integer";
-  } else {
-    return "a value";
-  }
-}
-
-template <class T>
-T read(const std::string& path, const YAML::Node& node, const T& fallback, const char* what) {
-  if (!node) return fallback;
-  try {
-    return node.as<T>();
-  } catch (const YAML::Exception&) {
-    const std::string shown = node.IsSequence() ? "a list"
-                              : node.IsMap()    ? "a map"
-                                                : "'" + node.as<std::string>("") + "'";
-    config_error(path, node.Mark(),
-                 std::string(what) + ": " + shown + " is not a valid value (expected " +
-                     expected_kind<T>() + ")");
-  }
-}
-
-/// An integer setting within [low, high], refused with the field, the value and the range.
-int64_t read_in_range(const std::string& path, const YAML::Node& node, int64_t fallback,
-                      const char* what, int64_t low, int64_t high) {
-  if (!node) return fallback;
-  const auto value = read<int64_t>(path, node, fallback, what);
-  if (value < low || value > high) {
-    config_error(path, node.Mark(),
-                 std::string(what) + ": " + std::to_string(value) + " is out of range (allowed " +
-                     std::to_string(low) + " to " + std::to_string(high) + ")");
-  }
-  return value;
-}
-
-/// A duration setting such as 1h or 7d.
-int64_t read_duration(const std::string& path, const YAML::Node& node, int64_t fallback,
-                      const char* what) {
-  if (!node) return fallback;
-  const auto text = read<std::string>(path, node, "", what);
-  const auto ms = rules::parse_duration_ms(text);
-  if (!ms || *ms < 0) {
-    config_error(path, node.Mark(),
-                 std::string(what) + ": '" + text + "' is not a duration such as 30m, 1h or 7d");
-  }
-  return *ms;
-}
 
 /// The bearer token POST /-/reload needs: the first line of a file only its owner can read,
 /// 16 characters or more (e.g. `openssl rand -hex 32 > reload.token; chmod 600 reload.token`).
