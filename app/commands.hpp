@@ -14,5 +14,6 @@ void add_demo_command(CLI::App& app);
 void add_backtest_command(CLI::App& app);
 void add_labels_command(CLI::App& app);
 void add_broker_command(CLI::App& app);
+void add_desk_command(CLI::App& app);
 
 }  // namespace nexus::app

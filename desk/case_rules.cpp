@@ -91,6 +91,14 @@ Result<void> check_close(Role role, CaseStatus from, CloseReason reason) {
   return invalid_state(from, "be closed (review it first)");
 }
 
+Result<void> check_propose_close(Role role, CaseStatus from, CloseReason reason) {
+  if (from == CaseStatus::kEscalated && role == Role::kAnalyst) {
+    NEXUS_TRY(require(role, Action::kCloseCase));
+    return check_close(Role::kSupervisor, from, reason);  // the reason and state checks
+  }
+  return check_close(role, from, reason);
+}
+
 Result<void> check_decision_on_proposal(const Actor& approver, std::string_view proposer) {
   NEXUS_TRY(require(approver.role, Action::kApproveClose));
   if (approver.user == proposer) {

@@ -59,6 +59,11 @@ bool needs_four_eyes(CloseReason reason, nexus::v1::Severity max_severity);
 /// refused (only a merge sets it). Says nothing about four-eyes: see needs_four_eyes.
 Result<void> check_close(Role role, CaseStatus from, CloseReason reason);
 
+/// May `role` propose to close a case in status `from` with `reason`? As check_close, but an
+/// analyst may also propose closing an escalated case: the proposal is how an analyst asks
+/// the supervisor, who decides it.
+Result<void> check_propose_close(Role role, CaseStatus from, CloseReason reason);
+
 /// May `approver` approve or reject a proposal made by `proposer`? Only a supervisor, and
 /// never the proposer (the maker is not the checker).
 Result<void> check_decision_on_proposal(const Actor& approver, std::string_view proposer);

@@ -333,6 +333,23 @@ TEST_F(CliInput, ReplayShowRulePrintsOnlyThatRulesAlertsAndRefusesAnUnknownId) {
       << typo.output;
 }
 
+TEST_F(CliInput, TheDeskRefusesATypoInItsConfigAndAStoreItCannotOpenBeforeServing) {
+  write("desk.yaml", "listen:\n  port: 0\nstore:\n  sqlte: desk.db\n");
+  const auto typo = run("desk --config " + at("desk.yaml"));
+  EXPECT_EQ(typo.status, 2) << typo.output;
+  EXPECT_NE(typo.output.find("desk.yaml:4:3: unknown key 'sqlte' (did you mean 'sqlite'?)"),
+            std::string::npos)
+      << typo.output;
+  // A directory where the database file should be: refused with SQLite's reason.
+  fs::create_directories(at("not-a-file.db"));
+  const auto unopenable = run("desk --port 0 --store " + at("not-a-file.db"));
+  EXPECT_EQ(unopenable.status, 2) << unopenable.output;
+  EXPECT_NE(unopenable.output.find("desk store (SQLite " + at("not-a-file.db") + ") refused:"),
+            std::string::npos)
+      << unopenable.output;
+  EXPECT_EQ(unopenable.output.find("desk (SQLite"), std::string::npos) << unopenable.output;
+}
+
 TEST_F(CliInput, BacktestColumnsStayAlignedForLongRuleIds) {
   ASSERT_EQ(
       run("generate --seed 2 --accounts 500 --transactions 3000 --out " + at("tx.ndjson")).status,

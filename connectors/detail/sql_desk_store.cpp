@@ -548,7 +548,7 @@ class SqlDeskStore final : public desk::DeskStore {
                                    std::string_view note) override {
     return in_transaction([&]() -> Result<ProposalId> {
       NEXUS_TRY(current, lock_case(id));
-      NEXUS_TRY(desk::check_close(actor.role, current.status, reason));
+      NEXUS_TRY(desk::check_propose_close(actor.role, current.status, reason));
       NEXUS_TRY(pending, session_->query("SELECT id FROM close_proposals WHERE case_id = ?"
                                          " AND state = 'pending'",
                                          Params{static_cast<int64_t>(id)}));

@@ -92,6 +92,13 @@ TEST(CaseStateMachine, CloseFromReviewOrByASupervisorFromEscalated) {
   ASSERT_FALSE(merged);
   EXPECT_EQ(merged.error().code, errc::kInvalidArgument);
   EXPECT_FALSE(check_close(Role::kAuditor, CaseStatus::kInReview, CloseReason::kExplained));
+  // An analyst cannot close an escalated case, but may propose it to a supervisor.
+  EXPECT_TRUE(
+      check_propose_close(Role::kAnalyst, CaseStatus::kEscalated, CloseReason::kFalsePositive));
+  EXPECT_FALSE(check_propose_close(Role::kAnalyst, CaseStatus::kEscalated, CloseReason::kMerged));
+  EXPECT_FALSE(check_propose_close(Role::kAnalyst, CaseStatus::kNew, CloseReason::kExplained));
+  EXPECT_FALSE(
+      check_propose_close(Role::kAuditor, CaseStatus::kEscalated, CloseReason::kExplained));
 }
 
 TEST(FourEyes, NeededForReportedAndForHighOrCritical) {

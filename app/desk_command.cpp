@@ -1,0 +1,232 @@
+// nexus desk: the review desk's HTTP API over a SQLite or PostgreSQL store, fed with the
+// alerts of a file (what `replay --out` and `demo` write). On first start it creates the
+// user `admin` with a one-time password, printed once.
+#include "app/commands.hpp"
+#include "app/common.hpp"
+#include "app/config_reader.hpp"
+#include "connectors/desk_api.hpp"
+#include "connectors/desk_postgres_store.hpp"
+#include "connectors/desk_sqlite_store.hpp"
+#include "connectors/http_server.hpp"
+
+#include "desk/alert_record.hpp"
+#include "desk/auth.hpp"
+#include <google/protobuf/util/json_util.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <thread>
+
+namespace nexus::app {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+struct DeskOptions {
+  std::string config;
+  std::string alerts;
+  std::string store;  // sqlite path, or a postgres conninfo after "postgres:"
+  int port = -1;
+};
+
+struct DeskConfig {
+  std::string address = "127.0.0.1";
+  int port = 8470;
+  std::string sqlite = "./nexus-data/desk.db";
+  std::string postgres;  // libpq conninfo; when set, used instead of sqlite
+  std::string alerts_file;
+  bool secure_cookies = false;
+};
+
+DeskConfig load_desk_config(const std::string& path) {
+  DeskConfig config;
+  if (path.empty()) return config;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    std::fprintf(stderr, "nexus: %s: no such config file (see deploy/desk.yaml)\n", path.c_str());
+    std::exit(2);
+  }
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::Exception& e) {
+    config_error(path, e.mark, e.msg);
+  }
+  const auto base = std::filesystem::path(path).parent_path();
+  auto resolve = [&base](const std::string& value) {
+    if (value.empty() || std::filesystem::path(value).is_absolute()) return value;
+    return (base / value).string();
+  };
+  check_keys(path, root, {"listen", "store", "alerts_file", "secure_cookies"}, "the desk config");
+  if (auto listen = root["listen"]) {
+    check_keys(path, listen, {"address", "port"}, "listen");
+    config.address = read(path, listen["address"], config.address, "listen.address");
+    config.port =
+        static_cast<int>(read_in_range(path, listen["port"], config.port, "listen.port", 0, 65535));
+  }
+  if (auto store = root["store"]) {
+    check_keys(path, store, {"sqlite", "postgres"}, "store");
+    if (store["sqlite"] && store["postgres"]) {
+      config_error(path, store.Mark(), "store: give sqlite or postgres, not both");
+    }
+    config.sqlite = resolve(read(path, store["sqlite"], config.sqlite, "store.sqlite"));
+    config.postgres = read<std::string>(path, store["postgres"], "", "store.postgres");
+  }
+  config.alerts_file = resolve(read<std::string>(path, root["alerts_file"], "", "alerts_file"));
+  config.secure_cookies = read(path, root["secure_cookies"], false, "secure_cookies");
+  return config;
+}
+
+/// Reads an alerts file (NDJSON, one nexus.v1.Alert in protobuf's JSON mapping a line) into
+/// the store, 1,000 a transaction. A line that is not an alert is reported with its number
+/// and skipped; the rest are stored, each once (by id).
+int ingest_file(desk::DeskStore& store, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::fprintf(stderr, "nexus: cannot read alerts file %s\n", path.c_str());
+    return -1;
+  }
+  std::vector<desk::AlertRecord> batch;
+  size_t read_lines = 0, refused = 0, stored = 0;
+  auto flush = [&]() -> bool {
+    if (batch.empty()) return true;
+    auto added = store.insert_batch(batch);
+    if (!added) {
+      std::fprintf(stderr, "nexus: desk store: %s\n", added.error().message.c_str());
+      return false;
+    }
+    stored += added.value();
+    batch.clear();
+    return true;
+  };
+  std::string line;
+  size_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty()) continue;
+    ++read_lines;
+    nexus::v1::Alert alert;
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = true;
+    const auto status = google::protobuf::util::JsonStringToMessage(line, &alert, options);
+    if (!status.ok() || alert.id().empty()) {
+      ++refused;
+      std::string why = status.ok() ? "no id" : std::string(status.message());
+      for (char& c : why) c = c == '\n' ? ' ' : c;
+      std::fprintf(stderr, "nexus: %s:%zu: not an alert (%s); skipped\n", path.c_str(), number,
+                   why.c_str());
+      continue;
+    }
+    batch.push_back(desk::alert_record_from(alert));
+    if (batch.size() >= 1000 && !flush()) return -1;
+  }
+  if (!flush()) return -1;
+  std::printf("alerts from %s: %zu read, %zu new, %zu already stored, %zu refused\n", path.c_str(),
+              read_lines, stored, read_lines - refused - stored, refused);
+  return static_cast<int>(refused);
+}
+
+int run_desk(const DeskOptions& options) {
+  DeskConfig config = load_desk_config(options.config);
+  if (!options.alerts.empty()) config.alerts_file = options.alerts;
+  if (options.port >= 0) config.port = options.port;
+  if (!options.store.empty()) {
+    if (options.store.rfind("postgres:", 0) == 0) {
+      config.postgres = options.store.substr(9);
+    } else {
+      config.sqlite = options.store;
+      config.postgres.clear();
+    }
+  }
+  Result<std::unique_ptr<desk::DeskStore>> opened = make_error("", "");
+  std::string where;
+  if (!config.postgres.empty()) {
+    connectors::PostgresDeskConfig pg;
+    pg.conninfo = config.postgres;
+    opened = connectors::open_postgres_desk_store(pg);
+    where = "PostgreSQL";
+  } else {
+    std::error_code ec;
+    const auto parent = std::filesystem::path(config.sqlite).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    connectors::SqliteDeskConfig sqlite;
+    sqlite.path = config.sqlite;
+    opened = connectors::open_sqlite_desk_store(sqlite);
+    where = "SQLite " + config.sqlite;
+  }
+  if (!opened) {
+    std::fprintf(stderr, "nexus: desk store (%s) refused: %s\n", where.c_str(),
+                 opened.error().message.c_str());
+    return 2;
+  }
+  desk::DeskStore& store = *opened.value();
+  // First start: one admin, with a password shown once and never stored in clear.
+  auto users = store.list_users();
+  if (!users) {
+    std::fprintf(stderr, "nexus: desk store: %s\n", users.error().message.c_str());
+    return 2;
+  }
+  if (users.value().empty()) {
+    const std::string password = desk::one_time_password();
+    desk::User admin{"admin", desk::Role::kAdmin, desk::hash_password(password).value(), false,
+                     desk::system_desk_clock()()};
+    if (auto created = store.create_user({"nexus-desk", desk::Role::kAdmin}, admin); !created) {
+      std::fprintf(stderr, "nexus: desk store: %s\n", created.error().message.c_str());
+      return 2;
+    }
+    std::printf(
+        "first start: created user 'admin' (role admin) with the one-time password\n\n    %s\n\n"
+        "it is shown only now; log in and change it (POST /api/v1/session/password), then "
+        "create the analysts, supervisors and auditors (POST /api/v1/users)\n",
+        password.c_str());
+  }
+  if (!config.alerts_file.empty() && ingest_file(store, config.alerts_file) < 0) return 2;
+
+  connectors::DeskApiConfig api_config;
+  api_config.secure_cookies = config.secure_cookies;
+  connectors::DeskApi api(store, desk::system_desk_clock(), api_config);
+  connectors::HttpLimits limits;
+  limits.body_limit = 1 << 20;
+  limits.header_limit = 16 * 1024;
+  limits.request_timeout = std::chrono::seconds(10);
+  auto server = connectors::HttpServer::start(
+      config.address, static_cast<uint16_t>(config.port), limits,
+      [&api](const connectors::HttpRequest& request) { return api.handle(request); });
+  if (!server) {
+    std::fprintf(stderr, "nexus: %s\n", server.error().message.c_str());
+    return 2;
+  }
+  std::printf("desk (%s) at http://%s:%u/api/v1 (Ctrl-C stops it)\n", where.c_str(),
+              config.address.c_str(), server.value()->port());
+  std::fflush(stdout);
+  std::signal(SIGINT, [](int) { g_stop = true; });
+  std::signal(SIGTERM, [](int) { g_stop = true; });
+  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  server.value().reset();
+  std::printf("desk stopped\n");
+  return 0;
+}
+
+}  // namespace
+
+void add_desk_command(CLI::App& app) {
+  auto options = std::make_shared<DeskOptions>();
+  auto* command = app.add_subcommand(
+      "desk", "Serve the review desk's API over a SQLite or PostgreSQL store of alerts");
+  command->add_option("--config,-c", options->config, "YAML config (see deploy/desk.yaml)");
+  command->add_option("--alerts", options->alerts,
+                      "Store the alerts of this file first (NDJSON, as replay --out writes)");
+  command->add_option("--store", options->store,
+                      "SQLite file, or postgres:<libpq connection string> (overrides the config)");
+  command->add_option("--port", options->port, "Listen port (0 picks a free one)")
+      ->check(CLI::Range(0, 65535));
+  command->callback([options] { std::exit(run_desk(*options)); });
+}
+
+}  // namespace nexus::app

@@ -1,0 +1,851 @@
+#include "connectors/desk_api.hpp"
+
+#include "base/json_text.hpp"
+#include <google/protobuf/util/json_util.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <sstream>
+
+namespace nexus::connectors {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kCookie = "nexus_session";
+
+/// What every answer carries: no inline script, no framing, no sniffing, no caching.
+void security_headers(HttpResponse& response) {
+  response.headers.emplace_back("Content-Security-Policy",
+                                "default-src 'self'; script-src 'self'; style-src 'self'; "
+                                "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                                "frame-ancestors 'none'; form-action 'self'");
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response.headers.emplace_back("Referrer-Policy", "no-referrer");
+  response.headers.emplace_back("X-Frame-Options", "DENY");
+  response.headers.emplace_back("Cache-Control", "no-store");
+}
+
+HttpResponse json_response(int status, const json& body) {
+  return {status, "application/json", json_text(body) + "\n", {}};
+}
+
+HttpResponse error_response(int status, std::string_view code, const std::string& message) {
+  return json_response(status, {{"error", code}, {"message", message}});
+}
+
+/// The HTTP status for a desk error code.
+HttpResponse from_error(const Error& error) {
+  namespace errc = desk::errc;
+  const std::string& code = error.code;
+  const int status =
+      code == errc::kForbidden                                                            ? 403
+      : code == errc::kNotFound                                                           ? 404
+      : code == errc::kInvalidState || code == errc::kFourEyes || code == errc::kConflict ? 409
+      : code == errc::kInvalidArgument || code == errc::kBadCursor                        ? 400
+      : code == errc::kStoreUnavailable                                                   ? 503
+                                                                                          : 500;
+  return error_response(status, code, error.message);
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(path);
+  while (std::getline(in, part, '/')) {
+    if (!part.empty()) parts.push_back(percent_decode(part));
+  }
+  return parts;
+}
+
+std::string cookie_value(const HttpRequest& request, std::string_view name) {
+  const std::string header = request.header("cookie");
+  size_t at = 0;
+  while (at < header.size()) {
+    while (at < header.size() && (header[at] == ' ' || header[at] == ';')) ++at;
+    const size_t end = header.find(';', at);
+    const std::string pair =
+        header.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    const size_t equals = pair.find('=');
+    if (equals != std::string::npos && pair.substr(0, equals) == name) {
+      return pair.substr(equals + 1);
+    }
+    if (end == std::string::npos) break;
+    at = end + 1;
+  }
+  return "";
+}
+
+std::string severity_name(nexus::v1::Severity severity) {
+  switch (severity) {
+    case nexus::v1::SEVERITY_LOW:
+      return "low";
+    case nexus::v1::SEVERITY_MEDIUM:
+      return "medium";
+    case nexus::v1::SEVERITY_HIGH:
+      return "high";
+    case nexus::v1::SEVERITY_CRITICAL:
+      return "critical";
+    default:
+      return "unspecified";
+  }
+}
+
+std::optional<nexus::v1::Severity> parse_severity(std::string_view text) {
+  if (text == "low") return nexus::v1::SEVERITY_LOW;
+  if (text == "medium") return nexus::v1::SEVERITY_MEDIUM;
+  if (text == "high") return nexus::v1::SEVERITY_HIGH;
+  if (text == "critical") return nexus::v1::SEVERITY_CRITICAL;
+  return std::nullopt;
+}
+
+std::vector<std::string> comma_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::string item;
+  std::istringstream in(text);
+  while (std::getline(in, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+/// A whole number in [low, high], or nullopt.
+std::optional<int64_t> parse_int(const std::string& text, int64_t low, int64_t high) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const long long value = std::strtoll(text.c_str(), &end, 10);
+  if (errno != 0 || *end != '\0' || value < low || value > high) return std::nullopt;
+  return value;
+}
+
+std::optional<double> parse_number(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (*end != '\0' || value != value) return std::nullopt;
+  return value;
+}
+
+json alert_summary(const desk::StoredAlert& stored) {
+  const auto& record = stored.record;
+  return {{"id", record.id},
+          {"rule_id", record.rule_id},
+          {"rule_version", record.rule_version},
+          {"severity", severity_name(record.severity)},
+          {"typologies", record.typologies},
+          {"subject", record.subject_key},
+          {"subject_name", record.subject_name},
+          {"score", record.score},
+          {"event_time_ms", record.event_time_ms},
+          {"has_sanctions_hit", record.has_sanctions_hit},
+          {"case_id", static_cast<int64_t>(stored.case_id)},
+          {"status", desk::status_name(stored.status)},
+          {"assignee", stored.assignee}};
+}
+
+json case_json(const desk::Case& item) {
+  json out = {{"id", static_cast<int64_t>(item.id)},
+              {"subject", item.subject_key},
+              {"status", desk::status_name(item.status)},
+              {"assignee", item.assignee},
+              {"max_severity", severity_name(item.max_severity)},
+              {"alert_count", item.alert_count},
+              {"created_ms", item.created_ms},
+              {"updated_ms", item.updated_ms}};
+  out["snoozed_until_ms"] = item.snoozed_until_ms ? json(*item.snoozed_until_ms) : json();
+  out["close_reason"] =
+      item.close_reason ? json(desk::close_reason_name(*item.close_reason)) : json();
+  out["merged_into"] = item.merged_into ? json(static_cast<int64_t>(*item.merged_into)) : json();
+  return out;
+}
+
+json proposal_json(const desk::CloseProposal& proposal) {
+  return {{"id", static_cast<int64_t>(proposal.id)},
+          {"case_id", static_cast<int64_t>(proposal.case_id)},
+          {"reason", desk::close_reason_name(proposal.reason)},
+          {"note", proposal.note},
+          {"proposed_by", proposal.proposed_by},
+          {"proposed_ms", proposal.proposed_ms},
+          {"state", desk::proposal_state_name(proposal.state)},
+          {"decided_by", proposal.decided_by},
+          {"decided_ms", proposal.decided_ms ? json(*proposal.decided_ms) : json()}};
+}
+
+json decision_json(const desk::HitDecision& decision) {
+  return {{"id", static_cast<int64_t>(decision.id)},
+          {"party_key", decision.party_key},
+          {"list_entry_id", decision.list_entry_id},
+          {"verdict", desk::verdict_name(decision.verdict)},
+          {"reason", decision.reason},
+          {"decided_by", decision.decided_by},
+          {"decided_ms", decision.decided_ms},
+          {"revoked", decision.revoked},
+          {"revoked_by", decision.revoked_by}};
+}
+
+/// The details a store wrote as JSON text, as JSON (a string when it is not JSON).
+json details(const std::string& text) {
+  auto parsed = json::parse(text, nullptr, false);
+  return parsed.is_discarded() ? json(text) : parsed;
+}
+
+/// The queue filters of a request's query string; fails with the parameter at fault.
+Result<desk::AlertFilter> filter_from(const HttpRequest& request) {
+  desk::AlertFilter filter;
+  for (const auto& name : comma_list(request.query("status"))) {
+    const auto status = desk::parse_status(name);
+    if (!status) {
+      return make_error(std::string(desk::errc::kInvalidArgument),
+                        "status: '" + name + "' is not new, in_review, escalated or closed");
+    }
+    filter.statuses.push_back(*status);
+  }
+  for (const auto& name : comma_list(request.query("severity"))) {
+    const auto severity = parse_severity(name);
+    if (!severity) {
+      return make_error(std::string(desk::errc::kInvalidArgument),
+                        "severity: '" + name + "' is not low, medium, high or critical");
+    }
+    filter.severities.push_back(*severity);
+  }
+  if (request.has_query("rule")) filter.rule_id = request.query("rule");
+  if (request.has_query("rule_version")) {
+    const auto version = parse_int(request.query("rule_version"), 0, 1'000'000);
+    if (!version) {
+      return make_error(std::string(desk::errc::kInvalidArgument),
+                        "rule_version: a whole number is expected");
+    }
+    filter.rule_version = static_cast<uint32_t>(*version);
+  }
+  if (request.has_query("typology")) filter.typology = request.query("typology");
+  if (request.has_query("subject")) filter.subject_key = request.query("subject");
+  if (request.has_query("assignee")) filter.assignee = request.query("assignee");
+  for (const auto& [name, target] :
+       {std::pair{"min_score", &filter.min_score}, std::pair{"max_score", &filter.max_score}}) {
+    if (!request.has_query(name)) continue;
+    const auto value = parse_number(request.query(name));
+    if (!value) {
+      return make_error(std::string(desk::errc::kInvalidArgument),
+                        std::string(name) + ": a number is expected");
+    }
+    *target = *value;
+  }
+  for (const auto& [name, target] :
+       {std::pair{"from_ms", &filter.from_ms}, std::pair{"to_ms", &filter.to_ms}}) {
+    if (!request.has_query(name)) continue;
+    const auto value = parse_int(request.query(name), 0, 253'402'300'799'999);
+    if (!value) {
+      return make_error(std::string(desk::errc::kInvalidArgument),
+                        std::string(name) + ": milliseconds since 1970 are expected");
+    }
+    *target = *value;
+  }
+  if (request.has_query("sanctions")) {
+    const std::string value = request.query("sanctions");
+    if (value != "true" && value != "false") {
+      return make_error(std::string(desk::errc::kInvalidArgument),
+                        "sanctions: true or false is expected");
+    }
+    filter.has_sanctions_hit = value == "true";
+  }
+  filter.text = request.query("q");
+  return filter;
+}
+
+/// The body as a JSON object; fails when it is not one.
+Result<json> body_object(const HttpRequest& request) {
+  auto parsed = json::parse(request.body, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return make_error(std::string(desk::errc::kInvalidArgument),
+                      "the request body must be a JSON object");
+  }
+  return parsed;
+}
+
+/// A string member of a body (`fallback` when absent); fails when it is not a string.
+Result<std::string> member(const json& body, const char* name, bool required,
+                           std::string fallback = "") {
+  const auto found = body.find(name);
+  if (found == body.end()) {
+    if (!required) return fallback;
+    return make_error(std::string(desk::errc::kInvalidArgument),
+                      std::string("'") + name + "' is required");
+  }
+  if (!found->is_string()) {
+    return make_error(std::string(desk::errc::kInvalidArgument),
+                      std::string("'") + name + "' must be a string");
+  }
+  return found->get<std::string>();
+}
+
+std::optional<int64_t> id_from(const std::string& text) {
+  return parse_int(text, 1, std::numeric_limits<int64_t>::max());
+}
+
+}  // namespace
+
+DeskApi::DeskApi(desk::DeskStore& store, desk::DeskClock clock, DeskApiConfig config)
+    : store_(store), clock_(std::move(clock)), config_(config) {}
+
+std::vector<std::string> DeskApi::routes() {
+  return {"GET /healthz",
+          "GET /api/v1/session",
+          "POST /api/v1/session",
+          "DELETE /api/v1/session",
+          "POST /api/v1/session/password",
+          "GET /api/v1/alerts",
+          "GET /api/v1/alerts/counts",
+          "GET /api/v1/alerts/{id}",
+          "GET /api/v1/cases/{id}",
+          "POST /api/v1/cases/{id}/status",
+          "POST /api/v1/cases/{id}/assign",
+          "POST /api/v1/cases/{id}/comments",
+          "POST /api/v1/cases/{id}/snooze",
+          "POST /api/v1/cases/{id}/close",
+          "POST /api/v1/cases/{id}/proposals",
+          "POST /api/v1/cases/{id}/merge",
+          "POST /api/v1/cases/{id}/split",
+          "POST /api/v1/proposals/{id}/approve",
+          "POST /api/v1/proposals/{id}/reject",
+          "GET /api/v1/hits",
+          "POST /api/v1/hits",
+          "POST /api/v1/hits/{id}/revoke",
+          "GET /api/v1/audit",
+          "GET /api/v1/users",
+          "POST /api/v1/users",
+          "POST /api/v1/users/{name}/role",
+          "POST /api/v1/users/{name}/disabled",
+          "POST /api/v1/tokens",
+          "POST /api/v1/tokens/{id}/revoke"};
+}
+
+HttpResponse DeskApi::handle(const HttpRequest& request) {
+  HttpResponse response = route(request);
+  security_headers(response);
+  return response;
+}
+
+Result<DeskApi::Caller> DeskApi::authenticate(const HttpRequest& request) {
+  const int64_t now = clock_();
+  const std::string authorization = request.header("authorization");
+  if (authorization.rfind("Bearer ", 0) == 0) {
+    const std::string digest = desk::token_digest(authorization.substr(7));
+    NEXUS_TRY(token, store_.find_token(digest));
+    if (!token || token->revoked || (token->expires_ms && *token->expires_ms <= now)) {
+      return make_error("unauthenticated", "the API token is unknown, revoked or expired");
+    }
+    NEXUS_TRY(user, store_.get_user(token->user));
+    if (!user || user->disabled) {
+      return make_error("unauthenticated", "the token's user is unknown or disabled");
+    }
+    return Caller{{user->name, user->role}, false, ""};
+  }
+  const std::string cookie = cookie_value(request, kCookie);
+  if (cookie.empty()) return make_error("unauthenticated", "log in first (POST /api/v1/session)");
+  const std::string digest = desk::token_digest(cookie);
+  auto found = sessions_.find(digest);
+  if (found == sessions_.end() || now - found->second.last_used_ms > config_.session_idle_ms ||
+      now - found->second.created_ms > config_.session_max_ms) {
+    if (found != sessions_.end()) sessions_.erase(found);
+    return make_error("unauthenticated", "the session has ended: log in again");
+  }
+  // A user disabled or given another role since logging in is checked on every request.
+  NEXUS_TRY(user, store_.get_user(found->second.user));
+  if (!user || user->disabled) {
+    sessions_.erase(found);
+    return make_error("unauthenticated", "the user is disabled");
+  }
+  found->second.role = user->role;
+  found->second.last_used_ms = now;
+  return Caller{{user->name, user->role}, true, digest};
+}
+
+HttpResponse DeskApi::login(const HttpRequest& request) {
+  auto body = body_object(request);
+  if (!body) return from_error(body.error());
+  auto name = member(body.value(), "user", true);
+  auto password = member(body.value(), "password", true);
+  if (!name) return from_error(name.error());
+  if (!password) return from_error(password.error());
+  const int64_t now = clock_();
+  const std::string address_key = "address:" + request.peer;
+  const std::string user_key = "user:" + name.value();
+  if (!by_user_.allowed(user_key, now) || !by_address_.allowed(address_key, now)) {
+    const int64_t wait = std::max(by_user_.retry_after_ms(user_key, now),
+                                  by_address_.retry_after_ms(address_key, now));
+    HttpResponse refused = error_response(
+        429, "too_many_attempts",
+        "too many failed logins; try again in " + std::to_string((wait + 999) / 1000) + " s");
+    refused.headers.emplace_back("Retry-After", std::to_string((wait + 999) / 1000));
+    return refused;
+  }
+  auto user = store_.get_user(name.value());
+  if (!user) return from_error(user.error());
+  // Unknown users cost a hash check too, so timing does not tell which names exist.
+  static const std::string kDummy = desk::hash_password("not a real password").value();
+  const bool matches = user.value() && !user.value()->disabled
+                           ? desk::verify_password(user.value()->password_hash, password.value())
+                           : (desk::verify_password(kDummy, password.value()) && false);
+  if (!matches) {
+    by_user_.record_failure(user_key, now);
+    by_address_.record_failure(address_key, now);
+    return error_response(401, "unauthenticated", "wrong user name or password");
+  }
+  Session session;
+  session.user = user.value()->name;
+  session.role = user.value()->role;
+  session.csrf = desk::random_token();
+  session.created_ms = session.last_used_ms = now;
+  const std::string cookie = desk::random_token();
+  sessions_[desk::token_digest(cookie)] = session;
+  HttpResponse response = json_response(200, {{"user", session.user},
+                                              {"role", desk::role_name(session.role)},
+                                              {"csrf_token", session.csrf}});
+  response.headers.emplace_back("Set-Cookie", std::string(kCookie) + "=" + cookie +
+                                                  "; Path=/; HttpOnly; SameSite=Strict" +
+                                                  (config_.secure_cookies ? "; Secure" : ""));
+  return response;
+}
+
+HttpResponse DeskApi::route(const HttpRequest& request) {
+  const auto parts = split_path(request.path());
+  const std::string& method = request.method;
+  if (parts.size() == 1 && parts[0] == "healthz" && method == "GET") {
+    return {200, "text/plain", "ok\n", {}};
+  }
+  if (parts.size() < 2 || parts[0] != "api" || parts[1] != "v1") {
+    return error_response(404, "not_found", "no such page: the API is under /api/v1");
+  }
+  const std::vector<std::string> rest(parts.begin() + 2, parts.end());
+  auto is = [&rest](std::initializer_list<const char*> shape) {
+    if (rest.size() != shape.size()) return false;
+    size_t i = 0;
+    for (const char* part : shape) {
+      if (std::string_view(part) != "*" && rest[i] != part) return false;
+      ++i;
+    }
+    return true;
+  };
+  if (is({"session"}) && method == "POST") return login(request);
+
+  auto caller = authenticate(request);
+  if (!caller) {
+    if (caller.error().code != "unauthenticated") return from_error(caller.error());
+    HttpResponse refused = error_response(401, "unauthenticated", caller.error().message);
+    refused.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"nexus desk\"");
+    return refused;
+  }
+  const desk::Actor& actor = caller.value().actor;
+  const bool changes = method != "GET" && method != "HEAD";
+  if (changes) {
+    // A cookie comes with any request the browser makes; the CSRF token only with ours.
+    if (caller.value().by_cookie) {
+      const auto& session = sessions_.at(caller.value().session_digest);
+      if (!desk::constant_time_equal(request.header("x-csrf-token"), session.csrf)) {
+        return error_response(403, "csrf", "missing or wrong X-CSRF-Token header");
+      }
+    }
+    if (method == "POST" && request.header("content-type").rfind("application/json", 0) != 0) {
+      return error_response(415, "unsupported_media_type",
+                            "send the body as Content-Type: application/json");
+    }
+  }
+  auto require = [&actor](desk::Action action) -> std::optional<HttpResponse> {
+    if (desk::allowed(actor.role, action)) return std::nullopt;
+    const std::string role(desk::role_name(actor.role));
+    return error_response(403, desk::errc::kForbidden,
+                          std::string(role == "admin" || role == "auditor" ? "an " : "a ") + role +
+                              " may not " + std::string(desk::action_name(action)));
+  };
+  auto done = [](const Result<void>& result, json body = {{"ok", true}}) {
+    return result ? json_response(200, body) : from_error(result.error());
+  };
+
+  // ---- session ----
+  if (is({"session"}) && method == "GET") {
+    const auto& session =
+        caller.value().by_cookie ? sessions_.at(caller.value().session_digest) : Session{};
+    return json_response(200, {{"user", actor.user},
+                               {"role", desk::role_name(actor.role)},
+                               {"csrf_token", session.csrf}});
+  }
+  if (is({"session"}) && method == "DELETE") {
+    if (caller.value().by_cookie) sessions_.erase(caller.value().session_digest);
+    HttpResponse response = json_response(200, {{"ok", true}});
+    response.headers.emplace_back("Set-Cookie", std::string(kCookie) +
+                                                    "=; Path=/; HttpOnly; SameSite=Strict; "
+                                                    "Max-Age=0");
+    return response;
+  }
+  if (is({"session", "password"}) && method == "POST") {
+    auto body = body_object(request);
+    if (!body) return from_error(body.error());
+    auto current = member(body.value(), "current", true);
+    auto next = member(body.value(), "new", true);
+    if (!current || !next) return from_error((!current ? current : next).error());
+    auto user = store_.get_user(actor.user);
+    if (!user || !user.value()) return error_response(404, "not_found", "no such user");
+    if (!desk::verify_password(user.value()->password_hash, current.value())) {
+      return error_response(403, "forbidden", "the current password is wrong");
+    }
+    if (auto problem = desk::password_problem(actor.user, next.value()); !problem.empty()) {
+      return error_response(400, desk::errc::kInvalidArgument, problem);
+    }
+    auto hash = desk::hash_password(next.value());
+    if (!hash) return from_error(hash.error());
+    return done(store_.set_password_hash(actor, actor.user, hash.value()));
+  }
+
+  // ---- alerts ----
+  if (rest.size() >= 1 && rest[0] == "alerts" && method == "GET") {
+    if (auto refused = require(desk::Action::kReadCases)) return *refused;
+    if (is({"alerts"})) {
+      auto filter = filter_from(request);
+      if (!filter) return from_error(filter.error());
+      desk::AlertQuery query;
+      query.filter = std::move(filter.value());
+      const std::string sort = request.query("sort");
+      if (sort == "score") {
+        query.sort.field = desk::SortField::kScore;
+      } else if (sort == "severity") {
+        query.sort.field = desk::SortField::kSeverity;
+      } else if (!sort.empty() && sort != "event_time") {
+        return error_response(400, desk::errc::kInvalidArgument,
+                              "sort: event_time, score or severity");
+      }
+      const std::string order = request.query("order");
+      if (!order.empty() && order != "asc" && order != "desc") {
+        return error_response(400, desk::errc::kInvalidArgument, "order: asc or desc");
+      }
+      query.sort.descending = order != "asc";
+      query.cursor = request.query("cursor");
+      if (request.has_query("limit")) {
+        const auto limit = parse_int(request.query("limit"), 1, 1000);
+        if (!limit) return error_response(400, desk::errc::kInvalidArgument, "limit: 1 to 1000");
+        query.limit = static_cast<int>(*limit);
+      }
+      auto page = store_.query_alerts(query);
+      if (!page) return from_error(page.error());
+      json alerts = json::array();
+      for (const auto& alert : page.value().alerts) alerts.push_back(alert_summary(alert));
+      return json_response(200, {{"alerts", alerts}, {"next_cursor", page.value().next_cursor}});
+    }
+    if (is({"alerts", "counts"})) {
+      auto filter = filter_from(request);
+      if (!filter) return from_error(filter.error());
+      auto counts = store_.count_by_status(filter.value());
+      if (!counts) return from_error(counts.error());
+      json out = json::object();
+      for (const auto status : {desk::CaseStatus::kNew, desk::CaseStatus::kInReview,
+                                desk::CaseStatus::kEscalated, desk::CaseStatus::kClosed}) {
+        const auto found = counts.value().find(status);
+        out[std::string(desk::status_name(status))] =
+            found == counts.value().end() ? 0 : found->second;
+      }
+      return json_response(200, out);
+    }
+    if (is({"alerts", "*"})) {
+      auto stored = store_.get_alert(rest[1]);
+      if (!stored) return from_error(stored.error());
+      if (!stored.value()) return error_response(404, "not_found", "no alert " + rest[1]);
+      json out = alert_summary(*stored.value());
+      nexus::v1::Alert alert;
+      std::string alert_json;
+      if (alert.ParseFromString(stored.value()->record.alert_pb)) {
+        google::protobuf::util::JsonPrintOptions options;
+        options.preserve_proto_field_names = true;
+        (void)google::protobuf::util::MessageToJsonString(alert, &alert_json, options);
+      }
+      out["alert"] = details(alert_json);
+      auto siblings = store_.case_alert_ids(stored.value()->case_id);
+      if (siblings) out["case_alert_ids"] = siblings.value();
+      return json_response(200, out);
+    }
+  }
+
+  // ---- cases ----
+  if (rest.size() >= 2 && rest[0] == "cases") {
+    const auto id = id_from(rest[1]);
+    if (!id) return error_response(404, "not_found", "no case " + rest[1]);
+    const desk::CaseId case_id{*id};
+    if (is({"cases", "*"}) && method == "GET") {
+      if (auto refused = require(desk::Action::kReadCases)) return *refused;
+      auto item = store_.get_case(case_id);
+      if (!item) return from_error(item.error());
+      if (!item.value()) return error_response(404, "not_found", "no case " + rest[1]);
+      json out = case_json(*item.value());
+      auto alert_ids = store_.case_alert_ids(case_id);
+      auto events = store_.case_events(case_id);
+      auto proposals = store_.case_proposals(case_id);
+      if (!alert_ids || !events || !proposals) {
+        return from_error(!alert_ids ? alert_ids.error()
+                          : !events  ? events.error()
+                                     : proposals.error());
+      }
+      out["alert_ids"] = alert_ids.value();
+      json timeline = json::array();
+      for (const auto& event : events.value()) {
+        timeline.push_back({{"id", event.id},
+                            {"at_ms", event.at_ms},
+                            {"actor", event.actor},
+                            {"kind", event.kind},
+                            {"details", details(event.details_json)}});
+      }
+      out["timeline"] = timeline;
+      json pending = json::array();
+      for (const auto& proposal : proposals.value()) pending.push_back(proposal_json(proposal));
+      out["proposals"] = pending;
+      return json_response(200, out);
+    }
+    if (method == "POST" && rest.size() == 3) {
+      auto body = body_object(request);
+      if (!body) return from_error(body.error());
+      const json& in = body.value();
+      auto note = member(in, "note", false);
+      if (!note) return from_error(note.error());
+      const std::string& action = rest[2];
+      if (action == "status") {
+        auto to = member(in, "status", true);
+        if (!to) return from_error(to.error());
+        const auto status = desk::parse_status(to.value());
+        if (!status) {
+          return error_response(400, desk::errc::kInvalidArgument,
+                                "status: new, in_review, escalated or closed");
+        }
+        return done(store_.set_status(actor, case_id, *status, note.value()));
+      }
+      if (action == "assign") {
+        auto assignee = member(in, "assignee", true);
+        if (!assignee) return from_error(assignee.error());
+        return done(store_.assign(actor, case_id, assignee.value()));
+      }
+      if (action == "comments") {
+        auto text = member(in, "text", true);
+        if (!text) return from_error(text.error());
+        if (text.value().empty() || text.value().size() > 20'000) {
+          return error_response(400, desk::errc::kInvalidArgument, "text: 1 to 20,000 characters");
+        }
+        return done(store_.comment(actor, case_id, text.value()));
+      }
+      if (action == "snooze") {
+        const auto until = in.find("until_ms");
+        if (until != in.end() && !until->is_null() && !until->is_number_integer()) {
+          return error_response(400, desk::errc::kInvalidArgument,
+                                "until_ms: milliseconds since 1970, or null to wake");
+        }
+        return done(store_.snooze(actor, case_id,
+                                  until == in.end() || until->is_null()
+                                      ? std::nullopt
+                                      : std::optional<int64_t>(until->get<int64_t>())));
+      }
+      if (action == "close" || action == "proposals") {
+        auto reason_text = member(in, "reason", true);
+        if (!reason_text) return from_error(reason_text.error());
+        const auto reason = desk::parse_close_reason(reason_text.value());
+        if (!reason) {
+          return error_response(400, desk::errc::kInvalidArgument,
+                                "reason: false_positive, explained or reported");
+        }
+        if (action == "close")
+          return done(store_.close_case(actor, case_id, *reason, note.value()));
+        auto proposal = store_.propose_close(actor, case_id, *reason, note.value());
+        if (!proposal) return from_error(proposal.error());
+        return json_response(201, {{"proposal_id", static_cast<int64_t>(proposal.value())}});
+      }
+      if (action == "merge") {
+        const auto from = in.find("from_case_id");
+        if (from == in.end() || !from->is_number_integer()) {
+          return error_response(400, desk::errc::kInvalidArgument, "from_case_id: a case id");
+        }
+        return done(store_.merge_cases(actor, case_id, desk::CaseId{from->get<int64_t>()}));
+      }
+      if (action == "split") {
+        const auto ids = in.find("alert_ids");
+        if (ids == in.end() || !ids->is_array()) {
+          return error_response(400, desk::errc::kInvalidArgument, "alert_ids: a list of ids");
+        }
+        std::vector<std::string> alert_ids;
+        for (const auto& item : *ids) {
+          if (!item.is_string()) {
+            return error_response(400, desk::errc::kInvalidArgument, "alert_ids: strings");
+          }
+          alert_ids.push_back(item.get<std::string>());
+        }
+        auto split = store_.split_case(actor, case_id, alert_ids);
+        if (!split) return from_error(split.error());
+        return json_response(201, {{"case_id", static_cast<int64_t>(split.value())}});
+      }
+    }
+  }
+
+  // ---- four-eyes ----
+  if (rest.size() == 3 && rest[0] == "proposals" && method == "POST") {
+    const auto id = id_from(rest[1]);
+    if (!id) return error_response(404, "not_found", "no proposal " + rest[1]);
+    auto body = body_object(request);
+    if (!body) return from_error(body.error());
+    auto note = member(body.value(), "note", false);
+    if (!note) return from_error(note.error());
+    if (rest[2] == "approve") {
+      return done(store_.approve_close(actor, desk::ProposalId{*id}, note.value()));
+    }
+    if (rest[2] == "reject") {
+      return done(store_.reject_close(actor, desk::ProposalId{*id}, note.value()));
+    }
+  }
+
+  // ---- sanctions hit decisions ----
+  if (is({"hits"}) && method == "GET") {
+    if (auto refused = require(desk::Action::kReadCases)) return *refused;
+    auto decisions = store_.hit_decisions(request.query("party"));
+    if (!decisions) return from_error(decisions.error());
+    json out = json::array();
+    for (const auto& decision : decisions.value()) out.push_back(decision_json(decision));
+    return json_response(200, {{"decisions", out}});
+  }
+  if (is({"hits"}) && method == "POST") {
+    auto body = body_object(request);
+    if (!body) return from_error(body.error());
+    auto party = member(body.value(), "party_key", true);
+    auto entry = member(body.value(), "list_entry_id", true);
+    auto verdict_text = member(body.value(), "verdict", true);
+    auto reason = member(body.value(), "reason", true);
+    for (const auto* field : {&party, &entry, &verdict_text, &reason}) {
+      if (!*field) return from_error(field->error());
+    }
+    const auto verdict = desk::parse_verdict(verdict_text.value());
+    if (!verdict) {
+      return error_response(400, desk::errc::kInvalidArgument,
+                            "verdict: true_match or false_positive");
+    }
+    auto decided = store_.decide_hit(actor, party.value(), entry.value(), *verdict, reason.value());
+    if (!decided) return from_error(decided.error());
+    return json_response(201, {{"decision_id", static_cast<int64_t>(decided.value())}});
+  }
+  if (is({"hits", "*", "revoke"}) && method == "POST") {
+    const auto id = id_from(rest[1]);
+    if (!id) return error_response(404, "not_found", "no decision " + rest[1]);
+    auto body = body_object(request);
+    if (!body) return from_error(body.error());
+    auto reason = member(body.value(), "reason", true);
+    if (!reason) return from_error(reason.error());
+    return done(store_.revoke_decision(actor, desk::DecisionId{*id}, reason.value()));
+  }
+
+  // ---- audit ----
+  if (is({"audit"}) && method == "GET") {
+    if (auto refused = require(desk::Action::kReadAudit)) return *refused;
+    const auto after = request.has_query("after") ? parse_int(request.query("after"), 0,
+                                                              std::numeric_limits<int64_t>::max())
+                                                  : std::optional<int64_t>(0);
+    const auto limit = request.has_query("limit") ? parse_int(request.query("limit"), 1, 1000)
+                                                  : std::optional<int64_t>(100);
+    if (!after || !limit) {
+      return error_response(400, desk::errc::kInvalidArgument, "after: an id; limit: 1 to 1000");
+    }
+    auto rows = store_.audit_log(*after, static_cast<int>(*limit));
+    if (!rows) return from_error(rows.error());
+    json out = json::array();
+    for (const auto& row : rows.value()) {
+      out.push_back({{"id", row.id},
+                     {"at_ms", row.at_ms},
+                     {"actor", row.actor},
+                     {"action", row.action},
+                     {"target", row.target},
+                     {"details", details(row.details_json)}});
+    }
+    return json_response(200, {{"entries", out}});
+  }
+
+  // ---- users and tokens (admin) ----
+  if (rest.size() >= 1 && (rest[0] == "users" || rest[0] == "tokens")) {
+    if (auto refused = require(desk::Action::kManageUsers)) return *refused;
+    if (is({"users"}) && method == "GET") {
+      auto users = store_.list_users();
+      if (!users) return from_error(users.error());
+      json out = json::array();
+      for (const auto& user : users.value()) {
+        out.push_back({{"name", user.name},
+                       {"role", desk::role_name(user.role)},
+                       {"disabled", user.disabled},
+                       {"created_ms", user.created_ms}});
+      }
+      return json_response(200, {{"users", out}});
+    }
+    if (method == "POST") {
+      auto body = body_object(request);
+      if (!body) return from_error(body.error());
+      const json& in = body.value();
+      if (is({"users"})) {
+        auto name = member(in, "name", true);
+        auto role_text = member(in, "role", true);
+        auto password = member(in, "password", true);
+        for (const auto* field : {&name, &role_text, &password}) {
+          if (!*field) return from_error(field->error());
+        }
+        const auto role = desk::parse_role(role_text.value());
+        if (!role) {
+          return error_response(400, desk::errc::kInvalidArgument,
+                                "role: analyst, supervisor, auditor or admin");
+        }
+        if (auto problem = desk::password_problem(name.value(), password.value());
+            !problem.empty()) {
+          return error_response(400, desk::errc::kInvalidArgument, problem);
+        }
+        auto hash = desk::hash_password(password.value());
+        if (!hash) return from_error(hash.error());
+        desk::User user;
+        user.name = name.value();
+        user.role = *role;
+        user.password_hash = hash.value();
+        user.created_ms = clock_();
+        auto created = store_.create_user(actor, user);
+        return created ? json_response(201, {{"name", user.name}}) : from_error(created.error());
+      }
+      if (is({"users", "*", "role"})) {
+        auto role_text = member(in, "role", true);
+        if (!role_text) return from_error(role_text.error());
+        const auto role = desk::parse_role(role_text.value());
+        if (!role) {
+          return error_response(400, desk::errc::kInvalidArgument,
+                                "role: analyst, supervisor, auditor or admin");
+        }
+        return done(store_.set_user_role(actor, rest[1], *role));
+      }
+      if (is({"users", "*", "disabled"})) {
+        const auto disabled = in.find("disabled");
+        if (disabled == in.end() || !disabled->is_boolean()) {
+          return error_response(400, desk::errc::kInvalidArgument, "disabled: true or false");
+        }
+        return done(store_.set_user_disabled(actor, rest[1], disabled->get<bool>()));
+      }
+      if (is({"tokens"})) {
+        auto label = member(in, "label", true);
+        auto user = member(in, "user", false, actor.user);
+        if (!label || !user) return from_error((!label ? label : user).error());
+        const std::string secret = desk::random_token();
+        desk::ApiToken token;
+        token.user = user.value();
+        token.token_hash = desk::token_digest(secret);
+        token.label = label.value();
+        token.created_ms = clock_();
+        auto id = store_.create_token(actor, token);
+        if (!id) return from_error(id.error());
+        // The token itself is shown here once; the store keeps only its digest.
+        return json_response(
+            201,
+            {{"id", static_cast<int64_t>(id.value())}, {"token", secret}, {"user", token.user}});
+      }
+      if (is({"tokens", "*", "revoke"})) {
+        const auto id = id_from(rest[1]);
+        if (!id) return error_response(404, "not_found", "no token " + rest[1]);
+        return done(store_.revoke_token(actor, desk::TokenId{*id}));
+      }
+    }
+  }
+  return error_response(404, "not_found", method + " " + request.path() + " is not an API route");
+}
+
+}  // namespace nexus::connectors

@@ -1,0 +1,60 @@
+// DeskApi: the review desk's HTTP API (/api/v1, JSON) over a DeskStore, as a handler for
+// HttpServer. It authenticates (session cookie from POST /api/v1/session, or an API token
+// as `Authorization: Bearer`), checks the role of every request (401 without
+// credentials, 403 with the wrong role), demands the session's CSRF token in
+// `X-CSRF-Token` on every state change made with a cookie, rate-limits logins (the
+// eleventh failure for a user or an address in a minute is refused without checking the
+// password) and sends a Content-Security-Policy without inline script on every answer.
+// The routes are listed in docs/desk-openapi.yaml. Not thread-safe: HttpServer calls it
+// from its one thread.
+#pragma once
+
+#include "connectors/http_server.hpp"
+
+#include "desk/auth.hpp"
+#include "desk/desk_store.hpp"
+
+#include <map>
+#include <string>
+
+namespace nexus::connectors {
+
+struct DeskApiConfig {
+  bool secure_cookies = false;            // Secure on the session cookie (under TLS)
+  int64_t session_idle_ms = 30 * 60'000;  // a session unused this long ends
+  int64_t session_max_ms = 12 * 3'600'000;
+};
+
+class DeskApi {
+ public:
+  DeskApi(desk::DeskStore& store, desk::DeskClock clock, DeskApiConfig config = {});
+  HttpResponse handle(const HttpRequest& request);
+
+  /// Every route as "METHOD /path/{param}", for the OpenAPI check.
+  static std::vector<std::string> routes();
+
+ private:
+  struct Session {
+    std::string user;
+    desk::Role role = desk::Role::kAnalyst;
+    std::string csrf;
+    int64_t created_ms = 0;
+    int64_t last_used_ms = 0;
+  };
+  struct Caller {
+    desk::Actor actor;
+    bool by_cookie = false;
+    std::string session_digest;
+  };
+  HttpResponse route(const HttpRequest& request);
+  HttpResponse login(const HttpRequest& request);
+  Result<Caller> authenticate(const HttpRequest& request);
+
+  desk::DeskStore& store_;
+  desk::DeskClock clock_;
+  DeskApiConfig config_;
+  std::map<std::string, Session> sessions_;  // by SHA-256 of the cookie value
+  desk::LoginLimiter by_user_, by_address_;
+};
+
+}  // namespace nexus::connectors

@@ -1,0 +1,363 @@
+// The desk's HTTP API as a browser or a script uses it: log in, the queue, the case, the
+// four-eyes close, roles (401/403), CSRF, injection strings, the login limit. Over a
+// SQLite store in a temp dir, through DeskApi::handle and once over a real socket.
+#include "connectors/desk_api.hpp"
+
+#include "connectors/desk_sqlite_store.hpp"
+
+#include "desk/alert_record.hpp"
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <nlohmann/json.hpp>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+namespace nexus::connectors {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+nexus::v1::Alert make_alert(const std::string& id, const std::string& subject,
+                            nexus::v1::Severity severity, double score, int64_t seconds,
+                            const std::string& name) {
+  nexus::v1::Alert alert;
+  alert.set_id(id);
+  alert.set_rule_id("AML-STRUCT-CASH");
+  alert.set_rule_version(2);
+  alert.set_title("Cash deposits just under the reporting threshold");
+  alert.set_severity(severity);
+  alert.set_score(score);
+  alert.add_typologies("structuring");
+  alert.set_subject(subject);
+  alert.mutable_event_time()->set_seconds(seconds);
+  alert.add_transaction_ids("tx-" + id);
+  auto* evidence = alert.add_evidence();
+  evidence->set_name("beneficiary.name");
+  evidence->set_observed(name);
+  auto* threshold = alert.add_evidence();
+  threshold->set_name("agg.cash_deposits_7d.count");
+  threshold->set_observed("3");
+  threshold->set_op(">=");
+  threshold->set_threshold("3");
+  return alert;
+}
+
+class DeskApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    dir_ = fs::temp_directory_path() /
+           ("nexus-desk-api-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    SqliteDeskConfig config;
+    config.path = (dir_ / "desk.db").string();
+    config.clock = [this] { return now_ms_; };
+    auto store = open_sqlite_desk_store(config);
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(store.value());
+    api_ = std::make_unique<DeskApi>(*store_, [this] { return now_ms_; });
+    // The first admin, as `nexus desk` creates it on first start.
+    desk::User admin{"root", desk::Role::kAdmin, desk::hash_password(kPassword).value(), false,
+                     now_ms_};
+    ASSERT_TRUE(store_->create_user({"bootstrap", desk::Role::kAdmin}, admin));
+    for (const auto& alert : {make_alert("a-high", "ACC-7", nexus::v1::SEVERITY_HIGH, 80,
+                                         1'735'689'600, "<script>alert(1)</script> Trading"),
+                              make_alert("a-low", "ACC-8", nexus::v1::SEVERITY_LOW, 20,
+                                         1'735'776'000, "Robert'); DROP TABLE alerts;--")}) {
+      ASSERT_TRUE(store_->insert_alert(desk::alert_record_from(alert)));
+    }
+  }
+  void TearDown() override {
+    api_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  struct Client {
+    std::string cookie, csrf;
+  };
+  HttpResponse call(const std::string& method, const std::string& target,
+                    const Client* client = nullptr, const std::string& body = "",
+                    bool with_csrf = true) {
+    HttpRequest request;
+    request.method = method;
+    request.target = target;
+    request.body = body;
+    request.peer = "127.0.0.1";
+    if (!body.empty()) request.headers.emplace_back("content-type", "application/json");
+    if (client) {
+      request.headers.emplace_back("cookie", "theme=dark; nexus_session=" + client->cookie);
+      if (with_csrf) request.headers.emplace_back("x-csrf-token", client->csrf);
+    }
+    return api_->handle(request);
+  }
+  static json body(const HttpResponse& response) { return json::parse(response.body); }
+  Client login(const std::string& user, const std::string& password = kPassword) {
+    const auto response = call("POST", "/api/v1/session", nullptr,
+                               json{{"user", user}, {"password", password}}.dump());
+    EXPECT_EQ(response.status, 200) << response.body;
+    Client client;
+    for (const auto& [name, value] : response.headers) {
+      if (name == "Set-Cookie") {
+        EXPECT_NE(value.find("HttpOnly"), std::string::npos) << value;
+        EXPECT_NE(value.find("SameSite=Strict"), std::string::npos) << value;
+        client.cookie = value.substr(value.find('=') + 1, value.find(';') - value.find('=') - 1);
+      }
+    }
+    if (response.status == 200) client.csrf = body(response)["csrf_token"];
+    return client;
+  }
+  void add_user(const Client& admin, const std::string& name, const std::string& role) {
+    const auto created = call("POST", "/api/v1/users", &admin,
+                              json{{"name", name}, {"role", role}, {"password", kPassword}}.dump());
+    ASSERT_EQ(created.status, 201) << created.body;
+  }
+  int64_t case_of(const Client& client, const std::string& alert_id) {
+    const auto detail = call("GET", "/api/v1/alerts/" + alert_id, &client);
+    EXPECT_EQ(detail.status, 200) << detail.body;
+    return body(detail)["case_id"];
+  }
+
+  static constexpr const char* kPassword = "a long test passphrase";
+  fs::path dir_;
+  int64_t now_ms_ = 1'765'000'000'000;
+  std::unique_ptr<desk::DeskStore> store_;
+  std::unique_ptr<DeskApi> api_;
+};
+
+TEST_F(DeskApiTest, AnalystEscalatesIsToldToAskASupervisorWhoApprovesAndTheAuditorSeesItAll) {
+  const Client admin = login("root");
+  add_user(admin, "ana", "analyst");
+  add_user(admin, "sam", "supervisor");
+  add_user(admin, "aud", "auditor");
+
+  const Client ana = login("ana");
+  // The queue, filtered and sorted, with its counts.
+  const auto queue =
+      call("GET", "/api/v1/alerts?severity=high,critical&status=new&sort=score", &ana);
+  ASSERT_EQ(queue.status, 200) << queue.body;
+  ASSERT_EQ(body(queue)["alerts"].size(), 1u) << queue.body;
+  EXPECT_EQ(body(queue)["alerts"][0]["id"], "a-high");
+  EXPECT_EQ(body(call("GET", "/api/v1/alerts/counts", &ana))["new"], 2);
+  // The alert: its evidence, values against thresholds, its transactions.
+  const auto detail = call("GET", "/api/v1/alerts/a-high", &ana);
+  ASSERT_EQ(detail.status, 200);
+  const json alert = body(detail)["alert"];
+  EXPECT_EQ(alert["evidence"][1]["threshold"], "3") << detail.body;
+  EXPECT_EQ(alert["transaction_ids"][0], "tx-a-high");
+  const int64_t case_id = body(detail)["case_id"];
+  const std::string case_path = "/api/v1/cases/" + std::to_string(case_id);
+
+  EXPECT_EQ(call("POST", case_path + "/status", &ana, R"({"status":"in_review"})").status, 200);
+  EXPECT_EQ(
+      call("POST", case_path + "/comments", &ana, R"({"text":"deposits at 3 branches"})").status,
+      200);
+  EXPECT_EQ(call("POST", case_path + "/status", &ana, R"({"status":"escalated"})").status, 200);
+  const auto close = call("POST", case_path + "/close", &ana, R"({"reason":"false_positive"})");
+  EXPECT_EQ(close.status, 403) << close.body;
+  EXPECT_NE(body(close)["message"].get<std::string>().find("supervisor"), std::string::npos)
+      << close.body;
+  const auto proposal = call("POST", case_path + "/proposals", &ana,
+                             R"({"reason":"false_positive","note":"payroll"})");
+  ASSERT_EQ(proposal.status, 201) << proposal.body;
+  const std::string approve = "/api/v1/proposals/" +
+                              std::to_string(body(proposal)["proposal_id"].get<int64_t>()) +
+                              "/approve";
+  // The maker is not the checker, and an analyst is not a checker at all.
+  EXPECT_EQ(call("POST", approve, &ana, "{}").status, 403);
+
+  const Client sam = login("sam");
+  const auto approved = call("POST", approve, &sam, R"({"note":"agreed"})");
+  EXPECT_EQ(approved.status, 200) << approved.body;
+
+  const Client aud = login("aud");
+  const auto seen = call("GET", case_path, &aud);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  EXPECT_EQ(body(seen)["status"], "closed");
+  EXPECT_EQ(body(seen)["close_reason"], "false_positive");
+  std::set<std::string> kinds;
+  std::set<std::string> actors;
+  const json seen_case = body(seen);
+  for (const auto& event : seen_case["timeline"]) {
+    kinds.insert(event["kind"].get<std::string>());
+    actors.insert(event["actor"].get<std::string>());
+  }
+  for (const char* kind : {"status", "comment", "close_proposed", "close_approved"}) {
+    EXPECT_TRUE(kinds.count(kind)) << kind << " missing from " << seen.body;
+  }
+  EXPECT_TRUE(actors.count("ana") && actors.count("sam")) << seen.body;
+  // The auditor reads everything and changes nothing.
+  EXPECT_EQ(call("POST", case_path + "/comments", &aud, R"({"text":"x"})").status, 403);
+  EXPECT_EQ(call("POST", case_path + "/status", &aud, R"({"status":"in_review"})").status, 403);
+  EXPECT_EQ(call("GET", "/api/v1/audit", &aud).status, 200);
+}
+
+TEST_F(DeskApiTest, EveryRouteWithoutCredentialsIs401AndTheWrongRoleIs403) {
+  for (const auto& route : DeskApi::routes()) {
+    const std::string method = route.substr(0, route.find(' '));
+    std::string path = route.substr(route.find(' ') + 1);
+    for (const char* param : {"{id}", "{name}"}) {
+      if (auto at = path.find(param); at != std::string::npos) path.replace(at, strlen(param), "1");
+    }
+    if (path == "/healthz" || (path == "/api/v1/session" && method == "POST")) continue;
+    const auto response = call(method, path, nullptr, method == "GET" ? "" : "{}");
+    EXPECT_EQ(response.status, 401) << route << ": " << response.body;
+  }
+  const Client admin = login("root");
+  add_user(admin, "ana", "analyst");
+  add_user(admin, "aud", "auditor");
+  const Client ana = login("ana");
+  const Client aud = login("aud");
+  // An admin manages users and does no case work; an analyst manages no users.
+  EXPECT_EQ(call("GET", "/api/v1/alerts", &admin).status, 403);
+  EXPECT_EQ(call("GET", "/api/v1/users", &ana).status, 403);
+  EXPECT_EQ(call("POST", "/api/v1/users", &ana,
+                 json{{"name", "eve"}, {"role", "admin"}, {"password", kPassword}}.dump())
+                .status,
+            403);
+  EXPECT_EQ(call("POST", "/api/v1/tokens", &aud, R"({"label":"x"})").status, 403);
+  EXPECT_EQ(call("GET", "/api/v1/audit", &ana).status, 403);
+  // An API token (shown once) works as a Bearer credential and needs no CSRF token.
+  const auto token = call("POST", "/api/v1/tokens", &admin, R"({"label":"etl","user":"ana"})");
+  ASSERT_EQ(token.status, 201) << token.body;
+  HttpRequest machine;
+  machine.method = "GET";
+  machine.target = "/api/v1/alerts";
+  machine.headers.emplace_back("authorization",
+                               "Bearer " + body(token)["token"].get<std::string>());
+  EXPECT_EQ(api_->handle(machine).status, 200);
+  machine.headers.back().second += "x";
+  EXPECT_EQ(api_->handle(machine).status, 401);
+}
+
+TEST_F(DeskApiTest, AStateChangeWithoutTheCsrfTokenIsRefused) {
+  const Client admin = login("root");
+  add_user(admin, "ana", "analyst");
+  const Client ana = login("ana");
+  const std::string path = "/api/v1/cases/" + std::to_string(case_of(ana, "a-high")) + "/comments";
+  const auto refused = call("POST", path, &ana, R"({"text":"hello"})", /*with_csrf=*/false);
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(body(refused)["error"], "csrf");
+  Client forged = ana;
+  forged.csrf = "not-the-token";
+  EXPECT_EQ(call("POST", path, &forged, R"({"text":"hello"})").status, 403);
+  EXPECT_EQ(call("POST", path, &ana, R"({"text":"hello"})").status, 200);
+  // A form post (no JSON content type) is refused too.
+  HttpRequest form;
+  form.method = "POST";
+  form.target = path;
+  form.body = "text=hello";
+  form.headers = {{"content-type", "application/x-www-form-urlencoded"},
+                  {"cookie", "nexus_session=" + ana.cookie},
+                  {"x-csrf-token", ana.csrf}};
+  EXPECT_EQ(api_->handle(form).status, 415);
+}
+
+TEST_F(DeskApiTest, InjectionStringsInFiltersAndTextChangeNothingAndEveryAnswerHasACsp) {
+  const Client admin = login("root");
+  add_user(admin, "ana", "analyst");
+  const Client ana = login("ana");
+  for (const std::string hostile : {"' OR '1'='1", "x'); DROP TABLE alerts;--", "\" OR 1=1 --", "*",
+                                    "NEAR(a b)", "a%27%20OR%201=1", "%00"}) {
+    for (const char* field : {"rule", "subject", "typology", "assignee", "q"}) {
+      const auto response =
+          call("GET", std::string("/api/v1/alerts?") + field + "=" + hostile, &ana);
+      // A NUL byte in a filter is refused (400), in free text it separates words; anything
+      // else is an ordinary value. Never a 500.
+      EXPECT_EQ(response.status, hostile == "%00" && std::string(field) != "q" ? 400 : 200)
+          << field << "=" << hostile << ": " << response.body;
+      // Matching text is only ever words: nothing matches these, and nothing breaks.
+      if (std::string(field) != "q") {
+        EXPECT_EQ(body(response)["alerts"].size(), 0u) << hostile;
+      }
+    }
+  }
+  // The store still holds both alerts, and a name with SQL in it is found as words.
+  EXPECT_EQ(body(call("GET", "/api/v1/alerts", &ana))["alerts"].size(), 2u);
+  const auto found = call("GET", "/api/v1/alerts?q=Robert%20DROP", &ana);
+  ASSERT_EQ(body(found)["alerts"].size(), 1u) << found.body;
+  EXPECT_EQ(body(found)["alerts"][0]["id"], "a-low");
+  // HTML in a name travels as JSON text, and every answer forbids inline script.
+  const auto detail = call("GET", "/api/v1/alerts/a-high", &ana);
+  EXPECT_EQ(detail.content_type, "application/json");
+  EXPECT_EQ(body(detail)["alert"]["evidence"][0]["observed"], "<script>alert(1)</script> Trading");
+  bool csp = false, nosniff = false;
+  for (const auto& [name, value] : detail.headers) {
+    csp = csp || (name == "Content-Security-Policy" &&
+                  value.find("script-src 'self'") != std::string::npos &&
+                  value.find("unsafe-inline") == std::string::npos);
+    nosniff = nosniff || (name == "X-Content-Type-Options" && value == "nosniff");
+  }
+  EXPECT_TRUE(csp && nosniff);
+  EXPECT_EQ(call("GET", "/api/v1/alerts?sort=id;DROP", &ana).status, 400);
+  EXPECT_EQ(call("GET", "/api/v1/alerts?limit=1e9", &ana).status, 400);
+  EXPECT_EQ(call("GET", "/api/v1/alerts?cursor=zz", &ana).status, 400);
+}
+
+TEST_F(DeskApiTest, TheEleventhWrongPasswordInAMinuteIsRefusedWithoutCheckingIt) {
+  for (int i = 0; i < 10; ++i) {
+    const auto wrong =
+        call("POST", "/api/v1/session", nullptr,
+             json{{"user", "root"}, {"password", "wrong password " + std::to_string(i)}}.dump());
+    EXPECT_EQ(wrong.status, 401) << i;
+  }
+  // Even the right password is not checked now.
+  const auto limited = call("POST", "/api/v1/session", nullptr,
+                            json{{"user", "root"}, {"password", kPassword}}.dump());
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  now_ms_ += 61'000;
+  login("root");
+}
+
+/// One request over a socket, as curl sends it (Connection: close).
+std::string over_socket(uint16_t port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return "";
+  (void)!::write(fd, request.data(), request.size());
+  std::string response;
+  char buffer[4096];
+  ssize_t got;
+  while ((got = ::read(fd, buffer, sizeof buffer)) > 0)
+    response.append(buffer, static_cast<size_t>(got));
+  ::close(fd);
+  return response;
+}
+
+TEST_F(DeskApiTest, OverHttpOversizeBodiesAndHeadersAreRefused) {
+  HttpLimits limits;
+  limits.body_limit = 1 << 20;
+  limits.header_limit = 16 * 1024;
+  auto server = HttpServer::start(
+      "127.0.0.1", 0, limits, [this](const HttpRequest& request) { return api_->handle(request); });
+  ASSERT_TRUE(server) << server.error().message;
+  const uint16_t port = server.value()->port();
+  const auto unauthenticated =
+      over_socket(port, "GET /api/v1/alerts HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(unauthenticated.find("401 Unauthorized"), std::string::npos) << unauthenticated;
+  EXPECT_NE(unauthenticated.find("Content-Security-Policy"), std::string::npos);
+  const std::string big(2 << 20, 'x');
+  const auto oversize =
+      over_socket(port,
+                  "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: "
+                  "application/json\r\nContent-Length: " +
+                      std::to_string(big.size()) + "\r\n\r\n" + big);
+  EXPECT_NE(oversize.find("413"), std::string::npos) << oversize.substr(0, 200);
+  const auto headers = over_socket(port, "GET /api/v1/alerts HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                                             std::string(40'000, 'y') + "\r\n\r\n");
+  EXPECT_NE(headers.find("431"), std::string::npos) << headers.substr(0, 200);
+}
+
+}  // namespace
+}  // namespace nexus::connectors
