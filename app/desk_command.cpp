@@ -22,6 +22,10 @@
 #include <memory>
 #include <thread>
 
+#ifndef NEXUS_DEFAULT_WEB_DIR
+#define NEXUS_DEFAULT_WEB_DIR "web/dist"
+#endif
+
 namespace nexus::app {
 
 namespace {
@@ -42,6 +46,7 @@ struct DeskConfig {
   std::string postgres;  // libpq conninfo; when set, used instead of sqlite
   std::string alerts_file;
   bool secure_cookies = false;
+  std::string web_dir = NEXUS_DEFAULT_WEB_DIR;  // the built UI
 };
 
 DeskConfig load_desk_config(const std::string& path) {
@@ -63,7 +68,8 @@ DeskConfig load_desk_config(const std::string& path) {
     if (value.empty() || std::filesystem::path(value).is_absolute()) return value;
     return (base / value).string();
   };
-  check_keys(path, root, {"listen", "store", "alerts_file", "secure_cookies"}, "the desk config");
+  check_keys(path, root, {"listen", "store", "alerts_file", "secure_cookies", "web_dir"},
+             "the desk config");
   if (auto listen = root["listen"]) {
     check_keys(path, listen, {"address", "port"}, "listen");
     config.address = read(path, listen["address"], config.address, "listen.address");
@@ -80,6 +86,7 @@ DeskConfig load_desk_config(const std::string& path) {
   }
   config.alerts_file = resolve(read<std::string>(path, root["alerts_file"], "", "alerts_file"));
   config.secure_cookies = read(path, root["secure_cookies"], false, "secure_cookies");
+  config.web_dir = resolve(read(path, root["web_dir"], config.web_dir, "web_dir"));
   return config;
 }
 
@@ -190,6 +197,7 @@ int run_desk(const DeskOptions& options) {
 
   connectors::DeskApiConfig api_config;
   api_config.secure_cookies = config.secure_cookies;
+  api_config.web_dir = config.web_dir;
   connectors::DeskApi api(store, desk::system_desk_clock(), api_config);
   connectors::HttpLimits limits;
   limits.body_limit = 1 << 20;
@@ -202,7 +210,7 @@ int run_desk(const DeskOptions& options) {
     std::fprintf(stderr, "nexus: %s\n", server.error().message.c_str());
     return 2;
   }
-  std::printf("desk (%s) at http://%s:%u/api/v1 (Ctrl-C stops it)\n", where.c_str(),
+  std::printf("desk (%s) at http://%s:%u/ (API under /api/v1; Ctrl-C stops it)\n", where.c_str(),
               config.address.c_str(), server.value()->port());
   std::fflush(stdout);
   std::signal(SIGINT, [](int) { g_stop = true; });

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 namespace nexus::connectors {
@@ -409,14 +411,56 @@ HttpResponse DeskApi::login(const HttpRequest& request) {
   return response;
 }
 
+HttpResponse DeskApi::serve_web(const HttpRequest& request) const {
+  namespace fs = std::filesystem;
+  if (request.method != "GET" && request.method != "HEAD") {
+    return error_response(405, "method_not_allowed", "the web UI's files are read with GET");
+  }
+  if (config_.web_dir.empty() || !fs::is_regular_file(fs::path(config_.web_dir) / "index.html")) {
+    return {503,
+            "text/plain",
+            "the web UI is not built here (web/dist): scripts/setup.sh builds it; the API is "
+            "under /api/v1\n",
+            {}};
+  }
+  // Only plain names below the UI's directory: no "..", no hidden files, no slashes or
+  // backslashes inside a (decoded) name.
+  fs::path file = config_.web_dir;
+  for (const auto& part : split_path(request.path())) {
+    if (part.empty() || part[0] == '.' || part.find_first_of("/\\") != std::string::npos ||
+        part.find('\0') != std::string::npos) {
+      return error_response(404, "not_found", "no such file");
+    }
+    file /= part;
+  }
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) file = fs::path(config_.web_dir) / "index.html";
+  std::ifstream in(file, std::ios::binary);
+  std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  static const std::map<std::string, std::string> kTypes = {
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".json", "application/json"},
+      {".map", "application/json"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"}};
+  const auto type = kTypes.find(file.extension().string());
+  return {
+      200, type == kTypes.end() ? "application/octet-stream" : type->second, std::move(body), {}};
+}
+
 HttpResponse DeskApi::route(const HttpRequest& request) {
   const auto parts = split_path(request.path());
   const std::string& method = request.method;
   if (parts.size() == 1 && parts[0] == "healthz" && method == "GET") {
     return {200, "text/plain", "ok\n", {}};
   }
-  if (parts.size() < 2 || parts[0] != "api" || parts[1] != "v1") {
-    return error_response(404, "not_found", "no such page: the API is under /api/v1");
+  if (parts.empty() || parts[0] != "api") return serve_web(request);
+  if (parts.size() < 2 || parts[1] != "v1") {
+    return error_response(404, "not_found", "no such route: the API is under /api/v1");
   }
   const std::vector<std::string> rest(parts.begin() + 2, parts.end());
   auto is = [&rest](std::initializer_list<const char*> shape) {

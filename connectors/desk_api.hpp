@@ -23,6 +23,9 @@ struct DeskApiConfig {
   bool secure_cookies = false;            // Secure on the session cookie (under TLS)
   int64_t session_idle_ms = 30 * 60'000;  // a session unused this long ends
   int64_t session_max_ms = 12 * 3'600'000;
+  /// The built web UI (web/dist): GET of any path outside /api/ serves a file from it, and
+  /// paths without a file the UI's index.html (its own routes). Empty: no UI.
+  std::string web_dir;
 };
 
 class DeskApi {
@@ -47,6 +50,7 @@ class DeskApi {
     std::string session_digest;
   };
   HttpResponse route(const HttpRequest& request);
+  HttpResponse serve_web(const HttpRequest& request) const;
   HttpResponse login(const HttpRequest& request);
   Result<Caller> authenticate(const HttpRequest& request);
 

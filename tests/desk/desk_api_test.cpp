@@ -317,6 +317,41 @@ TEST_F(DeskApiTest, TheEleventhWrongPasswordInAMinuteIsRefusedWithoutCheckingIt)
   login("root");
 }
 
+TEST_F(DeskApiTest, TheWebUiIsServedFromItsDirectoryAndNothingOutsideIt) {
+  fs::create_directories(dir_ / "web" / "assets");
+  std::ofstream(dir_ / "web" / "index.html") << "<!doctype html><title>desk</title>";
+  std::ofstream(dir_ / "web" / "assets" / "app.js") << "console.log(1)";
+  std::ofstream(dir_ / "web" / ".secret") << "hidden";
+  std::ofstream(dir_ / "outside.txt") << "not for the web";
+  DeskApiConfig config;
+  config.web_dir = (dir_ / "web").string();
+  DeskApi api(
+      *store_, [this] { return now_ms_; }, config);
+  auto get = [&api](const std::string& target) {
+    HttpRequest request;
+    request.method = "GET";
+    request.target = target;
+    return api.handle(request);
+  };
+  EXPECT_EQ(get("/").body, "<!doctype html><title>desk</title>");
+  EXPECT_EQ(get("/").content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(get("/assets/app.js").body, "console.log(1)");
+  EXPECT_EQ(get("/assets/app.js").content_type, "text/javascript; charset=utf-8");
+  // The UI's own routes get its page; nothing above its directory or hidden is served.
+  EXPECT_EQ(get("/cases/12").body, "<!doctype html><title>desk</title>");
+  EXPECT_EQ(get("/../outside.txt").status, 404);
+  EXPECT_EQ(get("/%2e%2e/outside.txt").status, 404);
+  EXPECT_EQ(get("/assets/..%2f..%2foutside.txt").status, 404);
+  EXPECT_EQ(get("/assets/a%2f..%2f..%2f..%2foutside.txt").status, 404);
+  EXPECT_EQ(get("/.secret").status, 404);
+  bool csp = false;
+  for (const auto& [name, value] : get("/").headers) csp = csp || name == "Content-Security-Policy";
+  EXPECT_TRUE(csp);
+  // Without a built UI the desk says so and the API still answers.
+  EXPECT_EQ(call("GET", "/").status, 503);
+  EXPECT_EQ(call("GET", "/api/v1/alerts").status, 401);
+}
+
 /// One request over a socket, as curl sends it (Connection: close).
 std::string over_socket(uint16_t port, const std::string& request) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
