@@ -66,4 +66,13 @@ int64_t read_duration(const std::string& path, const YAML::Node& node, int64_t f
   return *ms;
 }
 
+void read_kafka_settings(const std::string& path, const YAML::Node& node,
+                         std::map<std::string, std::string>& out) {
+  if (!node) return;
+  if (!node.IsMap()) config_error(path, node.Mark(), "kafka must be a map of librdkafka settings");
+  for (const auto& pair : node) {
+    out[pair.first.as<std::string>()] = read<std::string>(path, pair.second, "", "kafka");
+  }
+}
+
 }  // namespace nexus::app

@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -55,5 +56,9 @@ int64_t read_in_range(const std::string& path, const YAML::Node& node, int64_t f
 /// A duration setting such as 1h or 7d.
 int64_t read_duration(const std::string& path, const YAML::Node& node, int64_t fallback,
                       const char* what);
+
+/// A `kafka:` map of librdkafka settings, passed through as strings into `out`.
+void read_kafka_settings(const std::string& path, const YAML::Node& node,
+                         std::map<std::string, std::string>& out);
 
 }  // namespace nexus::app

@@ -4,6 +4,7 @@
 // an analyst would see, then how many planted scenarios were caught.
 #include "app/commands.hpp"
 #include "app/common.hpp"
+#include "app/desk_setup.hpp"
 #include "app/screening_setup.hpp"
 #include "app/stream_runner.hpp"
 #include "connectors/embedded_broker.hpp"
@@ -41,6 +42,8 @@ struct DemoOptions {
   int timeout_s = 300;
   int metrics_port = -1;
   std::string lists_dir;
+  bool desk = false;  // then keep the desk up with the demo's alerts
+  int desk_port = 8470;
 };
 
 /// Malformed records fed with the traffic, so the dead-letter path shows itself.
@@ -95,7 +98,9 @@ bool prepare_data_dir(const DemoOptions& options) {
                    dir.c_str());
       return false;
     }
-    for (const char* ours : {"state", "labels.ndjson"}) fs::remove_all(dir / ours, ec);
+    for (const char* ours : {"state", "labels.ndjson", "desk.db", "desk.db-wal", "desk.db-shm"}) {
+      fs::remove_all(dir / ours, ec);
+    }
   }
   fs::create_directories(dir, ec);
   std::ofstream(marker) << "created by nexus demo: it removes state/ and labels.ndjson here\n";
@@ -338,7 +343,19 @@ int run_demo(const DemoOptions& options) {
               options.data_dir.c_str());
   if (feed_failed) std::fprintf(stderr, "nexus: feeding the broker failed\n");
   if (!durable) std::fprintf(stderr, "nexus: the final checkpoint failed\n");
-  return status != 0 || feed_failed || !durable ? 1 : 0;
+  if (status != 0 || feed_failed || !durable) return 1;
+  if (options.desk) {
+    // The review desk on the demo's alerts: it reads them from the alerts topic of the
+    // embedded broker, which lives until the desk stops.
+    DeskConfig desk;
+    desk.sqlite = (std::filesystem::path(options.data_dir) / "desk.db").string();
+    desk.kafka = {{"bootstrap.servers", bootstrap}, {"group.id", "nexus-desk"}};
+    desk.port = options.desk_port;
+    std::printf("\n== the review desk, fed from topic alerts\n");
+    std::fflush(stdout);
+    return serve_desk(desk);
+  }
+  return 0;
 }
 
 }  // namespace
@@ -355,6 +372,12 @@ void add_demo_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--seed", options->traffic.seed, "Generator seed")->capture_default_str();
   command->add_option("--rules", options->rules_dir, "Rule directory (default: shipped packs)");
+  command->add_flag("--desk", options->desk,
+                    "Then serve the review desk with the demo's alerts until Ctrl-C (it prints the "
+                    "URL and a one-time admin password)");
+  command->add_option("--desk-port", options->desk_port, "The desk's port (with --desk)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
   command
       ->add_option("--data-dir", options->data_dir,
                    "Where state and labels go (a new or empty dir, or one an earlier demo made)")

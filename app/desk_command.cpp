@@ -4,7 +4,9 @@
 #include "app/commands.hpp"
 #include "app/common.hpp"
 #include "app/config_reader.hpp"
+#include "app/desk_setup.hpp"
 #include "connectors/desk_api.hpp"
+#include "connectors/desk_ingest.hpp"
 #include "connectors/desk_postgres_store.hpp"
 #include "connectors/desk_sqlite_store.hpp"
 #include "connectors/http_server.hpp"
@@ -22,10 +24,6 @@
 #include <memory>
 #include <thread>
 
-#ifndef NEXUS_DEFAULT_WEB_DIR
-#define NEXUS_DEFAULT_WEB_DIR "web/dist"
-#endif
-
 namespace nexus::app {
 
 namespace {
@@ -36,17 +34,8 @@ struct DeskOptions {
   std::string config;
   std::string alerts;
   std::string store;  // sqlite path, or a postgres conninfo after "postgres:"
+  std::string kafka;  // bootstrap.servers
   int port = -1;
-};
-
-struct DeskConfig {
-  std::string address = "127.0.0.1";
-  int port = 8470;
-  std::string sqlite = "./nexus-data/desk.db";
-  std::string postgres;  // libpq conninfo; when set, used instead of sqlite
-  std::string alerts_file;
-  bool secure_cookies = false;
-  std::string web_dir = NEXUS_DEFAULT_WEB_DIR;  // the built UI
 };
 
 DeskConfig load_desk_config(const std::string& path) {
@@ -68,8 +57,12 @@ DeskConfig load_desk_config(const std::string& path) {
     if (value.empty() || std::filesystem::path(value).is_absolute()) return value;
     return (base / value).string();
   };
-  check_keys(path, root, {"listen", "store", "alerts_file", "secure_cookies", "web_dir"},
-             "the desk config");
+  check_keys(
+      path, root,
+      {"listen", "store", "alerts_file", "kafka", "alerts_topic", "secure_cookies", "web_dir"},
+      "the desk config");
+  read_kafka_settings(path, root["kafka"], config.kafka);
+  config.alerts_topic = read(path, root["alerts_topic"], config.alerts_topic, "alerts_topic");
   if (auto listen = root["listen"]) {
     check_keys(path, listen, {"address", "port"}, "listen");
     config.address = read(path, listen["address"], config.address, "listen.address");
@@ -143,6 +136,7 @@ int run_desk(const DeskOptions& options) {
   DeskConfig config = load_desk_config(options.config);
   if (!options.alerts.empty()) config.alerts_file = options.alerts;
   if (options.port >= 0) config.port = options.port;
+  if (!options.kafka.empty()) config.kafka["bootstrap.servers"] = options.kafka;
   if (!options.store.empty()) {
     if (options.store.rfind("postgres:", 0) == 0) {
       config.postgres = options.store.substr(9);
@@ -151,22 +145,30 @@ int run_desk(const DeskOptions& options) {
       config.postgres.clear();
     }
   }
+  return serve_desk(config);
+}
+
+}  // namespace
+
+int serve_desk(const DeskConfig& config) {
   Result<std::unique_ptr<desk::DeskStore>> opened = make_error("", "");
   std::string where;
-  if (!config.postgres.empty()) {
-    connectors::PostgresDeskConfig pg;
-    pg.conninfo = config.postgres;
-    opened = connectors::open_postgres_desk_store(pg);
-    where = "PostgreSQL";
-  } else {
+  auto open_store = [&config, &where]() -> Result<std::unique_ptr<desk::DeskStore>> {
+    if (!config.postgres.empty()) {
+      connectors::PostgresDeskConfig pg;
+      pg.conninfo = config.postgres;
+      where = "PostgreSQL";
+      return connectors::open_postgres_desk_store(pg);
+    }
     std::error_code ec;
     const auto parent = std::filesystem::path(config.sqlite).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
     connectors::SqliteDeskConfig sqlite;
     sqlite.path = config.sqlite;
-    opened = connectors::open_sqlite_desk_store(sqlite);
     where = "SQLite " + config.sqlite;
-  }
+    return connectors::open_sqlite_desk_store(sqlite);
+  };
+  opened = open_store();
   if (!opened) {
     std::fprintf(stderr, "nexus: desk store (%s) refused: %s\n", where.c_str(),
                  opened.error().message.c_str());
@@ -195,6 +197,30 @@ int run_desk(const DeskOptions& options) {
   }
   if (!config.alerts_file.empty() && ingest_file(store, config.alerts_file) < 0) return 2;
 
+  // The alerts topic, on a thread and a store connection of its own.
+  std::unique_ptr<connectors::DeskIngest> ingest;
+  if (config.kafka.count("bootstrap.servers")) {
+    auto second = open_store();
+    if (!second) {
+      std::fprintf(stderr, "nexus: desk store (%s) refused: %s\n", where.c_str(),
+                   second.error().message.c_str());
+      return 2;
+    }
+    connectors::DeskIngestConfig ingest_config;
+    ingest_config.kafka = config.kafka;
+    ingest_config.topic = config.alerts_topic;
+    ingest_config.on_refused = [](const std::string& at, const std::string& why) {
+      log_json("warn", "alert record refused; the desk goes on", {{"at", at}, {"why", why}});
+    };
+    auto started =
+        connectors::DeskIngest::start(std::move(ingest_config), std::move(second.value()));
+    if (!started) {
+      std::fprintf(stderr, "nexus: %s\n", started.error().message.c_str());
+      return 2;
+    }
+    ingest = std::move(started.value());
+  }
+
   connectors::DeskApiConfig api_config;
   api_config.secure_cookies = config.secure_cookies;
   api_config.web_dir = config.web_dir;
@@ -215,13 +241,38 @@ int run_desk(const DeskOptions& options) {
   std::fflush(stdout);
   std::signal(SIGINT, [](int) { g_stop = true; });
   std::signal(SIGTERM, [](int) { g_stop = true; });
-  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  if (ingest) {
+    std::printf(
+        "consuming topic %s at %s (group %s, read_committed)\n", config.alerts_topic.c_str(),
+        config.kafka.at("bootstrap.servers").c_str(),
+        config.kafka.count("group.id") ? config.kafka.at("group.id").c_str() : "nexus-desk");
+    std::fflush(stdout);
+  }
+  uint64_t reported = 0, reported_refused = 0;
+  auto last_report = std::chrono::steady_clock::now();
+  while (!g_stop) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!ingest) continue;
+    const auto& counts = ingest->counts();
+    const uint64_t seen = counts.stored + counts.duplicates;
+    const auto now = std::chrono::steady_clock::now();
+    if ((seen != reported || counts.refused != reported_refused) &&
+        now - last_report >= std::chrono::seconds(1)) {
+      std::printf("alerts from topic %s: %llu stored, %llu already stored, %llu refused\n",
+                  config.alerts_topic.c_str(), static_cast<unsigned long long>(counts.stored),
+                  static_cast<unsigned long long>(counts.duplicates),
+                  static_cast<unsigned long long>(counts.refused.load()));
+      std::fflush(stdout);
+      reported = seen;
+      reported_refused = counts.refused;
+      last_report = now;
+    }
+  }
+  ingest.reset();
   server.value().reset();
   std::printf("desk stopped\n");
   return 0;
 }
-
-}  // namespace
 
 void add_desk_command(CLI::App& app) {
   auto options = std::make_shared<DeskOptions>();
@@ -232,6 +283,8 @@ void add_desk_command(CLI::App& app) {
                       "Store the alerts of this file first (NDJSON, as replay --out writes)");
   command->add_option("--store", options->store,
                       "SQLite file, or postgres:<libpq connection string> (overrides the config)");
+  command->add_option("--kafka", options->kafka,
+                      "Consume the alerts topic of this Kafka (bootstrap.servers)");
   command->add_option("--port", options->port, "Listen port (0 picks a free one)")
       ->check(CLI::Range(0, 65535));
   command->callback([options] { std::exit(run_desk(*options)); });

@@ -97,14 +97,7 @@ RunConfig load_config(const std::string& path) {
     const std::filesystem::path candidate(value);
     return candidate.is_absolute() ? value : (base / candidate).lexically_normal().string();
   };
-  if (auto kafka = root["kafka"]) {
-    if (!kafka.IsMap())
-      config_error(path, kafka.Mark(), "kafka must be a map of librdkafka settings");
-    for (const auto& pair : kafka) {
-      config.kafka[pair.first.as<std::string>()] =
-          read<std::string>(path, pair.second, "", "kafka");
-    }
-  }
+  read_kafka_settings(path, root["kafka"], config.kafka);
   if (auto topics = root["topics"]) {
     check_keys(path, topics, {"input", "alerts", "dlq"}, "topics");
     config.input_topic = read(path, topics["input"], config.input_topic, "topics.input");

@@ -35,7 +35,9 @@ void KafkaSource::on_rebalance(void* handle, int err, void* partitions, void* op
       const auto start = self->config_.start_offset
                              ? self->config_.start_offset(partition.topic, partition.partition)
                              : std::nullopt;
-      partition.offset = start ? *start : RD_KAFKA_OFFSET_BEGINNING;
+      partition.offset = start                                 ? *start
+                         : self->config_.resume_from_committed ? RD_KAFKA_OFFSET_STORED
+                                                               : RD_KAFKA_OFFSET_BEGINNING;
     }
     rd_kafka_assign(rk(handle), list);
     self->assigned_ = static_cast<size_t>(list->cnt);

@@ -45,6 +45,10 @@ struct KafkaSourceConfig {
   std::vector<std::string> topics;
   /// Where a partition resumes: the engine's committed offset, nullopt for earliest.
   std::function<std::optional<int64_t>(const std::string& topic, int32_t partition)> start_offset;
+  /// With no start_offset: resume where the group last committed (commit()), or from the
+  /// earliest record for a new group. Otherwise (default) a partition without a
+  /// start_offset starts at the earliest record.
+  bool resume_from_committed = false;
   /// Called before partitions are taken away, so the engine can checkpoint.
   std::function<void()> on_revoke;
 };
@@ -59,7 +63,8 @@ class KafkaSource {
   /// The next record, or nullopt when none arrived within `timeout_ms`. Transport
   /// errors are logged and counted, never thrown.
   std::optional<KafkaRecord> poll(int timeout_ms);
-  /// Commits next offsets to Kafka asynchronously (monitoring only).
+  /// Commits next offsets to Kafka asynchronously (the engine's are for monitoring; the
+  /// desk resumes from them with resume_from_committed).
   void commit(const std::map<std::pair<std::string, int32_t>, int64_t>& next_offsets);
   /// Partitions currently assigned.
   size_t assigned() const { return assigned_; }

@@ -3,7 +3,10 @@
 // SQLite store in a temp dir, through DeskApi::handle and once over a real socket.
 #include "connectors/desk_api.hpp"
 
+#include "connectors/desk_ingest.hpp"
 #include "connectors/desk_sqlite_store.hpp"
+#include "connectors/embedded_broker.hpp"
+#include "connectors/kafka_sink.hpp"
 
 #include "desk/alert_record.hpp"
 #include <arpa/inet.h>
@@ -17,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 namespace nexus::connectors {
 namespace {
@@ -350,6 +354,66 @@ TEST_F(DeskApiTest, TheWebUiIsServedFromItsDirectoryAndNothingOutsideIt) {
   // Without a built UI the desk says so and the API still answers.
   EXPECT_EQ(call("GET", "/").status, 503);
   EXPECT_EQ(call("GET", "/api/v1/alerts").status, 401);
+}
+
+TEST_F(DeskApiTest, TheAlertsTopicIsStoredOnceEachAndARestartResumesAfterWhatWasStored) {
+  auto broker = EmbeddedBroker::start();
+  ASSERT_TRUE(broker);
+  ASSERT_TRUE(broker.value()->create_topic("alerts", 1));
+  const std::string bootstrap = broker.value()->bootstrap_servers();
+  auto producer = KafkaProducer::create({{"bootstrap.servers", bootstrap}});
+  ASSERT_TRUE(producer);
+  auto publish = [&](const nexus::v1::Alert& alert) {
+    ASSERT_TRUE(producer.value()->produce("alerts", alert.subject(), alert.SerializeAsString()));
+  };
+  for (int i = 0; i < 20; ++i) {
+    publish(make_alert("k-" + std::to_string(i), "ACC-K" + std::to_string(i % 4),
+                       nexus::v1::SEVERITY_MEDIUM, 50, 1'735'689'600 + i,
+                       "Party " + std::to_string(i)));
+  }
+  publish(make_alert("k-3", "ACC-K3", nexus::v1::SEVERITY_MEDIUM, 50, 1'735'689'603, "again"));
+  ASSERT_TRUE(producer.value()->produce("alerts", "x", std::string("\xff\x01 not an alert", 15)));
+  ASSERT_TRUE(producer.value()->flush());
+
+  auto ingest_once = [&](uint64_t until_read, std::vector<std::string>* refused) {
+    SqliteDeskConfig config;
+    config.path = (dir_ / "desk.db").string();
+    auto connection = open_sqlite_desk_store(config);
+    EXPECT_TRUE(connection) << connection.error().message;
+    DeskIngestConfig ingest_config;
+    // A short session: the restarted member gets the partition soon after the first left.
+    ingest_config.kafka = {{"bootstrap.servers", bootstrap},
+                           {"group.id", "desk-test"},
+                           {"session.timeout.ms", "6000"}};
+    ingest_config.on_refused = [refused](const std::string& at, const std::string&) {
+      refused->push_back(at);
+    };
+    auto ingest = DeskIngest::start(std::move(ingest_config), std::move(connection.value()));
+    EXPECT_TRUE(ingest) << ingest.error().message;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (ingest.value()->counts().read < until_read &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the last batch and commit
+    const auto& counts = ingest.value()->counts();
+    return std::array<uint64_t, 4>{counts.read, counts.stored, counts.duplicates, counts.refused};
+  };
+  std::vector<std::string> refused;
+  const auto first = ingest_once(22, &refused);
+  EXPECT_EQ(first, (std::array<uint64_t, 4>{22, 20, 1, 1}));
+  EXPECT_EQ(refused, std::vector<std::string>{"alerts/0@21"});
+  // 20 on the topic, plus the two the fixture stored: each once.
+  EXPECT_EQ(store_->query_alerts({}).value().alerts.size(), 22u);
+
+  // A restart reads only what came after the last commit.
+  publish(make_alert("k-new", "ACC-K9", nexus::v1::SEVERITY_LOW, 10, 1'735'700'000, "New"));
+  ASSERT_TRUE(producer.value()->flush());
+  refused.clear();
+  const auto second = ingest_once(1, &refused);
+  EXPECT_EQ(second, (std::array<uint64_t, 4>{1, 1, 0, 0}));
+  EXPECT_TRUE(refused.empty());
+  EXPECT_TRUE(store_->get_alert("k-new").value().has_value());
 }
 
 /// One request over a socket, as curl sends it (Connection: close).
