@@ -269,8 +269,8 @@ export async function queuePage(context: PageContext): Promise<void> {
       h(
         'td',
         { class: 'subject-cell' },
-        h('div', { class: 'subject-name' }, alert.subject_name || '—'),
-        h('div', { class: 'mono small muted' }, alert.subject),
+        alert.subject_name ? h('div', { class: 'subject-name' }, alert.subject_name) : null,
+        h('div', { class: 'mono small' + (alert.subject_name ? ' muted' : '') }, alert.subject || '—'),
       ),
       h('td', null, alert.typologies.map((typology) => h('span', { class: 'tag' }, typology))),
       h('td', { class: 'nowrap small' }, time(alert.event_time_ms)),
