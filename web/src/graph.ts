@@ -38,7 +38,7 @@ const kStyle: cytoscape.StylesheetJson = [
       'target-arrow-shape': 'triangle',
       'curve-style': 'bezier',
       label: 'data(label)',
-      'font-size': 9,
+      'font-size': 10,
       color: '#44546a',
       'text-background-color': '#ffffff',
       'text-background-opacity': 0.85,
@@ -49,6 +49,8 @@ const kStyle: cytoscape.StylesheetJson = [
   { selector: 'edge:selected', style: { 'line-color': '#1d4ed8', 'target-arrow-color': '#1d4ed8' } },
   { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#1d4ed8' } },
 ];
+
+const kMaxFitZoom = 1.4;
 
 /** Draws `subgraph` into `container` and returns the Cytoscape instance (destroy it on leave). */
 export function drawSubgraph(
@@ -87,11 +89,16 @@ export function drawSubgraph(
     container,
     elements,
     style: kStyle,
-    layout: { name: 'dagre', rankDir: 'LR', nodeSep: 24, rankSep: 110, fit: true, padding: 24 } as cytoscape.LayoutOptions,
+    layout: { name: 'dagre', rankDir: 'LR', nodeSep: 40, rankSep: 190, fit: true, padding: 30 } as cytoscape.LayoutOptions,
     wheelSensitivity: 0.3,
     minZoom: 0.2,
     maxZoom: 3,
   });
+  // A small graph is fitted at a large zoom, and its labels with it: not much beyond 1:1.
+  if (cy.zoom() > kMaxFitZoom) {
+    cy.zoom(kMaxFitZoom);
+    cy.center();
+  }
   cy.on('tap', 'node, edge', (event) => {
     const target = event.target as cytoscape.SingularElementReturnValue;
     const account = target.data('account') as string | undefined;

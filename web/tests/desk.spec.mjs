@@ -213,6 +213,15 @@ test('the analyst filters the queue, opens a high alert and sees its evidence an
   const counts = await page.textContent('#queue-counts');
   assert.match(counts, /New\s*[\d,]+/);
   await shot('03-queue.png');
+  // The next page comes through the cursor, and holds other alerts.
+  const first = await page.$$eval('#queue-table tbody tr', (rows) => rows.map((row) => row.dataset.alertId));
+  await page.click('#next-page');
+  await page.waitForURL(/cursor=/);
+  await page.waitForSelector('#queue-table');
+  const second = await page.$$eval('#queue-table tbody tr', (rows) => rows.map((row) => row.dataset.alertId));
+  assert.ok(second.length > 0 && second.every((id) => !first.includes(id)), 'page 2 holds other alerts');
+  await page.goBack();
+  await page.waitForSelector('#queue-table');
 
   // Alerts with a sanctions hit: the party beside the list entry.
   await page.selectOption('#filter-sanctions', 'true');
@@ -254,6 +263,13 @@ test('the analyst filters the queue, opens a high alert and sees its evidence an
   await page.keyboard.press('k');
   for (let i = 0; i < index; i += 1) await page.keyboard.press('j');
   assert.equal(await page.getAttribute('#queue-table tr.current', 'data-alert-id'), target.id);
+  // x selects the current row; the bulk bar assigns the selected alerts' cases.
+  await page.keyboard.press('x');
+  await page.waitForSelector('#bulk-bar:not([hidden])');
+  await page.fill('#bulk-assignee', 'ana');
+  await page.click('#bulk-assign');
+  await page.waitForSelector(`#queue-table tr[data-alert-id="${target.id}"] td.assignee >> text=ana`);
+  for (let i = 0; i < index; i += 1) await page.keyboard.press('j');
   await page.keyboard.press('Enter');
   await page.waitForURL(new RegExp(`/alerts/${target.id}$`));
 

@@ -77,7 +77,7 @@ function partyFacts(evidence: Evidence[], role: string): [string, string][] {
     .map((line) => [words(line.name!.slice(prefix.length)), line.observed ?? '']);
 }
 
-function sanctionsHits(hits: SanctionsHit[], evidence: Evidence[]): HTMLElement {
+function sanctionsHits(hits: SanctionsHit[], evidence: Evidence[], trigger: string | undefined): HTMLElement {
   if (hits.length === 0) return notice('info', 'No sanctions-list hit on this alert.');
   return h(
     'div',
@@ -91,9 +91,10 @@ function sanctionsHits(hits: SanctionsHit[], evidence: Evidence[]): HTMLElement 
           'div',
           { class: 'hit-side' },
           h('h3', null, 'Party in the payment: ', hit.party_role ?? 'unknown role'),
-          party.length
-            ? facts(party)
-            : h('p', { class: 'muted small' }, 'The alert names no fields of this party.'),
+          party.length ? facts(party) : null,
+          party.some(([field]) => field === 'name')
+            ? null
+            : h('p', { class: 'muted small' }, `The alert carries no name for this party: see the payment${trigger ? ' ' + trigger : ''}.`),
         ),
         h('div', { class: 'hit-versus', 'aria-hidden': 'true' }, '⇄'),
         h(
@@ -116,7 +117,7 @@ function sanctionsHits(hits: SanctionsHit[], evidence: Evidence[]): HTMLElement 
 
 function subgraphPanel(subgraph: Subgraph, index: number, subject: string, graphs: cytoscape.Core[]): HTMLElement {
   const container = h('div', { class: 'graph', id: `subgraph-${index}`, 'data-label': subgraph.label ?? '' });
-  const selection = h('p', { class: 'small muted graph-selection' }, 'Select an account or a payment to see it here.');
+  const selection = h('p', { class: 'small muted graph-selection' }, 'Orange: the alert’s subject; arrows: payments, thicker for more money. Select an account or a payment to see it here.');
   const panel = h(
     'div',
     { class: 'subgraph' },
@@ -177,7 +178,15 @@ export async function alertPage(context: PageContext): Promise<void> {
       'section',
       { class: 'panel summary' },
       facts([
-        ['Subject', h('span', null, h('span', { class: 'subject-name', id: 'subject-name' }, detail.subject_name || '—'), ' ', h('span', { class: 'mono muted' }, detail.subject))],
+        [
+          'Subject',
+          h(
+            'span',
+            null,
+            detail.subject_name ? [h('span', { class: 'subject-name', id: 'subject-name' }, detail.subject_name), ' '] : null,
+            h('span', { class: 'mono' + (detail.subject_name ? ' muted' : '') }, detail.subject || '—'),
+          ),
+        ],
         ['Rule', `${detail.rule_id} v${detail.rule_version}`],
         ['Typologies', detail.typologies.join(', ')],
         ['Event time', time(detail.event_time_ms)],
@@ -187,7 +196,7 @@ export async function alertPage(context: PageContext): Promise<void> {
       ]),
     ),
     section('Evidence', 'evidence', evidenceTable(evidence)),
-    section('Sanctions hits', 'sanctions', sanctionsHits(body.sanctions_hits ?? [], evidence)),
+    section('Sanctions hits', 'sanctions', sanctionsHits(body.sanctions_hits ?? [], evidence, body.transaction_ids?.[0])),
     section(
       'Money flow',
       'money-flow',

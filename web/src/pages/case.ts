@@ -112,7 +112,7 @@ function statusActions(item: CaseDetail, context: PageContext, runner: Runner): 
   return h('div', { class: 'action-group' }, h('h3', null, 'Status'), h('div', { class: 'button-row' }, buttons));
 }
 
-function closeForm(item: CaseDetail, context: PageContext, runner: Runner): HTMLElement | null {
+function closeForm(item: CaseDetail, context: PageContext, runner: Runner, pending: boolean): HTMLElement | null {
   if (!may(context.session.role, 'close_case')) return null;
   if (item.status !== 'in_review' && item.status !== 'escalated') return null;
   const reason = h(
@@ -143,9 +143,11 @@ function closeForm(item: CaseDetail, context: PageContext, runner: Runner): HTML
       actionButton('Close case', 'close', 'button-danger', (button) =>
         void runner.run(button, () => api.close(item.id, reason.value as CloseReason, note.value.trim()), 'The case is closed.'),
       ),
-      actionButton('Propose close', 'propose-close', 'button-primary', (button) =>
-        void runner.run(button, () => api.proposeClose(item.id, reason.value as CloseReason, note.value.trim()), 'The close is proposed; a supervisor decides it.'),
-      ),
+      // One proposal at a time: while one waits, the desk refuses another.
+      !pending &&
+        actionButton('Propose close', 'propose-close', 'button-primary', (button) =>
+          void runner.run(button, () => api.proposeClose(item.id, reason.value as CloseReason, note.value.trim()), 'The close is proposed; a supervisor decides it.'),
+        ),
     ),
   );
 }
@@ -259,6 +261,7 @@ export async function casePage(context: PageContext): Promise<void> {
       run: async (button, call, done) => {
         if (button) button.disabled = true;
         fill(message);
+        main.querySelector('.notice-ok')?.remove();
         try {
           await call();
           flash = notice('ok', done);
@@ -275,7 +278,7 @@ export async function casePage(context: PageContext): Promise<void> {
     const groups = [
       pending ? pendingProposal(pending, context, runner) : null,
       statusActions(item, context, runner),
-      closeForm(item, context, runner),
+      closeForm(item, context, runner, pending !== undefined),
       assignForm(item, context, runner),
       commentForm(item, context, runner),
     ].filter((group): group is HTMLElement => group !== null);

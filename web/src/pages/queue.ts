@@ -275,7 +275,7 @@ export async function queuePage(context: PageContext): Promise<void> {
       h('td', null, alert.typologies.map((typology) => h('span', { class: 'tag' }, typology))),
       h('td', { class: 'nowrap small' }, time(alert.event_time_ms)),
       h('td', null, statusBadge(alert.status)),
-      h('td', null, alert.assignee || h('span', { class: 'muted' }, 'unassigned')),
+      h('td', { class: 'assignee' }, alert.assignee || h('span', { class: 'muted' }, 'unassigned')),
       h('td', null, h('a', { href: `/cases/${alert.case_id}` }, `#${alert.case_id}`)),
       h('td', null, alert.has_sanctions_hit ? h('span', { class: 'badge sanctions' }, 'hit') : ''),
     );

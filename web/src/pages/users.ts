@@ -65,8 +65,11 @@ export async function usersPage(context: PageContext): Promise<void> {
             h('td', { class: 'small nowrap' }, time(user.created_ms)),
             h(
               'td',
-              { class: 'row-actions' },
-              !self && [
+              null,
+              h(
+                'div',
+                { class: 'row-actions' },
+                !self && [
                 role,
                 button('Set role', 'button-quiet', () =>
                   void run(() => api.setRole(user.name, role.value as Role), `${user.name} is now ${role.value}.`),
@@ -74,7 +77,8 @@ export async function usersPage(context: PageContext): Promise<void> {
                 button(user.disabled ? 'Enable' : 'Disable', user.disabled ? '' : 'button-danger', () =>
                   void run(() => api.setDisabled(user.name, !user.disabled), `${user.name} is ${user.disabled ? 'enabled' : 'disabled'}.`),
                 ),
-              ],
+                ],
+              ),
             ),
           );
         }),
