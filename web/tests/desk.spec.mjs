@@ -204,6 +204,17 @@ test('the admin logs in with the one-time password and creates the analyst, supe
   }
   assert.equal(await page.locator('#users-table tbody tr').count(), 4);
   await shot('02-users.png');
+  // The one-time password is changed on the account page, and the new one logs in.
+  await page.click('a.nav-link[href="/account"]');
+  await page.waitForSelector('#change-password');
+  await page.fill('#current-password', adminPassword);
+  await page.fill('#new-password', 'the admin passphrase now');
+  await page.fill('#new-password-again', 'the admin passphrase now');
+  await page.click('#change-password button[type=submit]');
+  await page.waitForSelector('#change-password .notice-ok');
+  await shot('02-account.png');
+  await logOut();
+  await logIn('admin', 'the admin passphrase now');
   await logOut();
 });
 

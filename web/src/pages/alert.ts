@@ -38,17 +38,22 @@ function evidenceTable(evidence: Evidence[]): HTMLElement {
   );
 }
 
+/** The alert's transactions (the trigger first), then the subgraphs' other payments. */
 function transactionsTable(body: AlertBody): HTMLElement {
-  const ids = body.transaction_ids ?? [];
-  if (ids.length === 0) return notice('info', 'No transactions are named.');
+  const namedBy = new Map<string, string[]>();
+  const name = (id: string, by: string) => namedBy.set(id, [...new Set([...(namedBy.get(id) ?? []), by])]);
+  for (const id of body.transaction_ids ?? []) namedBy.set(id, []);
+  for (const line of body.evidence ?? []) for (const id of line.transaction_ids ?? []) name(id, line.name ?? '');
   const edges = new Map<string, SubgraphEdge>();
   for (const subgraph of body.subgraphs ?? []) {
-    for (const edge of subgraph.edges ?? []) if (edge.transaction_id) edges.set(edge.transaction_id, edge);
+    for (const edge of subgraph.edges ?? []) {
+      if (!edge.transaction_id) continue;
+      edges.set(edge.transaction_id, edge);
+      name(edge.transaction_id, subgraph.label || 'money flow');
+    }
   }
-  const inEvidence = new Map<string, string[]>();
-  for (const line of body.evidence ?? []) {
-    for (const id of line.transaction_ids ?? []) inEvidence.set(id, [...(inEvidence.get(id) ?? []), line.name ?? '']);
-  }
+  const ids = [...namedBy.keys()];
+  if (ids.length === 0) return notice('info', 'No transactions are named.');
   return dataTable(
     { id: 'transactions-table' },
     ['', 'Transaction', 'From', 'To', 'Amount', 'Time', 'Named by'],
@@ -57,13 +62,13 @@ function transactionsTable(body: AlertBody): HTMLElement {
       return h(
         'tr',
         { 'data-transaction': id },
-        h('td', null, index === 0 ? h('span', { class: 'badge trigger' }, 'trigger') : ''),
+        h('td', null, index === 0 && body.transaction_ids?.length ? h('span', { class: 'badge trigger' }, 'trigger') : ''),
         h('td', { class: 'mono small' }, id),
         h('td', { class: 'mono small' }, edge?.from ?? ''),
         h('td', { class: 'mono small' }, edge?.to ?? ''),
         h('td', { class: 'num' }, edge ? usd(edge.amount_usd) : ''),
         h('td', { class: 'small nowrap' }, edge ? timestamp(edge.time) : ''),
-        h('td', { class: 'small mono muted' }, (inEvidence.get(id) ?? []).join(', ')),
+        h('td', { class: 'small mono muted' }, (namedBy.get(id) ?? []).join(', ')),
       );
     }),
   );
