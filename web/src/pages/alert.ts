@@ -189,7 +189,9 @@ export async function alertPage(context: PageContext): Promise<void> {
             'span',
             null,
             detail.subject_name ? [h('span', { class: 'subject-name', id: 'subject-name' }, detail.subject_name), ' '] : null,
-            h('span', { class: 'mono' + (detail.subject_name ? ' muted' : '') }, detail.subject || '—'),
+            detail.subject
+              ? h('a', { class: 'mono', href: '/alerts?subject=' + encodeURIComponent(detail.subject), title: 'every alert on this subject' }, detail.subject)
+              : '—',
           ),
         ],
         ['Rule', `${detail.rule_id} v${detail.rule_version}`],

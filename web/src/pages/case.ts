@@ -328,7 +328,12 @@ export async function casePage(context: PageContext): Promise<void> {
             'section',
             { class: 'panel summary' },
             facts([
-              ['Subject', h('span', { class: 'mono' }, item.subject || '—')],
+              [
+                'Subject',
+                item.subject
+                  ? h('a', { class: 'mono', href: '/alerts?subject=' + encodeURIComponent(item.subject), title: 'every alert on this subject' }, item.subject)
+                  : '—',
+              ],
               ['Assignee', item.assignee || 'unassigned'],
               ['Alerts', String(item.alert_count)],
               ['Opened', time(item.created_ms)],
