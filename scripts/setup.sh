@@ -29,6 +29,28 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The review desk's web UI (web/): Node and npm build it into web/dist, and its browser
+# test drives Debian's Chromium. Node may come from elsewhere (a newer nodejs package that
+# carries npm): only what has no command yet is installed.
+web_missing=()
+command -v node >/dev/null || web_missing+=(nodejs)
+command -v npm >/dev/null || web_missing+=(npm)
+[ -x /usr/bin/chromium ] || web_missing+=(chromium)
+if [ ${#web_missing[@]} -gt 0 ]; then
+  echo "== installing: ${web_missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "nexus setup: run as root (or install the packages above)" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${web_missing[@]}" >/dev/null
+fi
+if [ -f web/package.json ]; then
+  echo "== building the web UI (web/dist)"
+  (cd web && npm ci --no-audit --no-fund && npm run build)
+fi
+
 preset="${1:-dev}"
 echo "== configuring and building preset '$preset'"
 cmake --preset "$preset" >/dev/null

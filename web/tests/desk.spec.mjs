@@ -1,0 +1,411 @@
+// The review desk in a real browser, as its users work it: the real `nexus desk` binary
+// (NEXUS_BINARY, default ../build/dev/app/nexus) on a fresh SQLite store in a temp dir, fed
+// the alerts of a `nexus generate` + `nexus replay` run plus one alert whose party name is
+// HTML; Debian's Chromium (/usr/bin/chromium, never a downloaded browser) driven by
+// playwright-core with a fresh profile directory.
+//
+// admin creates the analyst, supervisor and auditor on the users page; the analyst filters
+// the queue, opens an alert (evidence, drawn subgraph), reviews and escalates its case, is
+// told an escalated case is closed by a supervisor, and proposes the close; the supervisor
+// approves it; the auditor reads every step in the timeline, has no buttons and is refused
+// a write (403). The HTML name stays text. Screenshots go to web/tests/screenshots/.
+//
+// Run: node web/tests/desk.spec.mjs (ctest: desk_browser). Exits non-zero on any failure.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const web = resolve(here, '..');
+const binary = resolve(process.env.NEXUS_BINARY ?? join(web, '..', 'build', 'dev', 'app', 'nexus'));
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const shots = join(here, 'screenshots');
+const kPassword = 'correct horse battery staple';
+const kHostileName = '<img src=x onerror=alert(1)>';
+const kHostileSubject = 'XSS-SUBJECT-1';
+// The UN list the screening tests use (shared/data beside the checkout, as in CI).
+const kUnList = join(
+  process.env.NEXUS_SHARED_DATA ?? resolve(web, '..', '..', 'shared', 'data'),
+  'sanctions',
+  'un_consolidated_2026-02-27.xml',
+);
+
+let dir;
+let desk;
+let deskOutput = '';
+let url;
+let adminPassword;
+let context;
+let page;
+let target; // the alert the analyst works: high severity, with a drawn subgraph
+const dialogs = [];
+const pageErrors = [];
+const cspViolations = [];
+
+/** Generates transactions and replays them into alerts; adds the alert with an HTML name. */
+function makeAlerts() {
+  const tx = join(dir, 'tx.ndjson');
+  const alertsFile = join(dir, 'alerts.ndjson');
+  const lists = join(dir, 'lists');
+  const quiet = { stdio: ['ignore', 'ignore', 'inherit'] };
+  execFileSync(binary, ['lists', 'import', '--data-dir', lists, kUnList], quiet);
+  execFileSync(binary, ['generate', '--seed', '7', '--accounts', '2000', '--transactions', '20000', '--listed-parties', '--out', tx], quiet);
+  execFileSync(binary, ['replay', '--input', tx, '--lists', lists, '--out', alertsFile], quiet);
+  const alerts = readFileSync(alertsFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => {
+      try {
+        return JSON.parse(line);
+      } catch {
+        return null; // a cut-off last line is refused by the desk too
+      }
+    })
+    .filter((alert) => alert && alert.id);
+  const severity = (alert) => alert.severity;
+  const graphed = alerts.filter(
+    (alert) => severity(alert) === 'SEVERITY_HIGH' && (alert.subgraphs ?? []).some((graph) => (graph.edges ?? []).length >= 2),
+  );
+  assert.ok(graphed.length > 0, 'the generated data holds a high-severity alert with a subgraph');
+  target = graphed[0];
+  const hostile = structuredClone(alerts[0]);
+  hostile.id = 'f'.repeat(32);
+  hostile.subject = kHostileSubject;
+  hostile.severity = 'SEVERITY_MEDIUM';
+  hostile.title = 'Payment to ' + kHostileName;
+  hostile.evidence = [
+    { name: 'beneficiary.account', observed: kHostileSubject, op: '==', threshold: kHostileSubject },
+    { name: 'beneficiary.name', observed: kHostileName, op: 'contains', threshold: '<script>alert(2)</script>' },
+  ];
+  hostile.sanctions_hits = [
+    { party_role: 'beneficiary', list: 'TEST', reference: 'T-1', matched_name: kHostileName, score: 0.97, basis: '"><svg onload=alert(3)>' },
+  ];
+  delete hostile.subgraphs;
+  writeFileSync(alertsFile, readFileSync(alertsFile, 'utf8').trimEnd() + '\n' + JSON.stringify(hostile) + '\n');
+  return alertsFile;
+}
+
+function startDesk(alertsFile) {
+  const config = join(dir, 'desk.yaml');
+  writeFileSync(config, `web_dir: ${JSON.stringify(join(web, 'dist'))}\n`);
+  desk = spawn(binary, ['desk', '--config', config, '--alerts', alertsFile, '--store', join(dir, 'desk.db'), '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  desk.stderr.on('data', (chunk) => (deskOutput += chunk));
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error('nexus desk printed no URL in 60 s:\n' + deskOutput)), 60_000);
+    desk.on('exit', (code) => reject(new Error(`nexus desk exited (${code}):\n${deskOutput}`)));
+    desk.stdout.on('data', (chunk) => {
+      deskOutput += chunk;
+      const password = /one-time password\s*\n\s*\n\s*(\S+)\s*\n/.exec(deskOutput);
+      const at = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(deskOutput);
+      if (password && at) {
+        clearTimeout(timer);
+        adminPassword = password[1];
+        url = at[1];
+        resolvePromise();
+      }
+    });
+  });
+}
+
+async function shot(name) {
+  await page.screenshot({ path: join(shots, name), fullPage: true });
+}
+
+async function logIn(user, password = kPassword) {
+  await page.goto(url + '/');
+  await page.waitForSelector('#login-form');
+  await page.fill('#login-user', user);
+  await page.fill('#login-password', password);
+  await page.click('#login-submit');
+  await page.waitForSelector(`.whoami[data-user="${user}"]`);
+}
+
+async function logOut() {
+  await page.click('#log-out');
+  await page.waitForSelector('#login-form');
+}
+
+/** Clicks an action button on the case page and waits for the redraw or the refusal. */
+async function caseAction(action) {
+  await page.click(`button[data-action="${action}"]`);
+  await page.waitForSelector('.notice-ok, #case-message .notice-error');
+}
+
+before(async () => {
+  assert.ok(existsSync(binary), `no nexus binary at ${binary} (set NEXUS_BINARY)`);
+  assert.ok(existsSync(chromiumPath), `no Chromium at ${chromiumPath}: apt-get install chromium`);
+  assert.ok(existsSync(kUnList), `no UN list at ${kUnList} (set NEXUS_SHARED_DATA to shared/data)`);
+  // The UI under test is the one in web/src: bundle it now (esbuild, about a second).
+  execFileSync(process.execPath, [join(web, 'build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  dir = mkdtempSync(join(tmpdir(), 'nexus-desk-browser-'));
+  mkdirSync(shots, { recursive: true });
+  await startDesk(makeAlerts());
+  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width: 1440, height: 900 },
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15_000);
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(page.url() + ': ' + JSON.stringify(message.location()) + ' ' + message.text());
+  });
+});
+
+after(async () => {
+  await context?.close();
+  desk?.kill('SIGTERM');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('the admin logs in with the one-time password and creates the analyst, supervisor and auditor', async () => {
+  await page.goto(url + '/');
+  await page.waitForSelector('#login-form');
+  assert.match(page.url(), /\/login$/);
+  await shot('01-login.png');
+  await page.fill('#login-user', 'admin');
+  await page.fill('#login-password', 'not the password');
+  await page.click('#login-submit');
+  await page.waitForSelector('#login-form .notice-error');
+  assert.match(await page.textContent('#login-form .notice-error'), /wrong user name or password/);
+  await logIn('admin', adminPassword);
+  await page.waitForSelector('#users-table');
+  assert.match(page.url(), /\/users$/);
+  // The desk's own refusal is shown as it words it.
+  await page.fill('#new-user-name', 'shorty');
+  await page.fill('#new-user-password', 'short');
+  await page.$eval('#new-user-password', (input) => input.removeAttribute('minlength'));
+  await page.click('#new-user-submit');
+  await page.waitForSelector('#users-message .notice-error');
+  assert.match(await page.textContent('#users-message'), /12/);
+  for (const [name, role] of [
+    ['ana', 'analyst'],
+    ['sam', 'supervisor'],
+    ['aud', 'auditor'],
+  ]) {
+    await page.fill('#new-user-name', name);
+    await page.selectOption('#new-user-role', role);
+    await page.fill('#new-user-password', kPassword);
+    await page.click('#new-user-submit');
+    await page.waitForSelector(`#users-table tr[data-user="${name}"][data-role="${role}"]`);
+  }
+  assert.equal(await page.locator('#users-table tbody tr').count(), 4);
+  await shot('02-users.png');
+  // The one-time password is changed on the account page, and the new one logs in.
+  await page.click('a.nav-link[href="/account"]');
+  await page.waitForSelector('#change-password');
+  await page.fill('#current-password', adminPassword);
+  await page.fill('#new-password', 'the admin passphrase now');
+  await page.fill('#new-password-again', 'the admin passphrase now');
+  await page.click('#change-password button[type=submit]');
+  await page.waitForSelector('#change-password .notice-ok');
+  await shot('02-account.png');
+  await logOut();
+  await logIn('admin', 'the admin passphrase now');
+  await logOut();
+});
+
+test('the analyst filters the queue, opens a high alert and sees its evidence and drawn subgraph', async () => {
+  await logIn('ana');
+  await page.waitForSelector('#queue-table');
+  const counts = await page.textContent('#queue-counts');
+  assert.match(counts, /New\s*[\d,]+/);
+  await shot('03-queue.png');
+  // The next page comes through the cursor, and holds other alerts.
+  const first = await page.$$eval('#queue-table tbody tr', (rows) => rows.map((row) => row.dataset.alertId));
+  await page.click('#next-page');
+  await page.waitForURL(/cursor=/);
+  await page.waitForSelector('#queue-table');
+  const second = await page.$$eval('#queue-table tbody tr', (rows) => rows.map((row) => row.dataset.alertId));
+  assert.ok(second.length > 0 && second.every((id) => !first.includes(id)), 'page 2 holds other alerts');
+  await page.goBack();
+  await page.waitForSelector('#queue-table');
+
+  // Alerts with a sanctions hit: the party beside the list entry.
+  await page.selectOption('#filter-sanctions', 'true');
+  await page.click('#filter-apply');
+  await page.waitForURL(/sanctions=true/);
+  await page.waitForSelector('#queue-table');
+  assert.equal(
+    await page.locator('#queue-table tbody tr').count(),
+    await page.locator('#queue-table tbody tr .badge.sanctions').count(),
+  );
+  await page.click('#queue-table tbody tr:first-child .rule-link');
+  await page.waitForSelector('#sanctions .hit');
+  const hit = await page.textContent('#sanctions .hit');
+  assert.match(hit, /List entry/);
+  assert.match(hit, /UN/);
+  await shot('04-alert-sanctions.png');
+  await page.goBack();
+  await page.waitForSelector('#filter-sanctions');
+  await page.selectOption('#filter-sanctions', '');
+
+  await page.selectOption('#filter-severity', 'high');
+  await page.click('#filter-apply');
+  await page.waitForURL(/severity=high/);
+  await page.waitForSelector('#queue-table');
+  const severities = await page.$$eval('#queue-table tbody tr', (rows) => rows.map((row) => row.dataset.severity));
+  assert.ok(severities.length > 0);
+  assert.deepEqual([...new Set(severities)], ['high']);
+
+  await page.fill('#filter-subject', target.subject);
+  await page.fill('#filter-rule', target.rule_id);
+  await page.click('#filter-apply');
+  await page.waitForURL(/subject=/);
+  await page.waitForSelector(`#queue-table tr[data-alert-id="${target.id}"]`);
+  await shot('05-queue-filtered.png');
+  // j/k move the current row; Enter opens it.
+  const ids = await page.$$eval('#queue-table tbody tr', (rows) => rows.map((row) => row.dataset.alertId));
+  const index = ids.indexOf(target.id);
+  await page.keyboard.press('j');
+  await page.keyboard.press('k');
+  for (let i = 0; i < index; i += 1) await page.keyboard.press('j');
+  assert.equal(await page.getAttribute('#queue-table tr.current', 'data-alert-id'), target.id);
+  // x selects the current row; the bulk bar assigns the selected alerts' cases.
+  await page.keyboard.press('x');
+  await page.waitForSelector('#bulk-bar:not([hidden])');
+  await page.fill('#bulk-assignee', 'ana');
+  await page.click('#bulk-assign');
+  await page.waitForSelector(`#queue-table tr[data-alert-id="${target.id}"] td.assignee >> text=ana`);
+  for (let i = 0; i < index; i += 1) await page.keyboard.press('j');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(new RegExp(`/alerts/${target.id}$`));
+
+  await page.waitForSelector('#evidence-table');
+  const evidence = await page.$$eval('#evidence-table tbody tr', (rows) =>
+    rows.map((row) => [...row.cells].map((cell) => cell.textContent.trim())),
+  );
+  assert.equal(evidence.length, target.evidence.length);
+  const compared = target.evidence.find((line) => line.op && line.threshold);
+  assert.ok(compared, 'the alert compares a value with a threshold');
+  assert.ok(
+    evidence.some((cells) => cells[0] === compared.name && cells[1] === compared.observed && cells[2] === compared.op && cells[3] === compared.threshold),
+    `the evidence row ${compared.name} shows observed ${compared.op} threshold`,
+  );
+  await page.waitForSelector('#subgraph-0[data-nodes]');
+  const nodes = Number(await page.getAttribute('#subgraph-0', 'data-nodes'));
+  const edges = Number(await page.getAttribute('#subgraph-0', 'data-edges'));
+  assert.ok(nodes >= 2 && edges >= 2, `drawn: ${nodes} nodes, ${edges} edges`);
+  assert.ok((await page.locator('#subgraph-0 canvas').count()) > 0, 'Cytoscape drew on a canvas');
+  assert.ok((await page.locator('#transactions-table tbody tr').count()) >= 1);
+  await shot('06-alert.png');
+  await page.click('#open-case');
+  await page.waitForSelector('#case-title');
+});
+
+test('the analyst reviews and escalates, is told a supervisor closes it, and proposes the close', async () => {
+  const status = () => page.getAttribute('#case-status', 'data-status');
+  if ((await status()) === 'new') {
+    await caseAction('review');
+    assert.equal(await status(), 'in_review');
+  }
+  await page.fill('#comment-text', 'Payments fan in from accounts opened the same week.');
+  await caseAction('comment');
+  await caseAction('escalate');
+  assert.equal(await status(), 'escalated');
+  await page.selectOption('#close-reason', 'false_positive');
+  await page.fill('#close-note', 'payroll of a seasonal employer');
+  await caseAction('close');
+  const refusal = await page.textContent('#case-message .notice-error');
+  assert.match(refusal, /an escalated case is closed by a supervisor/);
+  assert.equal(await status(), 'escalated');
+  await shot('07-case-close-refused.png');
+  await caseAction('propose-close');
+  await page.waitForSelector('#pending-proposal');
+  assert.match(await page.textContent('#pending-proposal'), /ana/);
+  assert.equal(await page.locator('button[data-action="approve"]').count(), 0, 'the maker gets no approve button');
+  await shot('08-case-proposed.png');
+  await logOut();
+});
+
+test('the supervisor approves the proposal and the case is closed', async () => {
+  await logIn('sam');
+  const caseId = await caseOfTarget();
+  await page.goto(`${url}/cases/${caseId}`);
+  await page.waitForSelector('#pending-proposal');
+  await page.fill('#decision-note', 'agreed: the employer is known');
+  await caseAction('approve');
+  assert.equal(await page.getAttribute('#case-status', 'data-status'), 'closed');
+  await shot('09-case-approved.png');
+  await logOut();
+});
+
+/** The target alert's case id, as the desk answers it to the logged-in user. */
+async function caseOfTarget() {
+  return page.evaluate(async (id) => {
+    const response = await fetch('/api/v1/alerts/' + id);
+    return (await response.json()).case_id;
+  }, target.id);
+}
+
+test('the auditor reads every step in the timeline, has no buttons and is refused a write', async () => {
+  await logIn('aud');
+  const caseId = await caseOfTarget();
+  await page.goto(`${url}/cases/${caseId}`);
+  await page.waitForSelector('#timeline');
+  const events = await page.$$eval('#timeline li', (items) =>
+    items.map((item) => ({ kind: item.dataset.kind, actor: item.dataset.actor, text: item.textContent })),
+  );
+  const has = (kind, actor, text) =>
+    events.some((event) => event.kind === kind && event.actor === actor && (!text || text.test(event.text)));
+  assert.ok(has('created', 'system'), JSON.stringify(events));
+  assert.ok(has('status', 'ana', /new.*in review/), 'review by ana');
+  assert.ok(has('status', 'ana', /in review.*escalated/), 'escalation by ana');
+  assert.ok(has('comment', 'ana', /fan in/), 'the comment');
+  assert.ok(has('close_proposed', 'ana', /false positive/), 'the proposal by ana');
+  assert.ok(has('close_approved', 'sam', /ana/), 'the approval by sam');
+  assert.ok(has('closed', 'sam', /false positive/), 'the close');
+  assert.ok((await page.locator('#timeline time').count()) === events.length, 'every event has its time');
+  assert.equal(await page.locator('button[data-action]').count(), 0, 'no action buttons for an auditor');
+  assert.equal(await page.locator('#case-actions').count(), 0);
+  await page.waitForSelector('#case-readonly');
+  await shot('10-case-auditor.png');
+  const write = await page.evaluate(async (id) => {
+    const session = await (await fetch('/api/v1/session')).json();
+    const response = await fetch(`/api/v1/cases/${id}/comments`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session.csrf_token },
+      body: JSON.stringify({ text: 'an auditor writes' }),
+    });
+    return { status: response.status, body: await response.json() };
+  }, caseId);
+  assert.equal(write.status, 403, JSON.stringify(write));
+  assert.equal(write.body.error, 'forbidden');
+});
+
+test('a name holding HTML shows as text and runs nothing', async () => {
+  await page.goto(`${url}/alerts?subject=${kHostileSubject}`);
+  await page.waitForSelector('#queue-table');
+  const cell = page.locator('#queue-table .subject-name').first();
+  assert.equal(await cell.textContent(), kHostileName);
+  assert.equal(await page.locator('#queue-table img').count(), 0);
+  await page.click('#queue-table .rule-link');
+  await page.waitForSelector('#subject-name');
+  assert.equal(await page.textContent('#subject-name'), kHostileName);
+  assert.equal(await page.textContent('#alert-title'), 'Payment to ' + kHostileName);
+  assert.ok((await page.textContent('#sanctions')).includes(kHostileName), 'the listed name as text');
+  assert.ok((await page.textContent('#evidence-table')).includes('<script>alert(2)</script>'));
+  assert.equal(await page.locator('main img, main svg, main script').count(), 0, 'no element made of the data');
+  await shot('11-html-name-as-text.png');
+  await page.waitForTimeout(300);
+  assert.deepEqual(dialogs, [], 'no dialog fired');
+  await logOut();
+});
+
+test('no page error and no CSP violation on any page', () => {
+  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(cspViolations, []);
+});
