@@ -17,6 +17,7 @@
 #include "generator/generator.hpp"
 #include "rules/compiler.hpp"
 
+#include "bench/report.hpp"
 #include <librdkafka/rdkafka.h>
 #include <unistd.h>
 
@@ -39,6 +40,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using SteadyClock = std::chrono::steady_clock;
+using nexus::bench::load_average;
+using nexus::bench::percentile;
+using nexus::bench::seconds_since;
+using nexus::bench::with_commas;
 using nexus::engine::InputFormat;
 
 struct Options {
@@ -112,12 +117,7 @@ std::optional<Options> parse(int argc, char** argv) {
 }
 
 [[noreturn]] void die(const std::string& message) {
-  std::fprintf(stderr, "nexus_e2e_bench: %s\n", message.c_str());
-  std::exit(1);
-}
-
-double seconds_since(SteadyClock::time_point start) {
-  return std::chrono::duration<double>(SteadyClock::now() - start).count();
+  nexus::bench::fail("nexus_e2e_bench", message);
 }
 
 int64_t wall_ms() {
@@ -133,15 +133,6 @@ double median(std::vector<double> values) {
   return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-/// p in [0, 1]; nearest-rank. Reorders `values`.
-int64_t percentile(std::vector<int64_t>& values, double p) {
-  if (values.empty()) return 0;
-  size_t rank = static_cast<size_t>(p * static_cast<double>(values.size()));
-  if (rank >= values.size()) rank = values.size() - 1;
-  std::nth_element(values.begin(), values.begin() + static_cast<long>(rank), values.end());
-  return values[rank];
-}
-
 struct Percentiles {
   int64_t p50 = 0, p99 = 0, p999 = 0, max = 0;
 };
@@ -153,33 +144,6 @@ Percentiles percentiles(std::vector<int64_t> values) {
   out.p999 = percentile(values, 0.999);
   out.max = values.empty() ? 0 : *std::max_element(values.begin(), values.end());
   return out;
-}
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) {
-      const auto colon = line.find(':');
-      return colon == std::string::npos ? line : line.substr(colon + 2);
-    }
-  }
-  return "unknown";
-}
-
-std::string load_average() {
-  std::ifstream in("/proc/loadavg");
-  std::string one, five, fifteen;
-  in >> one >> five >> fifteen;
-  return one + " " + five + " " + fifteen;
-}
-
-std::string with_commas(uint64_t value) {
-  std::string digits = std::to_string(value);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) {
-    digits.insert(static_cast<size_t>(i), ",");
-  }
-  return digits;
 }
 
 std::shared_ptr<const nexus::rules::RuleSet> shipped_rules() {
@@ -741,14 +705,10 @@ int main(int argc, char** argv) {
   const Options& options = *parsed;
   const auto started = SteadyClock::now();
   const auto rules = shipped_rules();
-  const fs::path work =
-      fs::temp_directory_path() / ("nexus-e2e-bench-" + std::to_string(::getpid()));
-  fs::remove_all(work);
-  fs::create_directories(work);
+  const fs::path work = nexus::bench::fresh_temp_dir("nexus-e2e-bench");
 
   std::printf("# nexus_e2e_bench\n\n");
-  std::printf("- machine: %s, %u hardware threads\n", cpu_model().c_str(),
-              std::thread::hardware_concurrency());
+  std::printf("- machine: %s\n", nexus::bench::machine().c_str());
   std::printf("- build: %s (CMAKE_BUILD_TYPE), librdkafka %s\n", NEXUS_BUILD_TYPE,
               rd_kafka_version_str());
   std::printf("- rules: %s/rules/packs, %zu rules, %zu aggregates, content hash %s\n",
