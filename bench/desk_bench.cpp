@@ -40,6 +40,7 @@ struct Options {
   uint64_t subjects = 0;  // 0: alerts / 20
   int pages = 250;        // timed pages per query
   int limit = 50;         // alerts per page, as the web UI asks
+  int cache_mib = 0;      // SQLite page cache; 0: SqliteDeskConfig's default
   uint64_t seed = 1;
   std::string keep;   // keep the database at this path (for EXPLAIN QUERY PLAN)
   std::string reuse;  // queue pages only, over a database an earlier --keep run left
@@ -48,6 +49,7 @@ struct Options {
 void usage() {
   std::printf(
       "usage: nexus_desk_bench [--alerts N] [--batch B] [--subjects S] [--pages P] [--limit L]\n"
+      "                        [--cache-mib M]\n"
       "                        [--seed S] [--keep FILE | --reuse FILE]\n"
       "  NEXUS_DESK_BENCH_ALERTS=N sets the default of --alerts (1,000,000)\n");
 }
@@ -72,6 +74,8 @@ std::optional<Options> parse(int argc, char** argv) {
       options.pages = static_cast<int>(number);
     } else if (flag == "--limit") {
       options.limit = static_cast<int>(number);
+    } else if (flag == "--cache-mib") {
+      options.cache_mib = static_cast<int>(number);
     } else if (flag == "--seed") {
       options.seed = number;
     } else if (flag == "--keep") {
@@ -634,6 +638,7 @@ int main(int argc, char** argv) {
 
   nexus::connectors::SqliteDeskConfig config;
   config.path = database.string();
+  if (options.cache_mib > 0) config.cache_mib = options.cache_mib;
   config.clock = [] { return AlertMaker::kStartMs + AlertMaker::kSpanMs; };
   auto store = nexus::connectors::open_sqlite_desk_store(config);
   if (!store) die(store.error().message);
