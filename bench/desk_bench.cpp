@@ -40,14 +40,17 @@ struct Options {
   uint64_t subjects = 0;  // 0: alerts / 20
   int pages = 250;        // timed pages per query
   int limit = 50;         // alerts per page, as the web UI asks
+  int cache_mib = 0;      // SQLite page cache; 0: SqliteDeskConfig's default
   uint64_t seed = 1;
-  std::string keep;  // keep the database at this path (for EXPLAIN QUERY PLAN)
+  std::string keep;   // keep the database at this path (for EXPLAIN QUERY PLAN)
+  std::string reuse;  // queue pages only, over a database an earlier --keep run left
 };
 
 void usage() {
   std::printf(
       "usage: nexus_desk_bench [--alerts N] [--batch B] [--subjects S] [--pages P] [--limit L]\n"
-      "                        [--seed S] [--keep FILE]\n"
+      "                        [--cache-mib M]\n"
+      "                        [--seed S] [--keep FILE | --reuse FILE]\n"
       "  NEXUS_DESK_BENCH_ALERTS=N sets the default of --alerts (1,000,000)\n");
 }
 
@@ -71,10 +74,14 @@ std::optional<Options> parse(int argc, char** argv) {
       options.pages = static_cast<int>(number);
     } else if (flag == "--limit") {
       options.limit = static_cast<int>(number);
+    } else if (flag == "--cache-mib") {
+      options.cache_mib = static_cast<int>(number);
     } else if (flag == "--seed") {
       options.seed = number;
     } else if (flag == "--keep") {
       options.keep = value;
+    } else if (flag == "--reuse") {
+      options.reuse = value;
     } else {
       return std::nullopt;
     }
@@ -500,6 +507,11 @@ std::vector<QueueQuery> queue_queries(const Options& options) {
   out.push_back({"rule=SAN-NAME-MATCH + sanctions=true, sort score (followed)",
                  {"rule=SAN-NAME-MATCH&sanctions=true&sort=score" + limit},
                  true});
+  out.push_back({"status=new,in_review,escalated + severity=high, sort score (followed)",
+                 {"status=new,in_review,escalated&severity=high&sort=score" + limit},
+                 true});
+  out.push_back({"status=new,in_review + rule=R, sort score, each of 12 rules",
+                 each("status=new,in_review&rule=", rules, "&sort=score"), false});
   out.push_back({"status=new + min_score=90, sort score (followed)",
                  {"status=new&min_score=90&sort=score" + limit},
                  true});
@@ -550,8 +562,10 @@ void queue_section(const Options& options, nexus::desk::DeskStore& store) {
   auto hash = nexus::desk::hash_password(password);
   if (!hash) die(hash.error().message);
   const nexus::desk::Actor bootstrap{"bootstrap", nexus::desk::Role::kAdmin};
-  if (!store.create_user(bootstrap,
-                         {"ana-1", nexus::desk::Role::kAnalyst, hash.value(), false, now_ms})) {
+  auto existing = store.get_user("ana-1");  // a --reuse database has the analyst already
+  if (!existing) die(existing.error().message);
+  if (!existing.value() && !store.create_user(bootstrap, {"ana-1", nexus::desk::Role::kAnalyst,
+                                                          hash.value(), false, now_ms})) {
     die("cannot create the analyst");
   }
   const Client ana = log_in(api, "ana-1", password);
@@ -612,26 +626,38 @@ int main(int argc, char** argv) {
     usage();
     return 2;
   }
-  const Options& options = *parsed;
+  Options options = *parsed;
   const auto started = SteadyClock::now();
   const fs::path work = nexus::bench::fresh_temp_dir("nexus-desk-bench");
-  const fs::path database = options.keep.empty() ? work / "desk.db" : fs::path(options.keep);
+  const fs::path database = !options.reuse.empty() ? fs::path(options.reuse)
+                            : options.keep.empty() ? work / "desk.db"
+                                                   : fs::path(options.keep);
   if (!options.keep.empty()) {
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(database.string() + suffix);
   }
 
   nexus::connectors::SqliteDeskConfig config;
   config.path = database.string();
+  if (options.cache_mib > 0) config.cache_mib = options.cache_mib;
   config.clock = [] { return AlertMaker::kStartMs + AlertMaker::kSpanMs; };
   auto store = nexus::connectors::open_sqlite_desk_store(config);
   if (!store) die(store.error().message);
+  if (!options.reuse.empty()) {
+    auto counts = store.value()->count_by_status({});
+    if (!counts) die(counts.error().message);
+    options.alerts = 0;
+    for (const auto& [status, count] : counts.value())
+      options.alerts += static_cast<uint64_t>(count);
+  }
 
   std::printf("# nexus_desk_bench\n\n");
   std::printf("- machine: %s\n", nexus::bench::machine().c_str());
   std::printf("- build: %s (CMAKE_BUILD_TYPE)\n", NEXUS_BUILD_TYPE);
   std::printf("- store: SQLite (WAL, synchronous=NORMAL, %d MiB page cache) at %s%s\n",
               config.cache_mib, database.c_str(),
-              options.keep.empty() ? " (removed at the end)" : " (kept)");
+              !options.reuse.empty() ? " (reused: no storing, no case work)"
+              : options.keep.empty() ? " (removed at the end)"
+                                     : " (kept)");
   std::printf(
       "- alerts: %s generated (seed %llu) over %s subjects (skewed: a few subjects raise most), "
       "%zu rules, 90 days of event time; batches of %s\n",
@@ -644,8 +670,10 @@ int main(int argc, char** argv) {
               load_average().c_str());
   std::fflush(stdout);
 
-  ingest_section(options, *store.value());
-  case_work_section(options, *store.value());
+  if (options.reuse.empty()) {
+    ingest_section(options, *store.value());
+    case_work_section(options, *store.value());
+  }
   queue_section(options, *store.value());
 
   store.value().reset();
