@@ -4,6 +4,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -79,27 +80,27 @@ std::string cookie_value(const HttpRequest& request, std::string_view name) {
   return "";
 }
 
+// Severities by protobuf's own enum names, without the SEVERITY_ prefix, lowercased:
+// SEVERITY_HIGH <-> "high".
+constexpr std::string_view kSeverityPrefix = "SEVERITY_";
+
 std::string severity_name(nexus::v1::Severity severity) {
-  switch (severity) {
-    case nexus::v1::SEVERITY_LOW:
-      return "low";
-    case nexus::v1::SEVERITY_MEDIUM:
-      return "medium";
-    case nexus::v1::SEVERITY_HIGH:
-      return "high";
-    case nexus::v1::SEVERITY_CRITICAL:
-      return "critical";
-    default:
-      return "unspecified";
-  }
+  std::string name = nexus::v1::Severity_Name(severity);
+  if (name.rfind(kSeverityPrefix, 0) != 0) return "unspecified";
+  name.erase(0, kSeverityPrefix.size());
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
 }
 
 std::optional<nexus::v1::Severity> parse_severity(std::string_view text) {
-  if (text == "low") return nexus::v1::SEVERITY_LOW;
-  if (text == "medium") return nexus::v1::SEVERITY_MEDIUM;
-  if (text == "high") return nexus::v1::SEVERITY_HIGH;
-  if (text == "critical") return nexus::v1::SEVERITY_CRITICAL;
-  return std::nullopt;
+  std::string name(kSeverityPrefix);
+  for (const char c : text)
+    name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  nexus::v1::Severity severity;
+  if (text.empty() || text == "unspecified" || !nexus::v1::Severity_Parse(name, &severity)) {
+    return std::nullopt;
+  }
+  return severity;
 }
 
 std::vector<std::string> comma_list(const std::string& text) {

@@ -13,21 +13,25 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev kafkacat
   libsqlite3-dev libpq-dev postgresql libsodium-dev
 )
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
-    missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "== installing: ${missing[*]}"
+# apt-get install of the given packages (none: nothing), as root only.
+install_packages() {
+  [ $# -gt 0 ] || return 0
+  echo "== installing: $*"
   if [ "$(id -u)" -ne 0 ]; then
     echo "nexus setup: run as root (or install the packages above)" >&2
     exit 1
   fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+install_packages "${missing[@]}"
 
 # The review desk's web UI (web/): Node and npm build it into web/dist, and its browser
 # test drives Debian's Chromium. Node may come from elsewhere (a newer nodejs package that
@@ -36,16 +40,7 @@ web_missing=()
 command -v node >/dev/null || web_missing+=(nodejs)
 command -v npm >/dev/null || web_missing+=(npm)
 [ -x /usr/bin/chromium ] || web_missing+=(chromium)
-if [ ${#web_missing[@]} -gt 0 ]; then
-  echo "== installing: ${web_missing[*]}"
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "nexus setup: run as root (or install the packages above)" >&2
-    exit 1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${web_missing[@]}" >/dev/null
-fi
+install_packages "${web_missing[@]}"
 if [ -f web/package.json ]; then
   echo "== building the web UI (web/dist)"
   (cd web && npm ci --no-audit --no-fund && npm run build)
