@@ -316,6 +316,7 @@ std::vector<std::string> DeskApi::routes() {
           "POST /api/v1/hits",
           "POST /api/v1/hits/{id}/revoke",
           "GET /api/v1/audit",
+          "POST /api/v1/audit/verify",
           "GET /api/v1/users",
           "POST /api/v1/users",
           "POST /api/v1/users/{name}/role",
@@ -394,6 +395,10 @@ HttpResponse DeskApi::login(const HttpRequest& request) {
   if (!matches) {
     by_user_.record_failure(user_key, now);
     by_address_.record_failure(address_key, now);
+    record_session(name.value(), "anonymous", "session.login_failed", request,
+                   !user.value()            ? "no such user"
+                   : user.value()->disabled ? "user disabled"
+                                            : "wrong password");
     return error_response(401, "unauthenticated", "wrong user name or password");
   }
   Session session;
@@ -403,6 +408,7 @@ HttpResponse DeskApi::login(const HttpRequest& request) {
   session.created_ms = session.last_used_ms = now;
   const std::string cookie = desk::random_token();
   sessions_[desk::token_digest(cookie)] = session;
+  record_session(session.user, desk::role_name(session.role), "session.login", request);
   HttpResponse response = json_response(200, {{"user", session.user},
                                               {"role", desk::role_name(session.role)},
                                               {"csrf_token", session.csrf}});
@@ -410,6 +416,64 @@ HttpResponse DeskApi::login(const HttpRequest& request) {
                                                   "; Path=/; HttpOnly; SameSite=Strict" +
                                                   (config_.secure_cookies ? "; Secure" : ""));
   return response;
+}
+
+void DeskApi::record_session(std::string_view user, std::string_view role, std::string_view action,
+                             const HttpRequest& request, std::string_view reason) {
+  json after = {{"address", request.peer}};
+  if (!reason.empty()) after["reason"] = reason;
+  desk::AuditRecord record{
+      std::string(user), std::string(role), std::string(action), "user:" + std::string(user), "{}",
+      after.dump()};
+  if (auto appended = store_.record(record); !appended) {
+    std::fprintf(stderr, "nexus: desk: audit log: %s\n", appended.error().message.c_str());
+  }
+}
+
+Result<json> DeskApi::audit_verification(bool again) {
+  if (again || !verifier_) {
+    verifier_ = std::make_unique<desk::AuditVerifier>(std::vector<desk::SignedHead>{},
+                                                      config_.audit_public_key);
+    verifier_head_id_ = 0;
+  }
+  NEXUS_TRY(heads, store_.signed_heads());
+  for (auto& head : heads) {
+    if (head.id <= verifier_head_id_) continue;
+    verifier_head_id_ = std::max(verifier_head_id_, head.id);
+    verifier_->add_head(std::move(head));
+  }
+  for (;;) {
+    NEXUS_TRY(entries, store_.audit_entries({}, verifier_->last_seq(), 5000));
+    bool going = true;
+    for (const auto& entry : entries) {
+      if (!verifier_->feed(entry)) {
+        going = false;
+        break;
+      }
+    }
+    if (!going || entries.size() < 5000) break;
+  }
+  verified_at_ms_ = clock_();
+  const desk::AuditVerdict verdict = verifier_->snapshot();
+  const char* state = !verdict.intact             ? "broken"
+                      : !config_.audit_public_key ? "chain intact, no key to check heads"
+                      : verdict.unsigned_tail > 0 ? "verified, unsigned tail"
+                                                  : "verified";
+  json out = {{"state", state},
+              {"intact", verdict.intact},
+              {"entries", verdict.entries},
+              {"checked_through", verdict.last_seq},
+              {"signed_through", verdict.last_signed_seq},
+              {"unsigned_tail", verdict.unsigned_tail},
+              {"heads_checked", verdict.heads},
+              {"signatures_checked", config_.audit_public_key.has_value()},
+              {"checked_at_ms", verified_at_ms_}};
+  if (!verdict.intact) {
+    out["problem"] = verdict.problem;
+    out["problem_seq"] = verdict.problem_seq;
+    out["detail"] = verdict.detail;
+  }
+  return out;
 }
 
 HttpResponse DeskApi::serve_web(const HttpRequest& request) const {
@@ -518,6 +582,7 @@ HttpResponse DeskApi::route(const HttpRequest& request) {
   }
   if (is({"session"}) && method == "DELETE") {
     if (caller.value().by_cookie) sessions_.erase(caller.value().session_digest);
+    record_session(actor.user, desk::role_name(actor.role), "session.logout", request);
     HttpResponse response = json_response(200, {{"ok", true}});
     response.headers.emplace_back("Set-Cookie", std::string(kCookie) +
                                                     "=; Path=/; HttpOnly; SameSite=Strict; "
@@ -788,20 +853,53 @@ HttpResponse DeskApi::route(const HttpRequest& request) {
     const auto limit = request.has_query("limit") ? parse_int(request.query("limit"), 1, 1000)
                                                   : std::optional<int64_t>(100);
     if (!after || !limit) {
-      return error_response(400, desk::errc::kInvalidArgument, "after: an id; limit: 1 to 1000");
+      return error_response(400, desk::errc::kInvalidArgument,
+                            "after: an entry's seq; limit: 1 to 1000");
     }
-    auto rows = store_.audit_log(*after, static_cast<int>(*limit));
+    desk::AuditFilter filter;
+    auto text_filter = [&](std::string_view name, std::optional<std::string>* field) {
+      if (request.has_query(name) && !request.query(name).empty()) *field = request.query(name);
+    };
+    text_filter("actor", &filter.actor);
+    text_filter("action", &filter.action);
+    text_filter("object", &filter.object);
+    for (const auto& [name, field] : {std::pair{"from", &filter.from_ms}, {"to", &filter.to_ms}}) {
+      if (!request.has_query(name)) continue;
+      auto value = parse_int(request.query(name), 0, std::numeric_limits<int64_t>::max());
+      if (!value) {
+        return error_response(400, desk::errc::kInvalidArgument,
+                              std::string(name) + ": milliseconds since the Unix epoch");
+      }
+      *field = *value;
+    }
+    auto rows = store_.audit_entries(filter, *after, static_cast<int>(*limit));
     if (!rows) return from_error(rows.error());
+    auto verification = audit_verification(false);
+    if (!verification) return from_error(verification.error());
     json out = json::array();
     for (const auto& row : rows.value()) {
-      out.push_back({{"id", row.id},
+      out.push_back({{"seq", row.seq},
                      {"at_ms", row.at_ms},
                      {"actor", row.actor},
+                     {"role", row.role},
                      {"action", row.action},
-                     {"target", row.target},
-                     {"details", details(row.details_json)}});
+                     {"object", row.object},
+                     {"before", details(row.before_json)},
+                     {"after", details(row.after_json)},
+                     {"prev_hash", row.prev_hash},
+                     {"hash", row.hash}});
     }
-    return json_response(200, {{"entries", out}});
+    json body = {{"entries", out}, {"verification", verification.value()}};
+    if (rows.value().size() == static_cast<size_t>(*limit)) {
+      body["next_after"] = rows.value().back().seq;
+    }
+    return json_response(200, body);
+  }
+  if (is({"audit", "verify"}) && method == "POST") {
+    if (auto refused = require(desk::Action::kReadAudit)) return *refused;
+    auto verification = audit_verification(true);
+    if (!verification) return from_error(verification.error());
+    return json_response(200, {{"verification", verification.value()}});
   }
 
   // ---- users and tokens (admin) ----

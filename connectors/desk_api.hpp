@@ -13,8 +13,12 @@
 
 #include "desk/auth.hpp"
 #include "desk/desk_store.hpp"
+#include <nlohmann/json.hpp>
 
+#include <array>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 
 namespace nexus::connectors {
@@ -26,6 +30,9 @@ struct DeskApiConfig {
   /// The built web UI (web/dist): GET of any path outside /api/ serves a file from it, and
   /// paths without a file the UI's index.html (its own routes). Empty: no UI.
   std::string web_dir;
+  /// The key that signs the audit chain's heads: GET /api/v1/audit checks the heads'
+  /// signatures with it. Without it, heads are matched to the chain but not trusted.
+  std::optional<std::array<unsigned char, 32>> audit_public_key;
 };
 
 class DeskApi {
@@ -53,12 +60,22 @@ class DeskApi {
   HttpResponse serve_web(const HttpRequest& request) const;
   HttpResponse login(const HttpRequest& request);
   Result<Caller> authenticate(const HttpRequest& request);
+  /// Appends a log-in, a failed log-in or a log-out to the audit chain; a store error is
+  /// printed, not answered (the request itself went through or was refused on its own).
+  void record_session(std::string_view user, std::string_view role, std::string_view action,
+                      const HttpRequest& request, std::string_view reason = {});
+  /// Feeds the audit entries and heads added since the last call to the live verifier
+  /// (from scratch when `again`), and returns its state as JSON.
+  Result<nlohmann::json> audit_verification(bool again);
 
   desk::DeskStore& store_;
   desk::DeskClock clock_;
   DeskApiConfig config_;
   std::map<std::string, Session> sessions_;  // by SHA-256 of the cookie value
   desk::LoginLimiter by_user_, by_address_;
+  std::unique_ptr<desk::AuditVerifier> verifier_;  // fed as GET /api/v1/audit is called
+  int64_t verifier_head_id_ = 0;                   // newest signed head it was given
+  int64_t verified_at_ms_ = 0;
 };
 
 }  // namespace nexus::connectors

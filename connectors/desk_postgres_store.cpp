@@ -216,6 +216,8 @@ detail::DeskSqlDialect postgres_dialect() {
       "CREATE INDEX alerts_search ON alerts USING GIN (search_tsv)"};
   dialect.for_update = " FOR UPDATE";
   dialect.subject_lock = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
+  // A fixed key for "appending to the audit chain" (ASCII "NXAU").
+  dialect.audit_lock = "SELECT pg_advisory_xact_lock(1314406741)";
   // A fixed key for "migrating the desk schema" (ASCII "NXDK").
   dialect.migration_lock = "SELECT pg_advisory_xact_lock(1314407499)";
   dialect.search_condition = "a.search_tsv @@ plainto_tsquery('simple', ?)";

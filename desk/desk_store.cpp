@@ -12,4 +12,20 @@ DeskClock system_desk_clock() {
   };
 }
 
+Result<AuditVerdict> verify_audit(DeskStore& store,
+                                  std::optional<std::array<unsigned char, 32>> key, int page) {
+  NEXUS_TRY(heads, store.signed_heads());
+  AuditVerifier verifier(std::move(heads), key);
+  int64_t after = 0;
+  for (;;) {
+    NEXUS_TRY(entries, store.audit_entries(AuditFilter{}, after, page));
+    for (const auto& entry : entries) {
+      if (!verifier.feed(entry)) return verifier.finish();
+    }
+    if (entries.size() < static_cast<size_t>(page)) break;
+    after = entries.back().seq;
+  }
+  return verifier.finish();
+}
+
 }  // namespace nexus::desk

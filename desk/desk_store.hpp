@@ -16,6 +16,7 @@
 #include "base/result.hpp"
 #include "desk/alert_query.hpp"
 #include "desk/alert_record.hpp"
+#include "desk/audit_chain.hpp"
 #include "desk/case.hpp"
 #include "desk/hit_decision.hpp"
 #include "desk/roles.hpp"
@@ -51,15 +52,13 @@ struct AlertPage {
   std::string next_cursor;  // empty when this page is the last
 };
 
-/// One row of the audit log: a human action that is not case work (users, tokens, hit
-/// decisions). Case work is in the case timeline.
-struct AuditEntry {
-  int64_t id = 0;
-  int64_t at_ms = 0;
-  std::string actor;
-  std::string action;  // e.g. "user.create", "token.revoke", "hit.decide"
-  std::string target;  // e.g. "user:alice", "token:3", "hit:ACC-1/UN:QDi.299"
-  std::string details_json;
+/// Which audit entries to read; every field optional.
+struct AuditFilter {
+  std::optional<std::string> actor;
+  std::optional<std::string> action;  // exact, or a prefix ending in "." ("case.")
+  std::optional<std::string> object;  // exact ("case:12", "user:alice")
+  std::optional<int64_t> from_ms;     // at_ms >= from
+  std::optional<int64_t> to_ms;       // at_ms < to
 };
 
 class DeskStore {
@@ -152,10 +151,31 @@ class DeskStore {
   /// True when the newest standing (unrevoked) decision on the pair is false_positive.
   virtual Result<bool> allow_listed(std::string_view party_key, std::string_view list_entry_id) = 0;
 
-  // ---- audit ----
+  // ---- the audit chain (audit_chain.hpp) ----
+  // Every write above appends its entry in its own transaction. These append what is not a
+  // store change (log-ins, failed log-ins, exports, the engine's events) and read the log;
+  // nothing edits or deletes an entry.
 
-  /// Audit rows with id > `after_id`, oldest first, at most `limit`.
-  virtual Result<std::vector<AuditEntry>> audit_log(int64_t after_id, int limit) = 0;
+  /// Appends `record` as the next entry; returns its seq.
+  virtual Result<int64_t> record(const AuditRecord& record) = 0;
+  /// Entries with seq > `after_seq` matching `filter`, oldest first, at most `limit`.
+  virtual Result<std::vector<AuditEntry>> audit_entries(const AuditFilter& filter,
+                                                        int64_t after_seq, int limit) = 0;
+  /// Signs the newest entry's hash with `key` and keeps the head; nullopt when the log is
+  /// empty.
+  virtual Result<std::optional<SignedHead>> sign_audit_head(const AuditKey& key) = 0;
+  /// Every signed head, by seq.
+  virtual Result<std::vector<SignedHead>> signed_heads() = 0;
 };
+
+}  // namespace nexus::desk
+
+namespace nexus::desk {
+
+/// Recomputes the whole chain in `store` and checks it against the signed heads (their
+/// signatures too when `key` is given), reading `page` entries at a time.
+Result<AuditVerdict> verify_audit(DeskStore& store,
+                                  std::optional<std::array<unsigned char, 32>> key,
+                                  int page = 5000);
 
 }  // namespace nexus::desk

@@ -100,7 +100,23 @@ const std::vector<std::string> kSchemaV2 = {
     "CREATE INDEX alerts_by_status_severity_score ON alerts (status, severity, score, seq)",
 };
 
-constexpr int kSchemaVersion = 2;
+// The audit chain (desk/audit_chain.hpp): one append-only log of every change, each entry
+// hash-chained to the one before, and the signed heads kept in a table of their own. The
+// case timeline (case_events) stays as the case page's view; audit_log (v1) is read no more:
+// its rows are chained when this version is applied (see migrate).
+const std::vector<std::string> kSchemaV3 = {
+    "CREATE TABLE audit_entries (seq BIGINT PRIMARY KEY, at_ms BIGINT NOT NULL,"
+    " actor TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL, object TEXT NOT NULL,"
+    " before_json TEXT NOT NULL, after_json TEXT NOT NULL, prev_hash TEXT NOT NULL,"
+    " hash TEXT NOT NULL)",
+    "CREATE INDEX audit_by_actor ON audit_entries (actor, seq)",
+    "CREATE INDEX audit_by_object ON audit_entries (object, seq)",
+    "CREATE INDEX audit_by_time ON audit_entries (at_ms, seq)",
+    "CREATE TABLE audit_heads (id {pk}, seq BIGINT NOT NULL, hash TEXT NOT NULL,"
+    " signed_ms BIGINT NOT NULL, public_key TEXT NOT NULL, signature TEXT NOT NULL)",
+};
+
+constexpr int kSchemaVersion = 3;
 
 void replace_all(std::string* text, std::string_view from, std::string_view to) {
   for (auto at = text->find(from); at != std::string::npos; at = text->find(from, at + to.size())) {
@@ -117,7 +133,12 @@ std::vector<Migration> migrations_for(const DeskSqlDialect& dialect) {
     first.statements.push_back(std::move(statement));
   }
   for (const auto& statement : dialect.search_schema) first.statements.push_back(statement);
-  return {std::move(first), Migration{2, kSchemaV2}};
+  Migration third{3, {}};
+  for (std::string statement : kSchemaV3) {
+    replace_all(&statement, "{pk}", dialect.primary_key);
+    third.statements.push_back(std::move(statement));
+  }
+  return {std::move(first), Migration{2, kSchemaV2}, std::move(third)};
 }
 
 // ---- row mapping ----
@@ -142,6 +163,9 @@ constexpr std::string_view kUserColumns = "name, role, password_hash, disabled, 
 
 constexpr std::string_view kTokenColumns =
     "id, user_name, token_hash, label, created_ms, expires_ms, revoked";
+
+constexpr std::string_view kAuditColumns =
+    "seq, at_ms, actor, role, action, object, before_json, after_json, prev_hash, hash";
 
 std::optional<int64_t> optional_int(const SqlValue& value) {
   if (is_null(value)) return std::nullopt;
@@ -231,6 +255,12 @@ desk::HitDecision decision_from(const SqlRow& row) {
   decision.revoked_by = as_text(row[8]);
   decision.revoked_ms = optional_int(row[9]);
   return decision;
+}
+
+desk::AuditEntry audit_entry_from(const SqlRow& row) {
+  return desk::AuditEntry{as_int(row[0]),  as_int(row[1]),  as_text(row[2]), as_text(row[3]),
+                          as_text(row[4]), as_text(row[5]), as_text(row[6]), as_text(row[7]),
+                          as_text(row[8]), as_text(row[9])};
 }
 
 desk::User user_from(const SqlRow& row) {
@@ -323,11 +353,31 @@ class SqlDeskStore final : public desk::DeskStore {
         for (const auto& statement : migration.statements) {
           NEXUS_TRY(run(statement, {}));
         }
+        if (migration.version == 3) {
+          NEXUS_TRY(chain_earlier_rows());
+        }
         NEXUS_TRY(run("INSERT INTO schema_version (version, applied_ms) VALUES (?, ?)",
                       {int64_t{migration.version}, clock_()}));
       }
       return kSchemaVersion;
     });
+  }
+
+  // A database from before the chain: its case events and audit rows become the first
+  // entries, in time order, with their own times and the role "unrecorded".
+  Result<void> chain_earlier_rows() {
+    NEXUS_TRY(rows, session_->query(
+                        "SELECT at_ms, actor, 'case.' || kind, 'case:' || case_id, details, id, 0"
+                        " FROM case_events UNION ALL"
+                        " SELECT at_ms, actor, action, target, details, id, 1 FROM audit_log"
+                        " ORDER BY 1, 7, 6",
+                        {}));
+    for (const auto& row : rows) {
+      desk::AuditRecord record{as_text(row[1]), "unrecorded", as_text(row[2]),
+                               as_text(row[3]), "{}",         as_text(row[4])};
+      NEXUS_TRY(append_chain(record, as_int(row[0])));
+    }
+    return outcome::success();
   }
 
   // ---- alerts ----
@@ -498,10 +548,11 @@ class SqlDeskStore final : public desk::DeskStore {
                            : "UPDATE cases SET status = ?, updated_ms = ? WHERE id = ?",
                     {text(desk::status_name(to)), clock_(), static_cast<int64_t>(id)}));
       NEXUS_TRY(sync_alerts(id, to, current.assignee));
-      return add_event(id, actor.user, reopen ? "reopened" : "status",
+      return add_event(id, actor, reopen ? "reopened" : "status",
                        {{"from", desk::status_name(current.status)},
                         {"to", desk::status_name(to)},
-                        {"note", note}});
+                        {"note", note}},
+                       {{"status", desk::status_name(current.status)}});
     });
   }
 
@@ -512,7 +563,8 @@ class SqlDeskStore final : public desk::DeskStore {
       NEXUS_TRY(run("UPDATE cases SET assignee = ?, updated_ms = ? WHERE id = ?",
                     {text(assignee), clock_(), static_cast<int64_t>(id)}));
       NEXUS_TRY(sync_alerts(id, current.status, assignee));
-      return add_event(id, actor.user, "assigned", {{"from", current.assignee}, {"to", assignee}});
+      return add_event(id, actor, "assigned", {{"from", current.assignee}, {"to", assignee}},
+                       {{"assignee", current.assignee}});
     });
   }
 
@@ -522,18 +574,21 @@ class SqlDeskStore final : public desk::DeskStore {
       if (body.empty()) return error(errc::kInvalidArgument, "a comment needs text");
       NEXUS_TRY(lock_case(id));
       NEXUS_TRY(touch(id));
-      return add_event(id, actor.user, "comment", {{"text", body}});
+      return add_event(id, actor, "comment", {{"text", body}});
     });
   }
 
   Result<void> snooze(const Actor& actor, CaseId id, std::optional<int64_t> until_ms) override {
     return in_transaction([&]() -> Result<void> {
       NEXUS_TRY(desk::require(actor.role, Action::kSnoozeCase));
-      NEXUS_TRY(lock_open_case(id, "be snoozed"));
+      NEXUS_TRY(current, lock_open_case(id, "be snoozed"));
       NEXUS_TRY(run("UPDATE cases SET snoozed_until_ms = ?, updated_ms = ? WHERE id = ?",
                     {optional_value(until_ms), clock_(), static_cast<int64_t>(id)}));
-      return add_event(id, actor.user, "snoozed",
-                       {{"until_ms", until_ms ? nlohmann::json(*until_ms) : nlohmann::json()}});
+      return add_event(
+          id, actor, "snoozed",
+          {{"until_ms", until_ms ? nlohmann::json(*until_ms) : nlohmann::json()}},
+          {{"until_ms", current.snoozed_until_ms ? nlohmann::json(*current.snoozed_until_ms)
+                                                 : nlohmann::json()}});
     });
   }
 
@@ -549,7 +604,7 @@ class SqlDeskStore final : public desk::DeskStore {
                          "' needs four eyes (a reported case, or one holding a high or critical"
                          " alert): propose the close and have another supervisor approve it");
       }
-      return close(current, reason, actor.user,
+      return close(current, reason, actor,
                    {{"reason", desk::close_reason_name(reason)}, {"note", note}});
     });
   }
@@ -575,7 +630,7 @@ class SqlDeskStore final : public desk::DeskStore {
                                  text(note), text(actor.user), now}));
       const ProposalId proposal{as_int(rows.at(0)[0])};
       NEXUS_TRY(touch(id));
-      NEXUS_TRY(add_event(id, actor.user, "close_proposed",
+      NEXUS_TRY(add_event(id, actor, "close_proposed",
                           {{"proposal", static_cast<int64_t>(proposal)},
                            {"reason", desk::close_reason_name(reason)},
                            {"note", note},
@@ -591,11 +646,11 @@ class SqlDeskStore final : public desk::DeskStore {
       NEXUS_TRY(current, lock_case(proposal.case_id));
       NEXUS_TRY(desk::check_close(actor.role, current.status, proposal.reason));
       NEXUS_TRY(decide(id, ProposalState::kApproved, actor.user));
-      NEXUS_TRY(add_event(current.id, actor.user, "close_approved",
+      NEXUS_TRY(add_event(current.id, actor, "close_approved",
                           {{"proposal", static_cast<int64_t>(id)},
                            {"proposed_by", proposal.proposed_by},
                            {"note", note}}));
-      return close(current, proposal.reason, actor.user,
+      return close(current, proposal.reason, actor,
                    {{"reason", desk::close_reason_name(proposal.reason)},
                     {"note", proposal.note},
                     {"proposal", static_cast<int64_t>(id)},
@@ -610,7 +665,7 @@ class SqlDeskStore final : public desk::DeskStore {
       NEXUS_TRY(lock_case(proposal.case_id));
       NEXUS_TRY(decide(id, ProposalState::kRejected, actor.user));
       NEXUS_TRY(touch(proposal.case_id));
-      return add_event(proposal.case_id, actor.user, "close_rejected",
+      return add_event(proposal.case_id, actor, "close_rejected",
                        {{"proposal", static_cast<int64_t>(id)},
                         {"proposed_by", proposal.proposed_by},
                         {"note", note}});
@@ -639,9 +694,9 @@ class SqlDeskStore final : public desk::DeskStore {
               " merged_into = ?, snoozed_until_ms = NULL WHERE id = ?",
               {static_cast<int64_t>(into), static_cast<int64_t>(from)}));
       NEXUS_TRY(cancel_pending(from, actor.user));
-      NEXUS_TRY(add_event(into, actor.user, "merged",
+      NEXUS_TRY(add_event(into, actor, "merged",
                           {{"from", static_cast<int64_t>(from)}, {"alerts", moved}}));
-      return add_event(from, actor.user, "merged_into",
+      return add_event(from, actor, "merged_into",
                        {{"into", static_cast<int64_t>(into)},
                         {"alerts", moved},
                         {"was", desk::status_name(source.status)}});
@@ -676,9 +731,9 @@ class SqlDeskStore final : public desk::DeskStore {
       }
       NEXUS_TRY(recount(id, now));
       NEXUS_TRY(recount(created, now));
-      NEXUS_TRY(add_event(id, actor.user, "split",
+      NEXUS_TRY(add_event(id, actor, "split",
                           {{"new_case", static_cast<int64_t>(created)}, {"alerts", moved}}));
-      NEXUS_TRY(add_event(created, actor.user, "split_from",
+      NEXUS_TRY(add_event(created, actor, "split_from",
                           {{"case", static_cast<int64_t>(id)}, {"alerts", moved}}));
       return created;
     });
@@ -697,7 +752,7 @@ class SqlDeskStore final : public desk::DeskStore {
                                Params{user.name, text(desk::role_name(user.role)),
                                       user.password_hash, int64_t{user.disabled}, clock_()}));
       if (added == 0) return error(errc::kConflict, "user '" + user.name + "' exists");
-      return audit(actor.user, "user.create", "user:" + user.name,
+      return audit(actor, "user.create", "user:" + user.name,
                    {{"role", desk::role_name(user.role)}, {"disabled", user.disabled}});
     });
   }
@@ -719,14 +774,19 @@ class SqlDeskStore final : public desk::DeskStore {
   }
 
   Result<void> set_user_role(const Actor& actor, std::string_view name, desk::Role role) override {
+    NEXUS_TRY(before, get_user(name));
     return update_user(actor, name, "role", text(desk::role_name(role)), "user.role",
-                       {{"role", desk::role_name(role)}});
+                       {{"role", desk::role_name(role)}},
+                       before ? nlohmann::json{{"role", desk::role_name(before->role)}}
+                              : nlohmann::json::object());
   }
 
   Result<void> set_user_disabled(const Actor& actor, std::string_view name,
                                  bool disabled) override {
-    return update_user(actor, name, "disabled", int64_t{disabled}, "user.disable",
-                       {{"disabled", disabled}});
+    NEXUS_TRY(before, get_user(name));
+    return update_user(
+        actor, name, "disabled", int64_t{disabled}, "user.disable", {{"disabled", disabled}},
+        before ? nlohmann::json{{"disabled", before->disabled}} : nlohmann::json::object());
   }
 
   Result<void> set_password_hash(const Actor& actor, std::string_view name,
@@ -750,8 +810,7 @@ class SqlDeskStore final : public desk::DeskStore {
                                       Params{token.user, token.token_hash, token.label, clock_(),
                                              optional_value(token.expires_ms)}));
       const desk::TokenId id{as_int(rows.at(0)[0])};
-      NEXUS_TRY(audit(actor.user, "token.create",
-                      "token:" + std::to_string(static_cast<int64_t>(id)),
+      NEXUS_TRY(audit(actor, "token.create", "token:" + std::to_string(static_cast<int64_t>(id)),
                       {{"user", token.user}, {"label", token.label}}));
       return id;
     });
@@ -772,7 +831,7 @@ class SqlDeskStore final : public desk::DeskStore {
       NEXUS_TRY(changed, session_->exec("UPDATE api_tokens SET revoked = 1 WHERE id = ?",
                                         Params{static_cast<int64_t>(id)}));
       if (changed == 0) return error(errc::kNotFound, "no " + target);
-      return audit(actor.user, "token.revoke", target, nlohmann::json::object());
+      return audit(actor, "token.revoke", target, {{"revoked", true}}, {{"revoked", false}});
     });
   }
 
@@ -794,7 +853,7 @@ class SqlDeskStore final : public desk::DeskStore {
                                              text(desk::verdict_name(verdict)), text(reason),
                                              actor.user, clock_()}));
       const desk::DecisionId id{as_int(rows.at(0)[0])};
-      NEXUS_TRY(audit(actor.user, "hit.decide",
+      NEXUS_TRY(audit(actor, "hit.decide",
                       "hit:" + std::string(party_key) + "/" + std::string(list_entry_id),
                       {{"decision", static_cast<int64_t>(id)},
                        {"verdict", desk::verdict_name(verdict)},
@@ -822,9 +881,11 @@ class SqlDeskStore final : public desk::DeskStore {
           run("UPDATE hit_decisions SET revoked = 1, revoked_by = ?, revoked_ms = ?"
               " WHERE id = ?",
               {actor.user, clock_(), static_cast<int64_t>(id)}));
-      return audit(actor.user, "hit.revoke",
-                   "hit:" + decision.party_key + "/" + decision.list_entry_id,
-                   {{"decision", static_cast<int64_t>(id)}, {"reason", reason}});
+      return audit(actor, "hit.revoke", "hit:" + decision.party_key + "/" + decision.list_entry_id,
+                   {{"decision", static_cast<int64_t>(id)}, {"reason", reason}, {"revoked", true}},
+                   {{"decision", static_cast<int64_t>(id)},
+                    {"verdict", desk::verdict_name(decision.verdict)},
+                    {"revoked", false}});
     });
   }
 
@@ -846,16 +907,81 @@ class SqlDeskStore final : public desk::DeskStore {
            as_text(rows[0][0]) == desk::verdict_name(desk::HitVerdict::kFalsePositive);
   }
 
-  Result<std::vector<desk::AuditEntry>> audit_log(int64_t after_id, int limit) override {
-    NEXUS_TRY(rows, session_->query("SELECT id, at_ms, actor, action, target, details"
-                                    " FROM audit_log WHERE id > ? ORDER BY id LIMIT ?",
-                                    Params{after_id, int64_t{std::clamp(limit, 1, 10000)}}));
-    std::vector<desk::AuditEntry> entries;
-    for (const auto& row : rows) {
-      entries.push_back(desk::AuditEntry{as_int(row[0]), as_int(row[1]), as_text(row[2]),
-                                         as_text(row[3]), as_text(row[4]), as_text(row[5])});
+  // ---- the audit chain ----
+
+  Result<int64_t> record(const desk::AuditRecord& record) override {
+    return in_transaction([&]() -> Result<int64_t> { return append_chain(record); });
+  }
+
+  Result<std::vector<desk::AuditEntry>> audit_entries(const desk::AuditFilter& filter,
+                                                      int64_t after_seq, int limit) override {
+    std::string sql = "SELECT " + std::string(kAuditColumns) + " FROM audit_entries WHERE seq > ?";
+    Params params{after_seq};
+    if (filter.actor) {
+      sql += " AND actor = ?";
+      params.emplace_back(*filter.actor);
     }
+    if (filter.object) {
+      sql += " AND object = ?";
+      params.emplace_back(*filter.object);
+    }
+    if (filter.action) {
+      // "case." matches every case action; anything else matches exactly.
+      if (!filter.action->empty() && filter.action->back() == '.') {
+        sql += " AND substr(action, 1, ?) = ?";
+        params.emplace_back(static_cast<int64_t>(filter.action->size()));
+      } else {
+        sql += " AND action = ?";
+      }
+      params.emplace_back(*filter.action);
+    }
+    if (filter.from_ms) {
+      sql += " AND at_ms >= ?";
+      params.emplace_back(*filter.from_ms);
+    }
+    if (filter.to_ms) {
+      sql += " AND at_ms < ?";
+      params.emplace_back(*filter.to_ms);
+    }
+    sql += " ORDER BY seq LIMIT ?";
+    params.emplace_back(int64_t{std::clamp(limit, 1, 10000)});
+    NEXUS_TRY(rows, session_->query(sql, params));
+    std::vector<desk::AuditEntry> entries;
+    entries.reserve(rows.size());
+    for (const auto& row : rows) entries.push_back(audit_entry_from(row));
     return entries;
+  }
+
+  Result<std::optional<desk::SignedHead>> sign_audit_head(const desk::AuditKey& key) override {
+    return in_transaction([&]() -> Result<std::optional<desk::SignedHead>> {
+      if (!dialect_.audit_lock.empty()) {
+        NEXUS_TRY(run(dialect_.audit_lock, {}));
+      }
+      NEXUS_TRY(last, session_->query(
+                          "SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1", {}));
+      if (last.empty()) return std::optional<desk::SignedHead>{};
+      desk::SignedHead head =
+          desk::sign_head(key, as_int(last[0][0]), as_text(last[0][1]), clock_());
+      NEXUS_TRY(rows, session_->query("INSERT INTO audit_heads (seq, hash, signed_ms,"
+                                      " public_key, signature) VALUES (?, ?, ?, ?, ?)"
+                                      " RETURNING id",
+                                      Params{head.seq, head.hash, head.signed_ms, head.public_key,
+                                             head.signature}));
+      head.id = as_int(rows.at(0)[0]);
+      return std::optional<desk::SignedHead>{head};
+    });
+  }
+
+  Result<std::vector<desk::SignedHead>> signed_heads() override {
+    NEXUS_TRY(rows, session_->query("SELECT id, seq, hash, signed_ms, public_key, signature"
+                                    " FROM audit_heads ORDER BY seq, id",
+                                    {}));
+    std::vector<desk::SignedHead> heads;
+    for (const auto& row : rows) {
+      heads.push_back(desk::SignedHead{as_int(row[0]), as_int(row[1]), as_text(row[2]),
+                                       as_int(row[3]), as_text(row[4]), as_text(row[5])});
+    }
+    return heads;
   }
 
  private:
@@ -1074,16 +1200,17 @@ class SqlDeskStore final : public desk::DeskStore {
         {user, clock_(), static_cast<int64_t>(id)});
   }
 
-  Result<void> close(const Case& current, CloseReason reason, const std::string& user,
+  Result<void> close(const Case& current, CloseReason reason, const Actor& actor,
                      nlohmann::json details) {
     NEXUS_TRY(
         run("UPDATE cases SET status = 'closed', close_reason = ?, snoozed_until_ms = NULL,"
             " updated_ms = ? WHERE id = ?",
             {text(desk::close_reason_name(reason)), clock_(), static_cast<int64_t>(current.id)}));
     NEXUS_TRY(sync_alerts(current.id, CaseStatus::kClosed, current.assignee));
-    NEXUS_TRY(cancel_pending(current.id, user));
+    NEXUS_TRY(cancel_pending(current.id, actor.user));
     details["from"] = desk::status_name(current.status);
-    return add_event(current.id, user, "closed", std::move(details));
+    return add_event(current.id, actor, "closed", details,
+                     {{"status", desk::status_name(current.status)}});
   }
 
   // The queue filters on the case's status and assignee through copies on each alert row
@@ -1107,24 +1234,84 @@ class SqlDeskStore final : public desk::DeskStore {
                {clock_(), static_cast<int64_t>(id)});
   }
 
-  Result<void> add_event(CaseId id, std::string_view actor, std::string_view kind,
-                         const nlohmann::json& details) {
-    return run(
-        "INSERT INTO case_events (case_id, at_ms, actor, kind, details)"
-        " VALUES (?, ?, ?, ?, ?)",
-        {static_cast<int64_t>(id), clock_(), text(actor), text(kind), json_text(details)});
+  // A case event: a row of the case's timeline and an entry of the audit chain, in the
+  // caller's transaction. `details` are the event's facts (the chain's "after"), `before`
+  // the fields it changed as they were.
+  Result<void> add_event(CaseId id, const Actor& actor, std::string_view kind,
+                         const nlohmann::json& details,
+                         const nlohmann::json& before = nlohmann::json::object()) {
+    return case_event(id, actor.user, desk::role_name(actor.role), kind, details, before);
   }
 
-  Result<void> audit(std::string_view actor, std::string_view action, std::string_view target,
-                     const nlohmann::json& details) {
-    return run(
-        "INSERT INTO audit_log (at_ms, actor, action, target, details)"
-        " VALUES (?, ?, ?, ?, ?)",
-        {clock_(), text(actor), text(action), text(target), json_text(details)});
+  // An event of the desk itself (grouping alerts into cases).
+  Result<void> add_event(CaseId id, std::string_view system_actor, std::string_view kind,
+                         const nlohmann::json& details) {
+    return case_event(id, system_actor, "system", kind, details, nlohmann::json::object());
+  }
+
+  Result<void> case_event(CaseId id, std::string_view user, std::string_view role,
+                          std::string_view kind, const nlohmann::json& details,
+                          const nlohmann::json& before) {
+    NEXUS_TRY(
+        run("INSERT INTO case_events (case_id, at_ms, actor, kind, details)"
+            " VALUES (?, ?, ?, ?, ?)",
+            {static_cast<int64_t>(id), clock_(), text(user), text(kind), json_text(details)}));
+    desk::AuditRecord record{std::string(user), std::string(role), "case." + std::string(kind),
+                             case_object(id),   json_text(before), json_text(details)};
+    NEXUS_TRY(append_chain(record));
+    return outcome::success();
+  }
+
+  Result<void> audit(const Actor& actor, std::string_view action, std::string_view target,
+                     const nlohmann::json& details,
+                     const nlohmann::json& before = nlohmann::json::object()) {
+    desk::AuditRecord record{actor.user,          std::string(desk::role_name(actor.role)),
+                             std::string(action), std::string(target),
+                             json_text(before),   json_text(details)};
+    NEXUS_TRY(append_chain(record));
+    return outcome::success();
+  }
+
+  static std::string case_object(CaseId id) {
+    return "case:" + std::to_string(static_cast<int64_t>(id));
+  }
+
+  // Appends one entry to the chain after the newest one (serialised across connections by
+  // the dialect's audit lock, or by SQLite's write lock) and returns its seq.
+  Result<int64_t> append_chain(const desk::AuditRecord& record, std::optional<int64_t> at_ms = {}) {
+    if (!dialect_.audit_lock.empty()) {
+      NEXUS_TRY(run(dialect_.audit_lock, {}));
+    }
+    NEXUS_TRY(last,
+              session_->query("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1", {}));
+    desk::AuditEntry entry;
+    entry.seq = last.empty() ? 1 : as_int(last[0][0]) + 1;
+    entry.prev_hash = last.empty() ? desk::genesis_hash() : as_text(last[0][1]);
+    entry.at_ms = at_ms.value_or(clock_());
+    entry.actor = record.actor;
+    entry.role = record.role;
+    entry.action = record.action;
+    entry.object = record.object;
+    entry.before_json = record.before_json;
+    entry.after_json = record.after_json;
+    entry.hash = desk::chain_hash(entry.prev_hash, entry);
+    if (entry.hash.empty()) {
+      return error(errc::kInvalidState, "the audit log's newest entry " +
+                                            std::to_string(entry.seq - 1) +
+                                            " holds no valid hash: run nexus audit verify");
+    }
+    NEXUS_TRY(
+        run("INSERT INTO audit_entries (seq, at_ms, actor, role, action, object,"
+            " before_json, after_json, prev_hash, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            {entry.seq, entry.at_ms, entry.actor, entry.role, entry.action, entry.object,
+             entry.before_json, entry.after_json, entry.prev_hash, entry.hash}));
+    return entry.seq;
   }
 
   Result<void> update_user(const Actor& actor, std::string_view name, std::string_view column,
-                           SqlValue value, std::string_view action, nlohmann::json details) {
+                           SqlValue value, std::string_view action, nlohmann::json details,
+                           nlohmann::json before = nlohmann::json::object()) {
     return in_transaction([&]() -> Result<void> {
       NEXUS_TRY(desk::require(actor.role, Action::kManageUsers));
       // `column` is one of three fixed names from this file, never caller text.
@@ -1132,7 +1319,7 @@ class SqlDeskStore final : public desk::DeskStore {
                 session_->exec("UPDATE users SET " + std::string(column) + " = ? WHERE name = ?",
                                Params{std::move(value), text(name)}));
       if (changed == 0) return error(errc::kNotFound, "no user '" + std::string(name) + "'");
-      return audit(actor.user, action, "user:" + std::string(name), details);
+      return audit(actor, action, "user:" + std::string(name), details, before);
     });
   }
 

@@ -29,6 +29,9 @@ struct DeskSqlDialect {
   // A statement with one `?` (the subject key) that serialises grouping alerts of one
   // subject across connections, or "" where writers are serial anyway.
   std::string subject_lock;
+  // A statement that serialises appending to the audit chain across connections, or ""
+  // where writers are serial anyway. Taken last in a transaction, after any row lock.
+  std::string audit_lock;
   // A statement run first in the migration transaction so two processes do not migrate at
   // once, or "".
   std::string migration_lock;

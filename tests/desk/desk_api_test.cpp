@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -202,6 +203,58 @@ TEST_F(DeskApiTest, AnalystEscalatesIsToldToAskASupervisorWhoApprovesAndTheAudit
   EXPECT_EQ(call("POST", case_path + "/comments", &aud, R"({"text":"x"})").status, 403);
   EXPECT_EQ(call("POST", case_path + "/status", &aud, R"({"status":"in_review"})").status, 403);
   EXPECT_EQ(call("GET", "/api/v1/audit", &aud).status, 200);
+}
+
+TEST_F(DeskApiTest, TheTrailRecordsLogInsAndFailuresAndShowsWhetherItVerifies) {
+  const desk::AuditKey key = desk::generate_audit_key();
+  DeskApiConfig config;
+  config.audit_public_key = key.public_key;
+  api_ = std::make_unique<DeskApi>(
+      *store_, [this] { return now_ms_; }, config);
+  const Client admin = login("root");
+  add_user(admin, "aud", "auditor");
+  EXPECT_EQ(call("POST", "/api/v1/session", nullptr,
+                 json{{"user", "root"}, {"password", "not the password"}}.dump())
+                .status,
+            401);
+  EXPECT_EQ(call("POST", "/api/v1/session", nullptr,
+                 json{{"user", "ghost"}, {"password", "not the password"}}.dump())
+                .status,
+            401);
+  const Client aud = login("aud");
+  auto trail = call("GET", "/api/v1/audit?action=session.login_failed", &aud);
+  ASSERT_EQ(trail.status, 200) << trail.body;
+  const json failed = body(trail)["entries"];
+  ASSERT_EQ(failed.size(), 2u) << trail.body;
+  EXPECT_EQ(failed[0]["actor"], "root");
+  EXPECT_EQ(failed[0]["role"], "anonymous");
+  EXPECT_EQ(failed[0]["after"]["reason"], "wrong password");
+  EXPECT_EQ(failed[0]["after"]["address"], "127.0.0.1");
+  EXPECT_EQ(failed[1]["after"]["reason"], "no such user");
+  EXPECT_EQ(body(trail)["verification"]["state"], "verified, unsigned tail");
+  const auto logins = body(call("GET", "/api/v1/audit?action=session.login&actor=aud", &aud));
+  EXPECT_EQ(logins["entries"].size(), 1u);
+  ASSERT_TRUE(store_->sign_audit_head(key).value());
+  trail = call("GET", "/api/v1/audit?limit=2", &aud);
+  EXPECT_EQ(body(trail)["verification"]["state"], "verified") << trail.body;
+  EXPECT_EQ(body(trail)["entries"].size(), 2u);
+  EXPECT_EQ(body(trail)["next_after"], 2);
+  EXPECT_EQ(call("GET", "/api/v1/audit?from=yesterday", &aud).status, 400);
+
+  // An edit made in the database behind the desk's back shows on the next full check.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "desk.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE audit_entries SET actor = 'x' WHERE seq = 2", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const auto checked = call("POST", "/api/v1/audit/verify", &aud, "{}");
+  ASSERT_EQ(checked.status, 200) << checked.body;
+  EXPECT_EQ(body(checked)["verification"]["state"], "broken");
+  EXPECT_EQ(body(checked)["verification"]["problem"], "edited");
+  EXPECT_EQ(body(checked)["verification"]["problem_seq"], 2);
+  // The auditor's reading is not itself a change, and the auditor cannot write the log.
+  EXPECT_EQ(call("POST", "/api/v1/audit", &aud, "{}").status, 404);
 }
 
 TEST_F(DeskApiTest, EveryRouteWithoutCredentialsIs401AndTheWrongRoleIs403) {

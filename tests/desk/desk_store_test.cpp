@@ -44,6 +44,9 @@ class Backend {
   virtual Result<std::unique_ptr<DeskStore>> open(DeskClock clock) = 0;
   virtual std::vector<Result<std::unique_ptr<DeskStore>>> unopenable(DeskClock clock) = 0;
   virtual void write_schema_version(int version) = 0;
+  // Runs `sql` on the store's database behind the store's back (what an intruder with the
+  // database's password does).
+  virtual void execute(const std::string& sql) = 0;
 };
 
 connectors::SqliteDeskConfig sqlite_config(const fs::path& path, DeskClock clock) {
@@ -86,6 +89,15 @@ class SqliteBackend final : public Backend {
     EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
   }
+  void execute(const std::string& sql) override {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "desk.db").c_str(), &db), SQLITE_OK);
+    char* message = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message), SQLITE_OK)
+        << sql << ": " << (message != nullptr ? message : "");
+    sqlite3_free(message);
+    sqlite3_close(db);
+  }
 
  private:
   fs::path dir_;
@@ -121,6 +133,9 @@ class PostgresBackend final : public Backend {
     out.push_back(connectors::open_postgres_desk_store(
         {postgres_conninfo() + " dbname=no_such_database", clock}));
     return out;
+  }
+  void execute(const std::string& sql) override {
+    admin("SET search_path TO " + schema_ + "; " + sql);
   }
   void write_schema_version(int version) override {
     admin("INSERT INTO " + schema_ + ".schema_version (version, applied_ms) VALUES (" +
@@ -267,12 +282,12 @@ INSTANTIATE_TEST_SUITE_P(Stores, DeskStoreTest,
 
 TEST_P(DeskStoreTest, MigratesAFreshDatabaseAndReopensIt) {
   ASSERT_TRUE(this->store_);
-  EXPECT_EQ(this->store_->migrate().value(), 2);  // idempotent
+  EXPECT_EQ(this->store_->migrate().value(), 3);  // idempotent
   this->insert({.id = "a1"});
   this->store_.reset();
   this->store_ = this->open();
   ASSERT_TRUE(this->store_);
-  EXPECT_EQ(this->store_->migrate().value(), 2);
+  EXPECT_EQ(this->store_->migrate().value(), 3);
   EXPECT_TRUE(this->store_->get_alert("a1").value().has_value());
 }
 
@@ -870,6 +885,7 @@ TEST_P(DeskStoreTest, AuditorAndAdminChangeNoCase) {
   const auto proposal = store->propose_close(kAnalyst, id, CloseReason::kReported, "");
   ASSERT_TRUE(proposal);
   const auto events_before = store->case_events(id).value().size();
+  const auto audited_before = store->audit_entries({}, 0, 10000).value().size();
   const std::vector<std::string> moving = {"x1"};
   for (const Actor& reader : {kAuditor, kAdmin}) {
     std::vector<Result<void>> attempts;
@@ -894,7 +910,7 @@ TEST_P(DeskStoreTest, AuditorAndAdminChangeNoCase) {
   const Case unchanged = this->get(id);
   EXPECT_EQ(unchanged.status, CaseStatus::kInReview);
   EXPECT_EQ(unchanged.assignee, "");
-  EXPECT_TRUE(store->audit_log(0, 100).value().empty());
+  EXPECT_EQ(store->audit_entries({}, 0, 10000).value().size(), audited_before);
 }
 
 TEST_P(DeskStoreTest, AssignCommentAndSnoozeAreOnTheTimeline) {
@@ -965,15 +981,20 @@ TEST_P(DeskStoreTest, UsersAndTokensAreAdminWorkAndAudited) {
   EXPECT_TRUE(store->find_token("sha256:abc").value()->revoked);
 
   std::vector<std::string> actions;
-  const auto log = store->audit_log(0, 100).value();
+  const auto log = store->audit_entries({}, 0, 100).value();
   for (const auto& entry : log) {
     actions.push_back(entry.action);
     EXPECT_EQ(entry.actor, "root");
-    EXPECT_EQ(entry.details_json.find("argon2id"), std::string::npos);  // no hashes in the log
+    EXPECT_EQ(entry.role, "admin");
+    // no hashes in the log
+    EXPECT_EQ(entry.after_json.find("argon2id"), std::string::npos);
+    EXPECT_EQ(entry.before_json.find("argon2id"), std::string::npos);
   }
   EXPECT_EQ(actions, (std::vector<std::string>{"user.create", "user.role", "user.disable",
                                                "user.password", "token.create", "token.revoke"}));
-  const auto tail = store->audit_log(store->audit_log(0, 100).value()[3].id, 100).value();
+  EXPECT_EQ(log[1].before_json, R"({"role":"analyst"})");
+  EXPECT_EQ(log[1].after_json, R"({"role":"supervisor"})");
+  const auto tail = store->audit_entries({}, log[3].seq, 100).value();
   EXPECT_EQ(tail.size(), 2u);
 }
 
@@ -1007,10 +1028,189 @@ TEST_P(DeskStoreTest, FalsePositiveHitDecisionsAllowListUntilASupervisorRevokes)
   EXPECT_TRUE(decisions[1].revoked);
   EXPECT_EQ(decisions[1].revoked_by, "sam");
   std::vector<std::string> actions;
-  const auto log = store->audit_log(0, 100).value();
+  AuditFilter hits;
+  hits.action = "hit.";
+  const auto log = store->audit_entries(hits, 0, 100).value();
   for (const auto& entry : log) actions.push_back(entry.action);
   EXPECT_EQ(actions, (std::vector<std::string>{"hit.decide", "hit.revoke", "hit.decide",
                                                "hit.decide", "hit.decide"}));
+}
+
+// ---- the audit chain ----
+
+// Some of everything the chain records: case work, users, tokens, a hit decision, a log-in
+// (record), with two signed heads (after entry 6 and at the end). Returns the key.
+AuditKey write_history(DeskStore& store) {
+  const AuditKey key = generate_audit_key();
+  EXPECT_TRUE(store.insert_alert(make_alert({.id = "A1", .severity = nexus::v1::SEVERITY_HIGH})));
+  const CaseId id = store.get_alert("A1").value()->case_id;
+  EXPECT_TRUE(store.assign(kSupervisor, id, "anna"));
+  EXPECT_TRUE(store.set_status(kAnalyst, id, CaseStatus::kInReview, "looking"));
+  EXPECT_TRUE(store.comment(kAnalyst, id, "called the bank"));
+  EXPECT_TRUE(store.create_user(kAdmin, User{"anna", Role::kAnalyst, "$argon2id$x", false, 0}));
+  EXPECT_TRUE(store.record({"anna", "analyst", "session.login", "user:anna", "{}", "{}"}));
+  EXPECT_TRUE(store.sign_audit_head(key).value());  // head at entry 6
+  EXPECT_TRUE(store.set_status(kAnalyst, id, CaseStatus::kEscalated, "structuring"));
+  EXPECT_TRUE(store.decide_hit(kAnalyst, "ACC-1", "UN:1", HitVerdict::kFalsePositive, "dob"));
+  EXPECT_TRUE(store.set_user_role(kAdmin, "anna", Role::kSupervisor));
+  EXPECT_TRUE(store.sign_audit_head(key).value());  // head at entry 9
+  return key;
+}
+
+TEST_P(DeskStoreTest, EveryChangeIsOneChainedEntryAndAnUntouchedStoreVerifies) {
+  auto& store = this->store_;
+  const AuditKey key = write_history(*store);
+  const auto entries = store->audit_entries({}, 0, 100).value();
+  std::vector<std::string> actions;
+  for (const auto& entry : entries) actions.push_back(entry.action);
+  EXPECT_EQ(actions, (std::vector<std::string>{"case.created", "case.assigned", "case.status",
+                                               "case.comment", "user.create", "session.login",
+                                               "case.status", "hit.decide", "user.role"}));
+  ASSERT_EQ(entries.size(), 9u);
+  EXPECT_EQ(entries[0].actor, "system");
+  EXPECT_EQ(entries[0].role, "system");
+  EXPECT_EQ(entries[0].prev_hash, genesis_hash());
+  EXPECT_EQ(entries[2].role, "analyst");
+  EXPECT_EQ(
+      entries[2].object,
+      "case:" + std::to_string(static_cast<int64_t>(store->get_alert("A1").value()->case_id)));
+  EXPECT_EQ(entries[2].before_json, R"({"status":"new"})");
+  EXPECT_NE(entries[2].after_json.find(R"("to":"in_review")"), std::string::npos);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    EXPECT_EQ(entries[i].seq, static_cast<int64_t>(i + 1));
+    EXPECT_EQ(entries[i].hash, chain_hash(entries[i].prev_hash, entries[i]));
+    if (i > 0) {
+      EXPECT_EQ(entries[i].prev_hash, entries[i - 1].hash);
+    }
+  }
+  const auto heads = store->signed_heads().value();
+  ASSERT_EQ(heads.size(), 2u);
+  EXPECT_EQ(heads[0].seq, 6);
+  EXPECT_EQ(heads[0].hash, entries[5].hash);
+
+  const auto verdict = verify_audit(*store, key.public_key, /*page=*/4).value();
+  EXPECT_TRUE(verdict.intact) << verdict.detail;
+  EXPECT_EQ(verdict.entries, 9);
+  EXPECT_EQ(verdict.heads, 2);
+  EXPECT_EQ(verdict.last_signed_seq, 9);
+  EXPECT_EQ(verdict.unsigned_tail, 0);
+  // Work after the last head is intact but not yet signed.
+  ASSERT_TRUE(store->comment(kAnalyst, CaseId{1}, "more"));
+  const auto later = verify_audit(*store, key.public_key).value();
+  EXPECT_TRUE(later.intact);
+  EXPECT_EQ(later.unsigned_tail, 1);
+  // Another desk's key does not vouch for these heads.
+  const auto foreign = verify_audit(*store, generate_audit_key().public_key).value();
+  EXPECT_FALSE(foreign.intact);
+  EXPECT_EQ(foreign.problem, "bad signature");
+  EXPECT_EQ(foreign.problem_seq, 6);
+  // Filters: one actor, one object, an action prefix, a time range.
+  AuditFilter by_actor;
+  by_actor.actor = "root";
+  EXPECT_EQ(store->audit_entries(by_actor, 0, 100).value().size(), 2u);
+  AuditFilter by_action;
+  by_action.action = "case.";
+  EXPECT_EQ(store->audit_entries(by_action, 0, 100).value().size(), 6u);
+  AuditFilter by_object;
+  by_object.object = "user:anna";
+  EXPECT_EQ(store->audit_entries(by_object, 0, 100).value().size(), 3u);
+  AuditFilter by_time;
+  by_time.from_ms = entries[3].at_ms;
+  by_time.to_ms = entries[5].at_ms;
+  EXPECT_EQ(store->audit_entries(by_time, 0, 100).value().size(), 2u);
+}
+
+TEST_P(DeskStoreTest, AnEditedEntryIsNamed) {
+  const AuditKey key = write_history(*this->store_);
+  this->backend_->execute("UPDATE audit_entries SET actor = 'mallory' WHERE seq = 3");
+  const auto verdict = verify_audit(*this->store_, key.public_key).value();
+  EXPECT_FALSE(verdict.intact);
+  EXPECT_EQ(verdict.problem, "edited");
+  EXPECT_EQ(verdict.problem_seq, 3);
+  EXPECT_NE(verdict.detail.find("entry 3 (case.status"), std::string::npos) << verdict.detail;
+}
+
+TEST_P(DeskStoreTest, ADeletedEntryIsNamed) {
+  const AuditKey key = write_history(*this->store_);
+  this->backend_->execute("DELETE FROM audit_entries WHERE seq = 4");
+  const auto verdict = verify_audit(*this->store_, key.public_key).value();
+  EXPECT_FALSE(verdict.intact);
+  EXPECT_EQ(verdict.problem, "missing");
+  EXPECT_EQ(verdict.problem_seq, 4);
+}
+
+TEST_P(DeskStoreTest, SwappedEntriesAreNamed) {
+  const AuditKey key = write_history(*this->store_);
+  this->backend_->execute(
+      "UPDATE audit_entries SET seq = -1 WHERE seq = 7;"
+      " UPDATE audit_entries SET seq = 7 WHERE seq = 8;"
+      " UPDATE audit_entries SET seq = 8 WHERE seq = -1");
+  const auto verdict = verify_audit(*this->store_, key.public_key).value();
+  EXPECT_FALSE(verdict.intact);
+  EXPECT_EQ(verdict.problem, "reordered or inserted");
+  EXPECT_EQ(verdict.problem_seq, 7);
+}
+
+TEST_P(DeskStoreTest, ARewrittenChainIsCaughtByTheNextSignedHead) {
+  auto& store = this->store_;
+  const AuditKey key = write_history(*store);
+  // The intruder edits entry 2 and recomputes every hash after it: the chain is consistent
+  // again, and only a signed head can tell.
+  auto entries = store->audit_entries({}, 0, 100).value();
+  entries[1].after_json = R"({"from":"","to":"mallory"})";
+  std::string prev = entries[0].hash;
+  for (size_t i = 1; i < entries.size(); ++i) {
+    entries[i].prev_hash = prev;
+    entries[i].hash = chain_hash(prev, entries[i]);
+    prev = entries[i].hash;
+    this->backend_->execute("UPDATE audit_entries SET after_json = '" + entries[i].after_json +
+                            "', prev_hash = '" + entries[i].prev_hash + "', hash = '" +
+                            entries[i].hash + "' WHERE seq = " + std::to_string(entries[i].seq));
+  }
+  const auto verdict = verify_audit(*store, key.public_key).value();
+  EXPECT_FALSE(verdict.intact);
+  EXPECT_EQ(verdict.problem, "rewritten");
+  EXPECT_EQ(verdict.problem_seq, 6);  // the first head after entry 2
+  EXPECT_NE(verdict.detail.find("after 0 and up to 6"), std::string::npos) << verdict.detail;
+}
+
+TEST_P(DeskStoreTest, ATruncatedTailIsToldFromAnIntactOne) {
+  auto& store = this->store_;
+  const AuditKey key = write_history(*store);
+  this->backend_->execute("DELETE FROM audit_entries WHERE seq > 7");
+  const auto verdict = verify_audit(*store, key.public_key).value();
+  EXPECT_FALSE(verdict.intact);
+  EXPECT_EQ(verdict.problem, "truncated");
+  EXPECT_EQ(verdict.problem_seq, 8);
+  EXPECT_NE(verdict.detail.find("entries 8..9 were removed"), std::string::npos) << verdict.detail;
+  // Appending goes on from the new end: the chain itself cannot know it was cut.
+  ASSERT_TRUE(store->comment(kAnalyst, CaseId{1}, "after the cut"));
+  EXPECT_EQ(store->audit_entries({}, 0, 100).value().back().seq, 8);
+}
+
+TEST_P(DeskStoreTest, AnUpgradedDatabaseChainsItsEarlierRows) {
+  // A schema-2 database with case events and audit rows: version 3 chains them in time order.
+  this->store_.reset();
+  this->backend_->execute(
+      "DROP TABLE audit_entries; DROP TABLE audit_heads;"
+      " DELETE FROM schema_version WHERE version = 3;"
+      " INSERT INTO cases (id, subject_key, status, created_ms, updated_ms)"
+      " VALUES (1, 'ACC-9', 'new', 5, 5);"
+      " INSERT INTO case_events (case_id, at_ms, actor, kind, details)"
+      " VALUES (1, 5, 'system', 'created', '{}'),"
+      " (1, 20, 'anna', 'comment', '{\"text\":\"old\"}');"
+      " INSERT INTO audit_log (at_ms, actor, action, target, details)"
+      " VALUES (10, 'root', 'user.create', 'user:anna', '{}')");
+  this->store_ = this->open();
+  ASSERT_TRUE(this->store_);
+  const auto entries = this->store_->audit_entries({}, 0, 100).value();
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].action, "case.created");
+  EXPECT_EQ(entries[1].action, "user.create");
+  EXPECT_EQ(entries[2].action, "case.comment");
+  EXPECT_EQ(entries[2].at_ms, 20);
+  EXPECT_EQ(entries[2].role, "unrecorded");
+  EXPECT_TRUE(verify_audit(*this->store_, std::nullopt).value().intact);
 }
 
 }  // namespace
