@@ -15,5 +15,6 @@ void add_backtest_command(CLI::App& app);
 void add_labels_command(CLI::App& app);
 void add_broker_command(CLI::App& app);
 void add_desk_command(CLI::App& app);
+void add_audit_command(CLI::App& app);
 
 }  // namespace nexus::app

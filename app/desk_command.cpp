@@ -14,6 +14,7 @@
 #include "desk/alert_record.hpp"
 #include "desk/auth.hpp"
 #include <google/protobuf/util/json_util.h>
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -38,6 +39,8 @@ struct DeskOptions {
   int port = -1;
 };
 
+}  // namespace
+
 DeskConfig load_desk_config(const std::string& path) {
   DeskConfig config;
   if (path.empty()) return config;
@@ -57,10 +60,10 @@ DeskConfig load_desk_config(const std::string& path) {
     if (value.empty() || std::filesystem::path(value).is_absolute()) return value;
     return (base / value).string();
   };
-  check_keys(
-      path, root,
-      {"listen", "store", "alerts_file", "kafka", "alerts_topic", "secure_cookies", "web_dir"},
-      "the desk config");
+  check_keys(path, root,
+             {"listen", "store", "alerts_file", "kafka", "alerts_topic", "secure_cookies",
+              "web_dir", "audit"},
+             "the desk config");
   read_kafka_settings(path, root["kafka"], config.kafka);
   config.alerts_topic = read(path, root["alerts_topic"], config.alerts_topic, "alerts_topic");
   if (auto listen = root["listen"]) {
@@ -80,8 +83,16 @@ DeskConfig load_desk_config(const std::string& path) {
   config.alerts_file = resolve(read<std::string>(path, root["alerts_file"], "", "alerts_file"));
   config.secure_cookies = read(path, root["secure_cookies"], false, "secure_cookies");
   config.web_dir = resolve(read(path, root["web_dir"], config.web_dir, "web_dir"));
+  if (auto audit = root["audit"]) {
+    check_keys(path, audit, {"key", "sign_every"}, "audit");
+    config.audit_key = resolve(read<std::string>(path, audit["key"], "", "audit.key"));
+    config.audit_sign_every_ms =
+        read_duration(path, audit["sign_every"], config.audit_sign_every_ms, "audit.sign_every");
+  }
   return config;
 }
+
+namespace {
 
 /// Reads an alerts file (NDJSON, one nexus.v1.Alert in protobuf's JSON mapping a line) into
 /// the store, 1,000 a transaction. A line that is not an alert is reported with its number
@@ -150,25 +161,27 @@ int run_desk(const DeskOptions& options) {
 
 }  // namespace
 
+Result<std::unique_ptr<desk::DeskStore>> open_desk_store(const DeskConfig& config,
+                                                         std::string* where) {
+  if (!config.postgres.empty()) {
+    connectors::PostgresDeskConfig pg;
+    pg.conninfo = config.postgres;
+    *where = "PostgreSQL";
+    return connectors::open_postgres_desk_store(pg);
+  }
+  std::error_code ec;
+  const auto parent = std::filesystem::path(config.sqlite).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  connectors::SqliteDeskConfig sqlite;
+  sqlite.path = config.sqlite;
+  *where = "SQLite " + config.sqlite;
+  return connectors::open_sqlite_desk_store(sqlite);
+}
+
 int serve_desk(const DeskConfig& config) {
-  Result<std::unique_ptr<desk::DeskStore>> opened = make_error("", "");
   std::string where;
-  auto open_store = [&config, &where]() -> Result<std::unique_ptr<desk::DeskStore>> {
-    if (!config.postgres.empty()) {
-      connectors::PostgresDeskConfig pg;
-      pg.conninfo = config.postgres;
-      where = "PostgreSQL";
-      return connectors::open_postgres_desk_store(pg);
-    }
-    std::error_code ec;
-    const auto parent = std::filesystem::path(config.sqlite).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    connectors::SqliteDeskConfig sqlite;
-    sqlite.path = config.sqlite;
-    where = "SQLite " + config.sqlite;
-    return connectors::open_sqlite_desk_store(sqlite);
-  };
-  opened = open_store();
+  auto open_store = [&config, &where] { return open_desk_store(config, &where); };
+  auto opened = open_store();
   if (!opened) {
     std::fprintf(stderr, "nexus: desk store (%s) refused: %s\n", where.c_str(),
                  opened.error().message.c_str());
@@ -197,6 +210,61 @@ int serve_desk(const DeskConfig& config) {
   }
   if (!config.alerts_file.empty() && ingest_file(store, config.alerts_file) < 0) return 2;
 
+  // The audit chain: the key that signs its heads (made on first start), a check of the
+  // whole chain before serving, and a signer on a connection of its own.
+  const std::string key_path = audit_key_path(config);
+  bool key_created = false;
+  auto key = load_or_create_audit_key(key_path, &key_created);
+  if (!key) {
+    std::fprintf(stderr, "nexus: audit signing key refused: %s\n", key.error().message.c_str());
+    return 2;
+  }
+  auto signer_store = open_store();
+  if (!signer_store) {
+    std::fprintf(stderr, "nexus: desk store (%s) refused: %s\n", where.c_str(),
+                 signer_store.error().message.c_str());
+    return 2;
+  }
+  AuditSigner signer(std::move(signer_store.value()), key.value());
+  auto record_desk = [&store, &where, &key](const char* action) {
+    const nlohmann::json after = {{"version", NEXUS_VERSION},
+                                  {"store", where},
+                                  {"public_key", desk::public_key_hex(key.value())}};
+    if (auto recorded = store.record({"nexus-desk", "system", action, "desk", "{}", after.dump()});
+        !recorded) {
+      std::fprintf(stderr, "nexus: audit log: %s\n", recorded.error().message.c_str());
+    }
+  };
+  bool reported_broken = false;
+  auto sign = [&signer, &reported_broken, &key_path](bool say) {
+    auto signed_head = signer.tick();
+    if (!signed_head) {
+      std::fprintf(stderr, "nexus: audit log: %s\n", signed_head.error().message.c_str());
+      return;
+    }
+    const desk::AuditVerdict& verdict = signer.verdict();
+    if (!verdict.intact && !reported_broken) {
+      reported_broken = true;
+      std::fprintf(stderr,
+                   "nexus: the audit log does NOT verify: entry %lld: %s: %s\n"
+                   "nexus: no head is signed until it does; see nexus audit verify\n",
+                   static_cast<long long>(verdict.problem_seq), verdict.problem.c_str(),
+                   verdict.detail.c_str());
+    } else if (verdict.intact && say) {
+      std::printf(
+          "audit log: %lld entries, chain intact, signed through entry %lld (public key "
+          "%s.pub)\n",
+          static_cast<long long>(verdict.entries), static_cast<long long>(verdict.last_signed_seq),
+          key_path.c_str());
+    }
+  };
+  if (key_created) {
+    std::printf("audit signing key: created %s (give its public half, %s.pub, to the auditors)\n",
+                key_path.c_str(), key_path.c_str());
+  }
+  record_desk("desk.start");
+  sign(true);
+
   // The alerts topic, on a thread and a store connection of its own.
   std::unique_ptr<connectors::DeskIngest> ingest;
   if (config.kafka.count("bootstrap.servers")) {
@@ -224,6 +292,7 @@ int serve_desk(const DeskConfig& config) {
   connectors::DeskApiConfig api_config;
   api_config.secure_cookies = config.secure_cookies;
   api_config.web_dir = config.web_dir;
+  api_config.audit_public_key = key.value().public_key;
   connectors::DeskApi api(store, desk::system_desk_clock(), api_config);
   connectors::HttpLimits limits;
   limits.body_limit = 1 << 20;
@@ -250,8 +319,14 @@ int serve_desk(const DeskConfig& config) {
   }
   uint64_t reported = 0, reported_refused = 0;
   auto last_report = std::chrono::steady_clock::now();
+  auto last_signed = last_report;
   while (!g_stop) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (std::chrono::steady_clock::now() - last_signed >=
+        std::chrono::milliseconds(config.audit_sign_every_ms)) {
+      sign(false);
+      last_signed = std::chrono::steady_clock::now();
+    }
     if (!ingest) continue;
     const auto& counts = ingest->counts();
     const uint64_t seen = counts.stored + counts.duplicates;
@@ -270,7 +345,10 @@ int serve_desk(const DeskConfig& config) {
   }
   ingest.reset();
   server.value().reset();
-  std::printf("desk stopped\n");
+  record_desk("desk.stop");
+  sign(false);
+  std::printf("desk stopped (audit log signed through entry %lld)\n",
+              static_cast<long long>(signer.verdict().last_signed_seq));
   return 0;
 }
 

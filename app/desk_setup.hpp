@@ -3,7 +3,15 @@
 // topic, serve the API and the web UI until SIGINT/SIGTERM.
 #pragma once
 
+#include "base/result.hpp"
+#include "desk/audit_chain.hpp"
+#include "desk/desk_store.hpp"
+
+#include <array>
+#include <cstdint>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 
 #ifndef NEXUS_DEFAULT_WEB_DIR
@@ -22,6 +30,56 @@ struct DeskConfig {
   std::string alerts_topic = "alerts";
   bool secure_cookies = false;
   std::string web_dir = NEXUS_DEFAULT_WEB_DIR;  // the built UI
+  // The Ed25519 key that signs the audit chain's heads (created on first start, with its
+  // public half in `<key>.pub`); empty: desk-audit.key beside the SQLite file, or
+  // ./nexus-data/desk-audit.key with PostgreSQL.
+  std::string audit_key;
+  int64_t audit_sign_every_ms = 5 * 60'000;  // a new head at most this often, when it moved
+};
+
+/// The desk config file (deploy/desk.yaml); "" gives the defaults. A bad file exits 2 with
+/// file:line.
+DeskConfig load_desk_config(const std::string& path);
+
+/// Opens (and migrates) the configured store; `where` names it for messages.
+Result<std::unique_ptr<desk::DeskStore>> open_desk_store(const DeskConfig& config,
+                                                         std::string* where);
+
+/// The audit key file of `config` (see DeskConfig::audit_key).
+std::string audit_key_path(const DeskConfig& config);
+
+/// Reads the key, or creates it (mode 0600, its public key beside it as `<path>.pub`) when
+/// the file is not there; `created` says which. Errors name the file and line.
+Result<desk::AuditKey> load_or_create_audit_key(const std::string& path, bool* created);
+
+/// An Ed25519 public key from a file of 64 hex characters (what `<key>.pub` holds).
+Result<std::array<unsigned char, 32>> read_audit_public_key(const std::string& path);
+
+/// Prints a verification result as `nexus audit verify` shows it.
+void print_audit_verdict(const desk::AuditVerdict& verdict, const std::string& what,
+                         const std::string& key_hex);
+
+/// Signs the audit chain's head with the desk's key, on a store connection of its own, but
+/// only once it has verified every entry up to it (incrementally: each tick reads what was
+/// appended since the last).
+class AuditSigner {
+ public:
+  AuditSigner(std::unique_ptr<desk::DeskStore> store, desk::AuditKey key);
+  ~AuditSigner();
+  AuditSigner(const AuditSigner&) = delete;
+  AuditSigner& operator=(const AuditSigner&) = delete;
+
+  /// Verifies the new entries and, when the chain is intact and has entries no head covers,
+  /// signs a new head (returned).
+  Result<std::optional<desk::SignedHead>> tick();
+  const desk::AuditVerdict& verdict() const { return verdict_; }
+
+ private:
+  std::unique_ptr<desk::DeskStore> store_;
+  desk::AuditKey key_;
+  std::unique_ptr<desk::AuditVerifier> verifier_;
+  int64_t head_id_ = 0;
+  desk::AuditVerdict verdict_;
 };
 
 /// Runs the desk until SIGINT/SIGTERM; returns the exit code (2: refused before serving).
