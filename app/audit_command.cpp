@@ -187,14 +187,7 @@ struct AuditOptions {
 
 DeskConfig config_of(const AuditOptions& options) {
   DeskConfig config = load_desk_config(options.config);
-  if (!options.store.empty()) {
-    if (options.store.rfind("postgres:", 0) == 0) {
-      config.postgres = options.store.substr(9);
-    } else {
-      config.sqlite = options.store;
-      config.postgres.clear();
-    }
-  }
+  apply_store_option(&config, options.store);
   return config;
 }
 

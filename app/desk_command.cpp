@@ -148,18 +148,21 @@ int run_desk(const DeskOptions& options) {
   if (!options.alerts.empty()) config.alerts_file = options.alerts;
   if (options.port >= 0) config.port = options.port;
   if (!options.kafka.empty()) config.kafka["bootstrap.servers"] = options.kafka;
-  if (!options.store.empty()) {
-    if (options.store.rfind("postgres:", 0) == 0) {
-      config.postgres = options.store.substr(9);
-    } else {
-      config.sqlite = options.store;
-      config.postgres.clear();
-    }
-  }
+  apply_store_option(&config, options.store);
   return serve_desk(config);
 }
 
 }  // namespace
+
+void apply_store_option(DeskConfig* config, const std::string& store) {
+  if (store.empty()) return;
+  if (store.rfind("postgres:", 0) == 0) {
+    config->postgres = store.substr(9);
+  } else {
+    config->sqlite = store;
+    config->postgres.clear();
+  }
+}
 
 Result<std::unique_ptr<desk::DeskStore>> open_desk_store(const DeskConfig& config,
                                                          std::string* where) {

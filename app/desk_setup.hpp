@@ -41,6 +41,9 @@ struct DeskConfig {
 /// file:line.
 DeskConfig load_desk_config(const std::string& path);
 
+/// `--store FILE` (SQLite) or `--store postgres:CONNINFO` over the config's store; "" keeps it.
+void apply_store_option(DeskConfig* config, const std::string& store);
+
 /// Opens (and migrates) the configured store; `where` names it for messages.
 Result<std::unique_ptr<desk::DeskStore>> open_desk_store(const DeskConfig& config,
                                                          std::string* where);
