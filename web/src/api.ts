@@ -132,6 +132,34 @@ export interface User {
 
 export type StatusCounts = Record<Status, number>;
 
+export interface AuditEntry {
+  seq: number;
+  at_ms: number;
+  actor: string;
+  role: string;
+  action: string;
+  object: string;
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditVerification {
+  state: 'verified' | 'verified, unsigned tail' | 'chain intact, no key to check heads' | 'broken';
+  intact: boolean;
+  entries: number;
+  checked_through: number;
+  signed_through: number;
+  unsigned_tail: number;
+  heads_checked: number;
+  signatures_checked: boolean;
+  checked_at_ms: number;
+  problem?: string;
+  problem_seq?: number;
+  detail?: string;
+}
+
 /** An answer other than 2xx: the HTTP status, the API's error code and its message. */
 export class ApiError extends Error {
   constructor(
@@ -241,6 +269,13 @@ export const api = {
     call('POST', path('proposals', proposal, 'approve'), { note }),
   reject: (proposal: number, note: string) =>
     call('POST', path('proposals', proposal, 'reject'), { note }),
+
+  audit: (filters: Record<string, string | undefined>) =>
+    call<{ entries: AuditEntry[]; next_after?: number; verification: AuditVerification }>(
+      'GET',
+      '/audit' + query(filters),
+    ),
+  verifyAudit: () => call<{ verification: AuditVerification }>('POST', '/audit/verify'),
 
   users: () => call<{ users: User[] }>('GET', '/users'),
   createUser: (name: string, role: Role, password: string) =>

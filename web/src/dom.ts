@@ -109,3 +109,27 @@ export function form(attrs: Attrs, onSubmit: (form: HTMLFormElement) => unknown,
 export function passwordInput(id: string, purpose: 'current-password' | 'new-password'): HTMLInputElement {
   return h('input', { id, name: id, type: 'password', autocomplete: purpose, required: true, minlength: purpose === 'new-password' ? 12 : undefined });
 }
+
+/** A labelled select of a filter form (`filter-<name>` its id). */
+export function selectField(name: string, label: string, options: [string, string][], value: string): HTMLElement {
+  return h(
+    'label',
+    { class: 'field' },
+    h('span', null, label),
+    h(
+      'select',
+      { name, id: `filter-${name}` },
+      options.map(([optionValue, text]) => h('option', { value: optionValue, selected: optionValue === value }, text)),
+    ),
+  );
+}
+
+/** A labelled text box of a filter form; `wide` spans two columns (a search box). */
+export function textField(name: string, label: string, value: string, placeholder = '', wide = false): HTMLElement {
+  return h(
+    'label',
+    { class: wide ? 'field field-wide' : 'field' },
+    h('span', null, label),
+    h('input', { name, id: `filter-${name}`, value, placeholder, type: wide ? 'search' : 'text' }),
+  );
+}

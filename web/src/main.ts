@@ -11,6 +11,7 @@ import { casePage } from './pages/case';
 import { loginPage } from './pages/login';
 import { queuePage } from './pages/queue';
 import { usersPage } from './pages/users';
+import { auditPage } from './pages/audit';
 import { homeOf, may } from './roles';
 import type { Page, PageContext } from './page';
 
@@ -25,6 +26,7 @@ const kRoutes: Route[] = [
   { pattern: /^\/alerts\/([^/]+)$/, page: alertPage, title: 'Alert' },
   { pattern: /^\/cases\/(\d+)$/, page: casePage, title: 'Case' },
   { pattern: /^\/users\/?$/, page: usersPage, title: 'Users' },
+  { pattern: /^\/audit\/?$/, page: auditPage, title: 'Audit trail' },
   { pattern: /^\/account\/?$/, page: accountPage, title: 'Account' },
 ];
 
@@ -56,6 +58,7 @@ function header(active: Session): HTMLElement {
       'nav',
       { class: 'nav' },
       may(active.role, 'read_cases') && link('/alerts', 'Queue'),
+      may(active.role, 'read_audit') && link('/audit', 'Audit'),
       may(active.role, 'manage_users') && link('/users', 'Users'),
       link('/account', 'Account'),
     ),

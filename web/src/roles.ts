@@ -12,7 +12,8 @@ export type Action =
   | 'close_case'
   | 'approve_close'
   | 'reopen_case'
-  | 'manage_users';
+  | 'manage_users'
+  | 'read_audit';
 
 const kPolicy: Record<Action, readonly Role[]> = {
   read_cases: ['analyst', 'supervisor', 'auditor'],
@@ -24,6 +25,7 @@ const kPolicy: Record<Action, readonly Role[]> = {
   approve_close: ['supervisor'],
   reopen_case: ['supervisor'],
   manage_users: ['admin'],
+  read_audit: ['supervisor', 'auditor'],
 };
 
 export function may(role: Role, action: Action): boolean {

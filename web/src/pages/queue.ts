@@ -2,7 +2,7 @@
 // and a pasted link show the same queue), the counts by status, one page of alerts with a
 // next-page cursor, j/k/Enter to move and open, x to select and bulk assignment.
 import { api, type AlertSummary, query, type StatusCounts } from '../api';
-import { dataTable, fill, form, h, notice } from '../dom';
+import { dataTable, fill, form, h, notice, selectField, textField } from '../dom';
 import { severityBadge, statusBadge, time } from '../format';
 import type { PageContext } from '../page';
 import { may } from '../roles';
@@ -24,29 +24,10 @@ type Filters = Partial<Record<FilterName | 'cursor', string>>;
 
 const kPageSize = '50';
 
-function select(name: FilterName, label: string, options: [string, string][], value: string) {
-  return h(
-    'label',
-    { class: 'field' },
-    h('span', null, label),
-    h(
-      'select',
-      { name, id: `filter-${name}` },
-      options.map(([optionValue, text]) =>
-        h('option', { value: optionValue, selected: optionValue === value }, text),
-      ),
-    ),
-  );
-}
-
-function text(name: FilterName, label: string, value: string, placeholder = '') {
-  return h(
-    'label',
-    { class: name === 'q' ? 'field field-wide' : 'field' },
-    h('span', null, label),
-    h('input', { name, id: `filter-${name}`, value, placeholder, type: name === 'q' ? 'search' : 'text' }),
-  );
-}
+const select = (name: FilterName, label: string, options: [string, string][], value: string) =>
+  selectField(name, label, options, value);
+const text = (name: FilterName, label: string, value: string, placeholder = '') =>
+  textField(name, label, value, placeholder, name === 'q');
 
 function filterForm(filters: Filters, context: PageContext): HTMLFormElement {
   const get = (name: FilterName) => filters[name] ?? '';
