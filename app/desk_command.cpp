@@ -297,6 +297,9 @@ int serve_desk(const DeskConfig& config) {
   api_config.web_dir = config.web_dir;
   api_config.audit_public_key = key.value().public_key;
   connectors::DeskApi api(store, desk::system_desk_clock(), api_config);
+  if (const desk::AuditVerifier* checked = signer.verifier()) {
+    api.resume_audit_check(*checked, signer.newest_head_id());
+  }
   connectors::HttpLimits limits;
   limits.body_limit = 1 << 20;
   limits.header_limit = 16 * 1024;

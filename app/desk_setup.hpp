@@ -76,6 +76,9 @@ class AuditSigner {
   /// signs a new head (returned).
   Result<std::optional<desk::SignedHead>> tick();
   const desk::AuditVerdict& verdict() const { return verdict_; }
+  /// Where the check has got to (nullptr before the first tick), for the API to go on from.
+  const desk::AuditVerifier* verifier() const { return verifier_.get(); }
+  int64_t newest_head_id() const { return head_id_; }
 
  private:
   std::unique_ptr<desk::DeskStore> store_;

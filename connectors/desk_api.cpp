@@ -430,6 +430,11 @@ void DeskApi::record_session(std::string_view user, std::string_view role, std::
   }
 }
 
+void DeskApi::resume_audit_check(const desk::AuditVerifier& verifier, int64_t newest_head_id) {
+  verifier_ = std::make_unique<desk::AuditVerifier>(verifier);
+  verifier_head_id_ = newest_head_id;
+}
+
 Result<json> DeskApi::audit_verification(bool again) {
   if (again || !verifier_) {
     verifier_ = std::make_unique<desk::AuditVerifier>(std::vector<desk::SignedHead>{},

@@ -40,6 +40,10 @@ class DeskApi {
   DeskApi(desk::DeskStore& store, desk::DeskClock clock, DeskApiConfig config = {});
   HttpResponse handle(const HttpRequest& request);
 
+  /// Starts GET /api/v1/audit's check from `verifier` (one that has already read the chain,
+  /// as the desk's head signer has at start), so its first call need not read it all.
+  void resume_audit_check(const desk::AuditVerifier& verifier, int64_t newest_head_id);
+
   /// Every route as "METHOD /path/{param}", for the OpenAPI check.
   static std::vector<std::string> routes();
 
