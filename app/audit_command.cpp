@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -31,7 +32,23 @@ std::string audit_key_path(const DeskConfig& config) {
   return (fs::path(config.sqlite).parent_path() / "desk-audit.key").string();
 }
 
+std::string audit_heads_path(const DeskConfig& config) { return audit_key_path(config) + ".heads"; }
+
 namespace {
+
+json head_json(const desk::SignedHead& head) {
+  return {{"id", head.id},
+          {"seq", head.seq},
+          {"hash", head.hash},
+          {"signed_ms", head.signed_ms},
+          {"public_key", head.public_key},
+          {"signature", head.signature}};
+}
+
+desk::SignedHead head_from(const json& h) {
+  return {h.at("id"),        h.at("seq"),        h.at("hash"),
+          h.at("signed_ms"), h.at("public_key"), h.at("signature")};
+}
 
 // The first line of a key file, trimmed; errors name the file.
 Result<std::string> read_hex_line(const std::string& path, std::string_view what) {
@@ -132,8 +149,9 @@ void print_audit_verdict(const desk::AuditVerdict& verdict, const std::string& w
 
 // ---- the head signer of `nexus desk` ----
 
-AuditSigner::AuditSigner(std::unique_ptr<desk::DeskStore> store, desk::AuditKey key)
-    : store_(std::move(store)), key_(key) {}
+AuditSigner::AuditSigner(std::unique_ptr<desk::DeskStore> store, desk::AuditKey key,
+                         std::string heads_file)
+    : store_(std::move(store)), key_(key), heads_file_(std::move(heads_file)) {}
 
 AuditSigner::~AuditSigner() = default;
 
@@ -164,6 +182,13 @@ Result<std::optional<desk::SignedHead>> AuditSigner::tick() {
   }
   NEXUS_TRY(head, store_->sign_audit_head(key_));
   if (head) {
+    if (!heads_file_.empty()) {
+      std::ofstream out(heads_file_, std::ios::app);
+      out << json{{"head", head_json(*head)}}.dump() << "\n";
+      if (!out.flush()) {
+        return make_error("audit", heads_file_ + ": cannot append the signed head");
+      }
+    }
     head_id_ = std::max(head_id_, head->id);
     verifier_->add_head(*head);
     verdict_ = verifier_->snapshot();
@@ -215,15 +240,6 @@ json entry_json(const desk::AuditEntry& entry) {
           {"hash", entry.hash}};
 }
 
-json head_json(const desk::SignedHead& head) {
-  return {{"id", head.id},
-          {"seq", head.seq},
-          {"hash", head.hash},
-          {"signed_ms", head.signed_ms},
-          {"public_key", head.public_key},
-          {"signature", head.signature}};
-}
-
 int fail(const std::string& message) {
   std::fprintf(stderr, "nexus: %s\n", message.c_str());
   return 2;
@@ -248,8 +264,44 @@ int verify_store(const AuditOptions& options) {
     key_hex = desk::to_hex({reinterpret_cast<const char*>(key->data()), key->size()});
     std::printf("public key %s (%s)\n", short_key(key_hex).c_str(), key_file.c_str());
   }
-  auto verdict = desk::verify_audit(*store.value(), key);
+  // The desk's copy of its signed heads, kept apart from the database: a head row deleted
+  // from the store is still checked, and named.
+  std::vector<desk::SignedHead> copies;
+  const std::string heads_file = audit_heads_path(config);
+  if (fs::exists(heads_file, ec)) {
+    std::ifstream in(heads_file);
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+      ++number;
+      if (line.empty()) continue;
+      try {
+        copies.push_back(head_from(json::parse(line).at("head")));
+      } catch (const json::exception& e) {
+        return fail(heads_file + ":" + std::to_string(number) + ": " + e.what());
+      }
+    }
+    std::printf("signed heads also read from %s (%zu)\n", heads_file.c_str(), copies.size());
+  }
+  auto stored_heads = store.value()->signed_heads();
+  if (!stored_heads) return fail("audit log: " + stored_heads.error().message);
+  std::optional<desk::SignedHead> deleted;
+  for (const auto& copy : copies) {
+    const bool kept =
+        std::any_of(stored_heads.value().begin(), stored_heads.value().end(),
+                    [&](const desk::SignedHead& head) { return head.signature == copy.signature; });
+    if (!kept && !deleted) deleted = copy;
+  }
+  auto verdict = desk::verify_audit(*store.value(), key, 5000, copies);
   if (!verdict) return fail("audit log: " + verdict.error().message);
+  if (verdict.value().intact && deleted) {
+    verdict.value().intact = false;
+    verdict.value().problem = "head deleted";
+    verdict.value().problem_seq = deleted->seq;
+    verdict.value().detail = "the head signed at " + when(deleted->signed_ms) +
+                             " over entries up to " + std::to_string(deleted->seq) + " is in " +
+                             heads_file + " but no longer in the store's table of heads";
+  }
   print_audit_verdict(verdict.value(), "audit log in " + where, key_hex);
   std::printf(verdict.value().intact ? "verified\n" : "NOT VERIFIED\n");
   return verdict.value().intact ? 0 : 1;
@@ -282,9 +334,7 @@ int verify_export(const AuditOptions& options) {
         }
         header = row;
       } else if (row.contains("head")) {
-        const json& h = row["head"];
-        heads.push_back({h.at("id"), h.at("seq"), h.at("hash"), h.at("signed_ms"),
-                         h.at("public_key"), h.at("signature")});
+        heads.push_back(head_from(row["head"]));
       } else if (row.contains("entry")) {
         const json& e = row["entry"];
         entries.push_back({e.at("seq"), e.at("at_ms"), e.at("actor"), e.at("role"), e.at("action"),
@@ -371,7 +421,7 @@ int export_audit(const AuditOptions& options) {
         auto second = open_desk_store(config, &ignored);
         return second ? std::move(second).value() : nullptr;
       }(),
-      key.value());
+      key.value(), audit_heads_path(config));
   auto signed_head = signer.tick();
   if (!signed_head) return fail("audit log: " + signed_head.error().message);
   if (!signer.verdict().intact) {

@@ -228,7 +228,7 @@ int serve_desk(const DeskConfig& config) {
                  signer_store.error().message.c_str());
     return 2;
   }
-  AuditSigner signer(std::move(signer_store.value()), key.value());
+  AuditSigner signer(std::move(signer_store.value()), key.value(), audit_heads_path(config));
   auto record_desk = [&store, &where, &key](const char* action) {
     const nlohmann::json after = {{"version", NEXUS_VERSION},
                                   {"store", where},

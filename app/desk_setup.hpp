@@ -50,6 +50,8 @@ Result<std::unique_ptr<desk::DeskStore>> open_desk_store(const DeskConfig& confi
 
 /// The audit key file of `config` (see DeskConfig::audit_key).
 std::string audit_key_path(const DeskConfig& config);
+/// Where the desk keeps its copy of the signed heads: `<key>.heads`.
+std::string audit_heads_path(const DeskConfig& config);
 
 /// Reads the key, or creates it (mode 0600, its public key beside it as `<path>.pub`) when
 /// the file is not there; `created` says which. Errors name the file and line.
@@ -67,7 +69,10 @@ void print_audit_verdict(const desk::AuditVerdict& verdict, const std::string& w
 /// appended since the last).
 class AuditSigner {
  public:
-  AuditSigner(std::unique_ptr<desk::DeskStore> store, desk::AuditKey key);
+  /// Each head it signs is also appended to `heads_file` (JSON lines), a copy kept apart
+  /// from the database ("" for none): `nexus audit verify` checks the store against it.
+  AuditSigner(std::unique_ptr<desk::DeskStore> store, desk::AuditKey key,
+              std::string heads_file = {});
   ~AuditSigner();
   AuditSigner(const AuditSigner&) = delete;
   AuditSigner& operator=(const AuditSigner&) = delete;
@@ -83,6 +88,7 @@ class AuditSigner {
  private:
   std::unique_ptr<desk::DeskStore> store_;
   desk::AuditKey key_;
+  std::string heads_file_;
   std::unique_ptr<desk::AuditVerifier> verifier_;
   int64_t head_id_ = 0;
   desk::AuditVerdict verdict_;

@@ -1,5 +1,6 @@
 #include "desk/desk_store.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace nexus::desk {
@@ -13,8 +14,15 @@ DeskClock system_desk_clock() {
 }
 
 Result<AuditVerdict> verify_audit(DeskStore& store,
-                                  std::optional<std::array<unsigned char, 32>> key, int page) {
+                                  std::optional<std::array<unsigned char, 32>> key, int page,
+                                  std::vector<SignedHead> extra_heads) {
   NEXUS_TRY(heads, store.signed_heads());
+  for (auto& extra : extra_heads) {
+    const bool known = std::any_of(heads.begin(), heads.end(), [&](const SignedHead& head) {
+      return head.signature == extra.signature;
+    });
+    if (!known) heads.push_back(std::move(extra));
+  }
   AuditVerifier verifier(std::move(heads), key);
   int64_t after = 0;
   for (;;) {

@@ -174,8 +174,9 @@ namespace nexus::desk {
 
 /// Recomputes the whole chain in `store` and checks it against the signed heads (their
 /// signatures too when `key` is given), reading `page` entries at a time.
+/// `extra_heads` (a copy of the heads kept elsewhere) are checked too, once each.
 Result<AuditVerdict> verify_audit(DeskStore& store,
-                                  std::optional<std::array<unsigned char, 32>> key,
-                                  int page = 5000);
+                                  std::optional<std::array<unsigned char, 32>> key, int page = 5000,
+                                  std::vector<SignedHead> extra_heads = {});
 
 }  // namespace nexus::desk

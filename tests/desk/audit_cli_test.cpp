@@ -104,6 +104,29 @@ TEST_F(AuditCliTest, AStoreEditedBehindTheDesksBackIsNamedAndNotExported) {
   EXPECT_FALSE(std::filesystem::exists(at("u.jsonl")));
 }
 
+TEST_F(AuditCliTest, HeadsDeletedFromTheStoreAreCaughtByTheDesksCopyOfThem) {
+  ASSERT_EQ(run("audit export --store " + at("desk.db") + " --out " + at("t.jsonl")).status, 0);
+  ASSERT_TRUE(std::filesystem::exists(at("desk-audit.key.heads")));
+  // Cutting the tail and the heads that cover it leaves a chain that looks whole...
+  sql("DELETE FROM audit_entries WHERE seq >= 4; DELETE FROM audit_heads");
+  const nexus::testing::Run checked = run("audit verify --store " + at("desk.db"));
+  // ...but the copy of the heads kept beside the key still covers entry 5.
+  EXPECT_EQ(checked.status, 1) << checked.output;
+  EXPECT_NE(checked.output.find("signed heads also read from"), std::string::npos)
+      << checked.output;
+  EXPECT_NE(checked.output.find("BROKEN at entry 4: truncated"), std::string::npos)
+      << checked.output;
+}
+
+TEST_F(AuditCliTest, AHeadRowDeletedAloneIsNamed) {
+  ASSERT_EQ(run("audit export --store " + at("desk.db") + " --out " + at("t.jsonl")).status, 0);
+  sql("DELETE FROM audit_heads");
+  const nexus::testing::Run checked = run("audit verify --store " + at("desk.db"));
+  EXPECT_EQ(checked.status, 1) << checked.output;
+  EXPECT_NE(checked.output.find("BROKEN at entry 5: head deleted"), std::string::npos)
+      << checked.output;
+}
+
 TEST_F(AuditCliTest, ATimeRangeExportsFromItsFirstEntryToTheHeadThatCoversIt) {
   const nexus::testing::Run bad =
       run("audit export --store " + at("desk.db") + " --from yesterday --out " + at("x.jsonl"));
