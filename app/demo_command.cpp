@@ -5,6 +5,7 @@
 #include "app/commands.hpp"
 #include "app/common.hpp"
 #include "app/desk_setup.hpp"
+#include "app/engine_events.hpp"
 #include "app/screening_setup.hpp"
 #include "app/stream_runner.hpp"
 #include "connectors/embedded_broker.hpp"
@@ -98,7 +99,9 @@ bool prepare_data_dir(const DemoOptions& options) {
                    dir.c_str());
       return false;
     }
-    for (const char* ours : {"state", "labels.ndjson", "desk.db", "desk.db-wal", "desk.db-shm"}) {
+    // The desk's copy of its signed heads belongs to the desk.db it signed: both go.
+    for (const char* ours : {"state", "labels.ndjson", "desk.db", "desk.db-wal", "desk.db-shm",
+                             "desk-audit.key.heads"}) {
       fs::remove_all(dir / ours, ec);
     }
   }
@@ -150,13 +153,13 @@ int run_demo(const DemoOptions& options) {
     return 1;
   }
   const std::string bootstrap = broker.value()->bootstrap_servers();
-  for (const char* topic : {"transactions", "alerts", "transactions.dlq"}) {
+  for (const char* topic : {"transactions", "alerts", "transactions.dlq", "nexus-events"}) {
     if (auto created = broker.value()->create_topic(topic, 1); !created) {
       std::fprintf(stderr, "nexus: %s\n", created.error().message.c_str());
       return 1;
     }
   }
-  std::printf("embedded Kafka at %s: topics transactions, alerts, transactions.dlq\n",
+  std::printf("embedded Kafka at %s: topics transactions, alerts, transactions.dlq, nexus-events\n",
               bootstrap.c_str());
   std::fflush(stdout);
   const std::map<std::string, std::string> kafka = {{"bootstrap.servers", bootstrap}};
@@ -264,6 +267,13 @@ int run_demo(const DemoOptions& options) {
   uint64_t last_count = 0;
   auto last_change = Clock::now();
   bool finished_feed_reported = false;
+  // The engine's own events, for the desk's audit chain (topic nexus-events).
+  EngineEvents engine_events(producer.value().get(), "nexus-events");
+  engine_events.emit("engine.start", "ruleset:" + rule_set->content_hash,
+                     {{"version", NEXUS_VERSION},
+                      {"rules", rule_set->rules.size()},
+                      {"input", "transactions"},
+                      {"demo", true}});
   StreamOptions stream;
   stream.checkpoint_events = 100'000;
   const int status = run_stream(engine, *source.value(), stop, stream, [&] {
@@ -301,6 +311,10 @@ int run_demo(const DemoOptions& options) {
       stop = true;
     }
   });
+  engine_events.emit("engine.stop", "ruleset:" + rule_set->content_hash,
+                     {{"events", engine.metrics().events_processed.load()},
+                      {"alerts", engine.metrics().alerts.load()},
+                      {"status", status}});
   g_interrupted = true;
   feeder.join();
   const bool durable = static_cast<bool>(async_store.drain());
@@ -350,6 +364,7 @@ int run_demo(const DemoOptions& options) {
     DeskConfig desk;
     desk.sqlite = (std::filesystem::path(options.data_dir) / "desk.db").string();
     desk.kafka = {{"bootstrap.servers", bootstrap}, {"group.id", "nexus-desk"}};
+    desk.events_topic = "nexus-events";
     desk.port = options.desk_port;
     std::printf("\n== the review desk, fed from topic alerts\n");
     std::fflush(stdout);

@@ -61,11 +61,12 @@ DeskConfig load_desk_config(const std::string& path) {
     return (base / value).string();
   };
   check_keys(path, root,
-             {"listen", "store", "alerts_file", "kafka", "alerts_topic", "secure_cookies",
-              "web_dir", "audit"},
+             {"listen", "store", "alerts_file", "kafka", "alerts_topic", "events_topic",
+              "secure_cookies", "web_dir", "audit"},
              "the desk config");
   read_kafka_settings(path, root["kafka"], config.kafka);
   config.alerts_topic = read(path, root["alerts_topic"], config.alerts_topic, "alerts_topic");
+  config.events_topic = read(path, root["events_topic"], config.events_topic, "events_topic");
   if (auto listen = root["listen"]) {
     check_keys(path, listen, {"address", "port"}, "listen");
     config.address = read(path, listen["address"], config.address, "listen.address");
@@ -280,6 +281,7 @@ int serve_desk(const DeskConfig& config) {
     connectors::DeskIngestConfig ingest_config;
     ingest_config.kafka = config.kafka;
     ingest_config.topic = config.alerts_topic;
+    ingest_config.events_topic = config.events_topic;
     ingest_config.on_refused = [](const std::string& at, const std::string& why) {
       log_json("warn", "alert record refused; the desk goes on", {{"at", at}, {"why", why}});
     };

@@ -28,6 +28,7 @@ struct DeskConfig {
   std::string alerts_file;
   std::map<std::string, std::string> kafka;  // with bootstrap.servers: consume alerts_topic
   std::string alerts_topic = "alerts";
+  std::string events_topic;  // the engines' events (nexus run's topics.events); "": none
   bool secure_cookies = false;
   std::string web_dir = NEXUS_DEFAULT_WEB_DIR;  // the built UI
   // The Ed25519 key that signs the audit chain's heads (created on first start, with its

@@ -110,10 +110,11 @@ void RuleReloader::maybe_reload() {
     ++failures_;
     refused_signature_ = current;
     engine_.note_reload(false);
-    log_json("error", "rule reload refused; the running rules stay live",
-             {{"dir", dir_.string()},
-              {"live", engine_.rules().content_hash},
-              {"errors", compiled.error().message}});
+    const std::map<std::string, std::string> fields = {{"dir", dir_.string()},
+                                                       {"live", engine_.rules().content_hash},
+                                                       {"errors", compiled.error().message}};
+    log_json("error", "rule reload refused; the running rules stay live", fields);
+    if (listener_) listener_("engine.rules_refused", fields);
     return;
   }
   live_signature_ = current;
@@ -129,6 +130,7 @@ void RuleReloader::maybe_reload() {
   fields["live"] = engine_.rules().content_hash;
   fields["rules"] = std::to_string(engine_.rules().rules.size());
   log_json("info", "rules reloaded", fields);
+  if (listener_) listener_("engine.rules_reloaded", fields);
 }
 
 }  // namespace nexus::app

@@ -12,6 +12,8 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
 
 namespace nexus::app {
@@ -24,6 +26,12 @@ class RuleReloader {
   void maybe_reload();
   /// Ask for a check at the next maybe_reload() (signal handlers may call it).
   void request() { requested_.store(true, std::memory_order_relaxed); }
+
+  /// Called after each reload ("engine.rules_reloaded") and refusal ("engine.rules_refused")
+  /// with the fields it logs: the engine's events topic takes them to the audit chain.
+  using ChangeListener =
+      std::function<void(const std::string& action, const std::map<std::string, std::string>&)>;
+  void on_change(ChangeListener listener) { listener_ = std::move(listener); }
 
   uint64_t reloads() const { return reloads_; }
   uint64_t failures() const { return failures_; }
@@ -40,6 +48,7 @@ class RuleReloader {
   std::string refused_signature_;
   uint64_t reloads_ = 0;
   uint64_t failures_ = 0;
+  ChangeListener listener_;
 };
 
 }  // namespace nexus::app

@@ -2,6 +2,7 @@
 #include "app/commands.hpp"
 #include "app/common.hpp"
 #include "app/config_reader.hpp"
+#include "app/engine_events.hpp"
 #include "app/rule_reloader.hpp"
 #include "app/screening_setup.hpp"
 #include "app/stream_runner.hpp"
@@ -35,6 +36,7 @@ struct RunConfig {
   std::string input_topic = "transactions";
   std::string alerts_topic = "alerts";
   std::string dlq_topic = "transactions.dlq";
+  std::string events_topic;  // the engine's own events for the desk's audit chain; "": none
   std::string format = "protobuf";
   std::string rules_dir;
   std::string state_dir = "./nexus-data/state";
@@ -99,7 +101,8 @@ RunConfig load_config(const std::string& path) {
   };
   read_kafka_settings(path, root["kafka"], config.kafka);
   if (auto topics = root["topics"]) {
-    check_keys(path, topics, {"input", "alerts", "dlq"}, "topics");
+    check_keys(path, topics, {"input", "alerts", "dlq", "events"}, "topics");
+    config.events_topic = read(path, topics["events"], config.events_topic, "topics.events");
     config.input_topic = read(path, topics["input"], config.input_topic, "topics.input");
     config.alerts_topic = read(path, topics["alerts"], config.alerts_topic, "topics.alerts");
     config.dlq_topic = read(path, topics["dlq"], config.dlq_topic, "topics.dlq");
@@ -206,6 +209,12 @@ void add_run_command(CLI::App& app) {
         config.rules_dir.empty() ? default_rules_dir() : std::filesystem::path(config.rules_dir);
     RuleReloader reloader(rules_dir, engine);
     g_reloader = &reloader;
+    EngineEvents engine_events(producer.value().get(), config.events_topic);
+    reloader.on_change([&engine_events](const std::string& action,
+                                        const std::map<std::string, std::string>& fields) {
+      engine_events.emit(action, "ruleset:" + (fields.count("live") ? fields.at("live") : ""),
+                         nlohmann::json(fields));
+    });
     std::unique_ptr<connectors::MetricsServer> metrics;
     if (config.metrics_port >= 0) {
       auto server = connectors::MetricsServer::start(
@@ -241,6 +250,20 @@ void add_run_command(CLI::App& app) {
              {{"bootstrap", config.kafka["bootstrap.servers"]},
               {"input", config.input_topic},
               {"rules", rule_set->content_hash}});
+    {
+      // Where it resumes: the input offsets of the last checkpoint in its state.
+      nlohmann::json recovered = nlohmann::json::object();
+      for (const auto& [topic, partition, offset] : engine.checkpointed_offsets()) {
+        recovered[topic + "/" + std::to_string(partition)] = offset;
+      }
+      engine_events.emit("engine.start", "ruleset:" + rule_set->content_hash,
+                         {{"version", NEXUS_VERSION},
+                          {"rules", rule_set->rules.size()},
+                          {"rules_dir", rules_dir.string()},
+                          {"input", config.input_topic},
+                          {"state_dir", config.state_dir},
+                          {"recovered_offsets", recovered}});
+    }
     // Progress on stderr every 10 s whether or not metrics are served, and a word on why
     // nothing flows while the consumer group has not assigned this member its partitions
     // (after a restart the old member holds them until session.timeout.ms runs out).
@@ -288,6 +311,10 @@ void add_run_command(CLI::App& app) {
     log_json("info", "engine stopped",
              {{"events", std::to_string(engine.metrics().events_processed.load())},
               {"alerts", std::to_string(engine.metrics().alerts.load())}});
+    engine_events.emit("engine.stop", "ruleset:" + engine.rules().content_hash,
+                       {{"events", engine.metrics().events_processed.load()},
+                        {"alerts", engine.metrics().alerts.load()},
+                        {"status", status}});
     std::exit(status);
   });
 }

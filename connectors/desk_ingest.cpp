@@ -3,6 +3,8 @@
 #include "connectors/kafka_source.hpp"
 
 #include "desk/alert_record.hpp"
+#include <google/protobuf/util/time_util.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <vector>
@@ -27,6 +29,7 @@ Result<std::unique_ptr<DeskIngest>> DeskIngest::start(DeskIngestConfig config,
   }
   source_config.properties["isolation.level"] = "read_committed";
   source_config.topics = {config.topic};
+  if (!config.events_topic.empty()) source_config.topics.push_back(config.events_topic);
   source_config.resume_from_committed = true;
   NEXUS_TRY(source, KafkaSource::create(std::move(source_config)));
   std::unique_ptr<DeskIngest> ingest(new DeskIngest());
@@ -44,6 +47,38 @@ DeskIngest::~DeskIngest() {
 }
 
 size_t DeskIngest::assigned() const { return impl_->source->assigned(); }
+
+namespace {
+
+// Records an engine event in the audit chain unless an earlier read already did (the topic
+// is read at least once: a restart may read an event again).
+Result<bool> record_engine_event(desk::DeskStore& store, const nexus::v1::EngineEvent& event) {
+  const std::string object = "engine:" + event.instance();
+  desk::AuditFilter same;
+  same.action = event.action();
+  same.object = object;
+  const std::string marker = nlohmann::json(event.id()).dump();
+  for (int64_t after = 0;;) {
+    NEXUS_TRY(entries, store.audit_entries(same, after, 1000));
+    for (const auto& entry : entries) {
+      if (entry.after_json.find("\"event\":" + marker) != std::string::npos) return false;
+    }
+    if (entries.size() < 1000) break;
+    after = entries.back().seq;
+  }
+  nlohmann::json after = nlohmann::json::object();
+  if (!event.details_json().empty()) {
+    after = nlohmann::json::parse(event.details_json(), nullptr, false);
+    if (!after.is_object()) after = {{"details", event.details_json()}};
+  }
+  after["event"] = event.id();
+  after["about"] = event.object();
+  after["at_ms"] = google::protobuf::util::TimeUtil::TimestampToMilliseconds(event.at());
+  NEXUS_TRY(store.record({object, "system", event.action(), object, "{}", after.dump()}));
+  return true;
+}
+
+}  // namespace
 
 void DeskIngest::run() {
   using Clock = std::chrono::steady_clock;
@@ -72,7 +107,37 @@ void DeskIngest::run() {
   };
   while (!stop_) {
     auto record = impl_->source->poll(100);
-    if (record) {
+    if (record && !impl_->config.events_topic.empty() &&
+        record->topic() == impl_->config.events_topic) {
+      ++counts_.read;
+      nexus::v1::EngineEvent event;
+      const auto value = record->value();
+      const std::string where = std::string(record->topic()) + "/" +
+                                std::to_string(record->partition()) + "@" +
+                                std::to_string(record->offset());
+      if (!event.ParseFromArray(value.data(), static_cast<int>(value.size())) ||
+          event.id().empty() || event.action().rfind("engine.", 0) != 0) {
+        ++counts_.refused;
+        if (impl_->config.on_refused) {
+          impl_->config.on_refused(
+              where, "not a nexus.v1.EngineEvent (" + std::to_string(value.size()) + " bytes)");
+        }
+      } else {
+        // Recorded now, retried while the store refuses, like an alert batch.
+        for (;;) {
+          auto recorded = record_engine_event(*impl_->store, event);
+          if (recorded) {
+            if (recorded.value()) ++counts_.engine_events;
+            break;
+          }
+          ++counts_.store_errors;
+          if (impl_->config.on_refused) impl_->config.on_refused("store", recorded.error().message);
+          if (stop_) return;
+          std::this_thread::sleep_for(std::chrono::seconds(1));
+        }
+      }
+      next_offsets[{std::string(record->topic()), record->partition()}] = record->offset() + 1;
+    } else if (record) {
       ++counts_.read;
       nexus::v1::Alert alert;
       const auto value = record->value();

@@ -23,6 +23,9 @@ namespace nexus::connectors {
 struct DeskIngestConfig {
   std::map<std::string, std::string> kafka;  // librdkafka settings; bootstrap.servers needed
   std::string topic = "alerts";
+  /// The engines' events topic (nexus.v1.EngineEvent): each event is recorded once in the
+  /// audit chain, as actor "engine:<instance>". "": not consumed.
+  std::string events_topic;
   size_t batch = 500;   // alerts per store transaction at most
   int linger_ms = 200;  // a partial batch is stored after this long
   /// Told about every record that is not an alert: where it was and why.
@@ -30,7 +33,8 @@ struct DeskIngestConfig {
 };
 
 struct DeskIngestCounts {
-  std::atomic<uint64_t> read{0}, stored{0}, duplicates{0}, refused{0}, store_errors{0};
+  std::atomic<uint64_t> read{0}, stored{0}, duplicates{0}, refused{0}, store_errors{0},
+      engine_events{0};
 };
 
 class DeskIngest {

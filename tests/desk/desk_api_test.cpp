@@ -409,6 +409,65 @@ TEST_F(DeskApiTest, TheWebUiIsServedFromItsDirectoryAndNothingOutsideIt) {
   EXPECT_EQ(call("GET", "/api/v1/alerts").status, 401);
 }
 
+TEST_F(DeskApiTest, EngineEventsLandInTheAuditChainOnceEach) {
+  auto broker = EmbeddedBroker::start();
+  ASSERT_TRUE(broker);
+  ASSERT_TRUE(broker.value()->create_topic("alerts", 1));
+  ASSERT_TRUE(broker.value()->create_topic("nexus-events", 1));
+  const std::string bootstrap = broker.value()->bootstrap_servers();
+  auto producer = KafkaProducer::create({{"bootstrap.servers", bootstrap}});
+  ASSERT_TRUE(producer);
+  nexus::v1::EngineEvent start;
+  start.set_id("host:7/1700000000000/0");
+  start.set_instance("host:7");
+  start.set_action("engine.start");
+  start.set_object("ruleset:abc123");
+  start.mutable_at()->set_seconds(1'700'000'000);
+  start.set_details_json(R"({"rules":38,"recovered_offsets":{"transactions/0":1200}})");
+  nexus::v1::EngineEvent reload = start;
+  reload.set_id("host:7/1700000000000/1");
+  reload.set_action("engine.rules_reloaded");
+  reload.set_details_json(R"({"previous":"abc123","live":"def456"})");
+  for (const auto* event : {&start, &reload, &start}) {  // the start twice: read at least once
+    ASSERT_TRUE(producer.value()->produce("nexus-events", "host:7", event->SerializeAsString()));
+  }
+  ASSERT_TRUE(producer.value()->produce("nexus-events", "x", std::string("\x08\x01junk", 6)));
+  ASSERT_TRUE(producer.value()->flush());
+
+  SqliteDeskConfig config;
+  config.path = (dir_ / "desk.db").string();
+  auto connection = open_sqlite_desk_store(config);
+  ASSERT_TRUE(connection) << connection.error().message;
+  DeskIngestConfig ingest_config;
+  ingest_config.kafka = {{"bootstrap.servers", bootstrap}, {"group.id", "desk-events-test"}};
+  ingest_config.events_topic = "nexus-events";
+  std::vector<std::string> refused;
+  ingest_config.on_refused = [&refused](const std::string& at, const std::string&) {
+    refused.push_back(at);
+  };
+  auto ingest = DeskIngest::start(std::move(ingest_config), std::move(connection.value()));
+  ASSERT_TRUE(ingest) << ingest.error().message;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (ingest.value()->counts().read < 4 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ingest.value().reset();
+  EXPECT_EQ(refused, std::vector<std::string>{"nexus-events/0@3"});
+  desk::AuditFilter engine;
+  engine.object = "engine:host:7";
+  const auto entries = store_->audit_entries(engine, 0, 100).value();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].action, "engine.start");
+  EXPECT_EQ(entries[0].role, "system");
+  EXPECT_EQ(entries[0].actor, "engine:host:7");
+  const json facts = json::parse(entries[0].after_json);
+  EXPECT_EQ(facts["about"], "ruleset:abc123");
+  EXPECT_EQ(facts["recovered_offsets"]["transactions/0"], 1200);
+  EXPECT_EQ(facts["at_ms"], 1'700'000'000'000);
+  EXPECT_EQ(entries[1].action, "engine.rules_reloaded");
+  EXPECT_TRUE(desk::verify_audit(*store_, std::nullopt).value().intact);
+}
+
 TEST_F(DeskApiTest, TheAlertsTopicIsStoredOnceEachAndARestartResumesAfterWhatWasStored) {
   auto broker = EmbeddedBroker::start();
   ASSERT_TRUE(broker);
