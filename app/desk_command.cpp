@@ -57,10 +57,10 @@ DeskConfig load_desk_config(const std::string& path) {
     if (value.empty() || std::filesystem::path(value).is_absolute()) return value;
     return (base / value).string();
   };
-  check_keys(
-      path, root,
-      {"listen", "store", "alerts_file", "kafka", "alerts_topic", "secure_cookies", "web_dir"},
-      "the desk config");
+  check_keys(path, root,
+             {"listen", "store", "alerts_file", "kafka", "alerts_topic", "secure_cookies",
+              "web_dir", "rules", "lists"},
+             "the desk config");
   read_kafka_settings(path, root["kafka"], config.kafka);
   config.alerts_topic = read(path, root["alerts_topic"], config.alerts_topic, "alerts_topic");
   if (auto listen = root["listen"]) {
@@ -80,6 +80,8 @@ DeskConfig load_desk_config(const std::string& path) {
   config.alerts_file = resolve(read<std::string>(path, root["alerts_file"], "", "alerts_file"));
   config.secure_cookies = read(path, root["secure_cookies"], false, "secure_cookies");
   config.web_dir = resolve(read(path, root["web_dir"], config.web_dir, "web_dir"));
+  config.rules_dir = resolve(read<std::string>(path, root["rules"], "", "rules"));
+  config.lists_dir = resolve(read<std::string>(path, root["lists"], "", "lists"));
   return config;
 }
 
@@ -224,6 +226,29 @@ int serve_desk(const DeskConfig& config) {
   connectors::DeskApiConfig api_config;
   api_config.secure_cookies = config.secure_cookies;
   api_config.web_dir = config.web_dir;
+  if (!config.rules_dir.empty()) {
+    // A rule set the engine would refuse is refused here too, before serving.
+    const auto rule_set = load_rules_or_exit(config.rules_dir);
+    api_config.rules_dir = config.rules_dir;
+    api_config.ruleset_hash = rule_set->content_hash;
+    for (const auto& rule : rule_set->rules) {
+      // rules::Severity numbers its values as nexus.v1.Severity does (alert_builder.cpp).
+      api_config.rules.push_back({rule.id, rule.version, rule.title,
+                                  static_cast<nexus::v1::Severity>(static_cast<int>(rule.severity)),
+                                  rule.typologies, rule.source});
+    }
+  }
+  if (!config.lists_dir.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(std::filesystem::path(config.lists_dir) / "lists", ec)) {
+      std::fprintf(stderr,
+                   "nexus: lists: %s holds no imported lists (nexus lists import --data-dir %s "
+                   "<file>)\n",
+                   config.lists_dir.c_str(), config.lists_dir.c_str());
+      return 2;
+    }
+    api_config.lists_dir = config.lists_dir;
+  }
   connectors::DeskApi api(store, desk::system_desk_clock(), api_config);
   connectors::HttpLimits limits;
   limits.body_limit = 1 << 20;

@@ -22,6 +22,12 @@ struct DeskConfig {
   std::string alerts_topic = "alerts";
   bool secure_cookies = false;
   std::string web_dir = NEXUS_DEFAULT_WEB_DIR;  // the built UI
+  /// A rule directory (`rules:`), compiled at start: the rules page lists its rules, also
+  /// those that never alerted. Default: none (the page shows what the alerts tell).
+  std::string rules_dir;
+  /// A lists data directory (`lists:`, what `nexus lists import --data-dir` writes): the
+  /// lists page shows its lists. Default: none.
+  std::string lists_dir;
 };
 
 /// Runs the desk until SIGINT/SIGTERM; returns the exit code (2: refused before serving).

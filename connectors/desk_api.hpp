@@ -15,9 +15,26 @@
 #include "desk/desk_store.hpp"
 
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
+
+namespace nexus::lists {
+class ListHistory;
+}
 
 namespace nexus::connectors {
+
+/// One rule as its definition reads (a rule file of the desk config's `rules:` directory),
+/// so GET /api/v1/rules lists rules that never alerted too.
+struct DeskRule {
+  std::string id;
+  uint32_t version = 0;
+  std::string title;
+  nexus::v1::Severity severity = nexus::v1::SEVERITY_UNSPECIFIED;
+  std::vector<std::string> typologies;
+  std::string source;  // the indicator it implements, with its citation
+};
 
 struct DeskApiConfig {
   bool secure_cookies = false;            // Secure on the session cookie (under TLS)
@@ -26,11 +43,24 @@ struct DeskApiConfig {
   /// The built web UI (web/dist): GET of any path outside /api/ serves a file from it, and
   /// paths without a file the UI's index.html (its own routes). Empty: no UI.
   std::string web_dir;
+  /// The rule directory the desk was configured with (`rules:`), its rule set's content
+  /// hash and its rules. Empty rules_dir: GET /api/v1/rules answers from the alerts alone.
+  std::string rules_dir;
+  std::string ruleset_hash;
+  std::vector<DeskRule> rules;
+  /// The lists data directory (`lists:`, what `nexus lists import --data-dir` writes) for
+  /// GET /api/v1/lists. Empty: none configured, and the answer says so.
+  std::string lists_dir;
 };
 
 class DeskApi {
  public:
   DeskApi(desk::DeskStore& store, desk::DeskClock clock, DeskApiConfig config = {});
+  ~DeskApi();
+  DeskApi(const DeskApi&) = delete;
+  DeskApi& operator=(const DeskApi&) = delete;
+  DeskApi(DeskApi&&) = delete;
+  DeskApi& operator=(DeskApi&&) = delete;
   HttpResponse handle(const HttpRequest& request);
 
   /// Every route as "METHOD /path/{param}", for the OpenAPI check.
@@ -53,12 +83,15 @@ class DeskApi {
   HttpResponse serve_web(const HttpRequest& request) const;
   HttpResponse login(const HttpRequest& request);
   Result<Caller> authenticate(const HttpRequest& request);
+  HttpResponse rules_page();
+  HttpResponse lists_page();
 
   desk::DeskStore& store_;
   desk::DeskClock clock_;
   DeskApiConfig config_;
   std::map<std::string, Session> sessions_;  // by SHA-256 of the cookie value
   desk::LoginLimiter by_user_, by_address_;
+  std::unique_ptr<lists::ListHistory> lists_;  // when config_.lists_dir is set
 };
 
 }  // namespace nexus::connectors
