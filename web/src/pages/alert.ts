@@ -86,9 +86,9 @@ function partyFacts(evidence: Evidence[], role: string): [string, string][] {
 }
 
 /** Who a hit is about, as decisions key it: the party's account in the evidence, else the alert's subject. */
-function partyKeyOf(hit: SanctionsHit, evidence: Evidence[], subject: string): string {
+function partyKeyOf(hit: SanctionsHit, evidence: Evidence[], subject: string): { key: string; account: boolean } {
   const account = evidence.find((line) => line.name === `${hit.party_role ?? ''}.account`)?.observed;
-  return account || subject;
+  return account ? { key: account, account: true } : { key: subject, account: false };
 }
 
 /** The list entry as decisions key it: "UN:QDi.299". */
@@ -102,8 +102,9 @@ const kVerdicts: [HitVerdict, string][] = [
 ];
 
 /** The decisions on a hit's party, and the forms to add one or revoke a false positive. */
-function hitDecisions(hit: SanctionsHit, index: number, partyKey: string, context: PageContext): HTMLElement {
+function hitDecisions(hit: SanctionsHit, index: number, party: { key: string; account: boolean }, context: PageContext): HTMLElement {
   const { role } = context.session;
+  const partyKey = party.key;
   const entry = entryIdOf(hit);
   const box = h('div', { class: 'hit-decisions', id: `hit-decisions-${index}`, 'data-party': partyKey, 'data-entry': entry });
   const message = h('div', { class: 'form-message' });
@@ -202,6 +203,9 @@ function hitDecisions(hit: SanctionsHit, index: number, partyKey: string, contex
   fill(
     box,
     h('h4', null, 'Decisions on ', h('span', { class: 'mono' }, partyKey)),
+    party.account
+      ? null
+      : h('p', { class: 'muted small' }, `The alert names no account for the ${hit.party_role ?? 'party'}: decisions are kept on the alert’s subject.`),
     listBox,
     may(role, 'decide_hit')
       ? h(

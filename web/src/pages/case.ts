@@ -474,7 +474,13 @@ export async function casePage(context: PageContext): Promise<void> {
     splitButton.disabled = true;
     const boxTable = h('div');
     showAlerts(boxTable, item.alerts, item.alert_count, item.id, splittable ? { selected, onSelect: () => (splitButton.disabled = selected.size === 0) } : {});
-    fill(alertsBox, boxTable, splittable ? h('div', { class: 'button-row split-row' }, splitButton) : null);
+    fill(
+      alertsBox,
+      boxTable,
+      splittable
+        ? h('div', { class: 'button-row split-row' }, splitButton, h('span', { class: 'muted small' }, 'Check some, not all: they move into a new case on this case’s subject.'))
+        : null,
+    );
   };
   fill(main, h('p', { class: 'muted' }, 'Loading case…'));
   await draw();

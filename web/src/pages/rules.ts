@@ -38,7 +38,7 @@ function row(rule: RuleSummary, linked: boolean): HTMLElement {
           'div',
           { class: 'rule-version', 'data-version': version.version },
           `v${version.version}: ${version.total.toLocaleString('en-US')} alert${version.total === 1 ? '' : 's'}`,
-          h('span', { class: 'muted' }, ` (${time(version.first_ms)} – ${time(version.last_ms)})`),
+          h('span', { class: 'muted', title: `first stored ${time(version.first_ms)}` }, `, last ${time(version.last_ms)}`),
         ),
       ),
     ),

@@ -67,7 +67,7 @@ export async function usersPage(context: PageContext): Promise<void> {
                 { 'data-token-id': token.id, 'data-state': state, class: state === 'active' ? '' : 'disabled' },
                 h('td', null, String(token.id)),
                 h('td', { class: 'token-label' }, token.label),
-                h('td', null, token.user, roleOf.has(token.user) ? h('span', { class: `badge role-${roleOf.get(token.user)}` }, words(roleOf.get(token.user) as string)) : null),
+                h('td', null, token.user, ' ', roleOf.has(token.user) ? h('span', { class: `badge role-${roleOf.get(token.user)}` }, words(roleOf.get(token.user) as string)) : null),
                 h('td', { class: 'small nowrap' }, time(token.created_ms)),
                 h('td', { class: 'small nowrap' }, token.expires_ms ? time(token.expires_ms) : 'never'),
                 h('td', null, state === 'active' ? 'active' : h('span', { class: 'badge status-closed' }, state)),
