@@ -153,6 +153,31 @@ int run_desk(const DeskOptions& options) {
 }  // namespace
 
 int serve_desk(const DeskConfig& config) {
+  // The rules and lists pages' sources, refused before the store is touched.
+  connectors::DeskApiConfig api_config;
+  if (!config.rules_dir.empty()) {
+    // A rule set the engine would refuse is refused here too, before serving.
+    const auto rule_set = load_rules_or_exit(config.rules_dir);
+    api_config.rules_dir = config.rules_dir;
+    api_config.ruleset_hash = rule_set->content_hash;
+    for (const auto& rule : rule_set->rules) {
+      // rules::Severity numbers its values as nexus.v1.Severity does (alert_builder.cpp).
+      api_config.rules.push_back({rule.id, rule.version, rule.title,
+                                  static_cast<nexus::v1::Severity>(static_cast<int>(rule.severity)),
+                                  rule.typologies, rule.source});
+    }
+  }
+  if (!config.lists_dir.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(std::filesystem::path(config.lists_dir) / "lists", ec)) {
+      std::fprintf(stderr,
+                   "nexus: lists: %s holds no imported lists (nexus lists import --data-dir %s "
+                   "<file>)\n",
+                   config.lists_dir.c_str(), config.lists_dir.c_str());
+      return 2;
+    }
+    api_config.lists_dir = config.lists_dir;
+  }
   Result<std::unique_ptr<desk::DeskStore>> opened = make_error("", "");
   std::string where;
   auto open_store = [&config, &where]() -> Result<std::unique_ptr<desk::DeskStore>> {
@@ -223,32 +248,8 @@ int serve_desk(const DeskConfig& config) {
     ingest = std::move(started.value());
   }
 
-  connectors::DeskApiConfig api_config;
   api_config.secure_cookies = config.secure_cookies;
   api_config.web_dir = config.web_dir;
-  if (!config.rules_dir.empty()) {
-    // A rule set the engine would refuse is refused here too, before serving.
-    const auto rule_set = load_rules_or_exit(config.rules_dir);
-    api_config.rules_dir = config.rules_dir;
-    api_config.ruleset_hash = rule_set->content_hash;
-    for (const auto& rule : rule_set->rules) {
-      // rules::Severity numbers its values as nexus.v1.Severity does (alert_builder.cpp).
-      api_config.rules.push_back({rule.id, rule.version, rule.title,
-                                  static_cast<nexus::v1::Severity>(static_cast<int>(rule.severity)),
-                                  rule.typologies, rule.source});
-    }
-  }
-  if (!config.lists_dir.empty()) {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(std::filesystem::path(config.lists_dir) / "lists", ec)) {
-      std::fprintf(stderr,
-                   "nexus: lists: %s holds no imported lists (nexus lists import --data-dir %s "
-                   "<file>)\n",
-                   config.lists_dir.c_str(), config.lists_dir.c_str());
-      return 2;
-    }
-    api_config.lists_dir = config.lists_dir;
-  }
   connectors::DeskApi api(store, desk::system_desk_clock(), api_config);
   connectors::HttpLimits limits;
   limits.body_limit = 1 << 20;
