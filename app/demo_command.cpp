@@ -366,6 +366,9 @@ int run_demo(const DemoOptions& options) {
     desk.kafka = {{"bootstrap.servers", bootstrap}, {"group.id", "nexus-desk"}};
     desk.events_topic = "nexus-events";
     desk.port = options.desk_port;
+    // The rules and lists pages show what this demo ran with.
+    desk.rules_dir = options.rules_dir.empty() ? default_rules_dir().string() : options.rules_dir;
+    desk.lists_dir = options.lists_dir;
     std::printf("\n== the review desk, fed from topic alerts\n");
     std::fflush(stdout);
     return serve_desk(desk);

@@ -62,7 +62,7 @@ DeskConfig load_desk_config(const std::string& path) {
   };
   check_keys(path, root,
              {"listen", "store", "alerts_file", "kafka", "alerts_topic", "events_topic",
-              "secure_cookies", "web_dir", "audit"},
+              "secure_cookies", "web_dir", "audit", "rules", "lists"},
              "the desk config");
   read_kafka_settings(path, root["kafka"], config.kafka);
   config.alerts_topic = read(path, root["alerts_topic"], config.alerts_topic, "alerts_topic");
@@ -90,6 +90,8 @@ DeskConfig load_desk_config(const std::string& path) {
     config.audit_sign_every_ms =
         read_duration(path, audit["sign_every"], config.audit_sign_every_ms, "audit.sign_every");
   }
+  config.rules_dir = resolve(read<std::string>(path, root["rules"], "", "rules"));
+  config.lists_dir = resolve(read<std::string>(path, root["lists"], "", "lists"));
   return config;
 }
 
@@ -183,6 +185,31 @@ Result<std::unique_ptr<desk::DeskStore>> open_desk_store(const DeskConfig& confi
 }
 
 int serve_desk(const DeskConfig& config) {
+  // The rules and lists pages' sources, refused before the store is touched.
+  connectors::DeskApiConfig api_config;
+  if (!config.rules_dir.empty()) {
+    // A rule set the engine would refuse is refused here too, before serving.
+    const auto rule_set = load_rules_or_exit(config.rules_dir);
+    api_config.rules_dir = config.rules_dir;
+    api_config.ruleset_hash = rule_set->content_hash;
+    for (const auto& rule : rule_set->rules) {
+      // rules::Severity numbers its values as nexus.v1.Severity does (alert_builder.cpp).
+      api_config.rules.push_back({rule.id, rule.version, rule.title,
+                                  static_cast<nexus::v1::Severity>(static_cast<int>(rule.severity)),
+                                  rule.typologies, rule.source});
+    }
+  }
+  if (!config.lists_dir.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(std::filesystem::path(config.lists_dir) / "lists", ec)) {
+      std::fprintf(stderr,
+                   "nexus: lists: %s holds no imported lists (nexus lists import --data-dir %s "
+                   "<file>)\n",
+                   config.lists_dir.c_str(), config.lists_dir.c_str());
+      return 2;
+    }
+    api_config.lists_dir = config.lists_dir;
+  }
   std::string where;
   auto open_store = [&config, &where] { return open_desk_store(config, &where); };
   auto opened = open_store();
@@ -294,7 +321,6 @@ int serve_desk(const DeskConfig& config) {
     ingest = std::move(started.value());
   }
 
-  connectors::DeskApiConfig api_config;
   api_config.secure_cookies = config.secure_cookies;
   api_config.web_dir = config.web_dir;
   api_config.audit_public_key = key.value().public_key;

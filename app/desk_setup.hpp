@@ -36,6 +36,12 @@ struct DeskConfig {
   // ./nexus-data/desk-audit.key with PostgreSQL.
   std::string audit_key;
   int64_t audit_sign_every_ms = 5 * 60'000;  // a new head at most this often, when it moved
+  /// A rule directory (`rules:`), compiled at start: the rules page lists its rules, also
+  /// those that never alerted. Default: none (the page shows what the alerts tell).
+  std::string rules_dir;
+  /// A lists data directory (`lists:`, what `nexus lists import --data-dir` writes): the
+  /// lists page shows its lists. Default: none.
+  std::string lists_dir;
 };
 
 /// The desk config file (deploy/desk.yaml); "" gives the defaults. A bad file exits 2 with

@@ -1,5 +1,7 @@
 #include "connectors/desk_api.hpp"
 
+#include "connectors/lists/list_history.hpp"
+
 #include "base/json_text.hpp"
 #include <google/protobuf/util/json_util.h>
 #include <nlohmann/json.hpp>
@@ -185,7 +187,8 @@ json decision_json(const desk::HitDecision& decision) {
           {"decided_by", decision.decided_by},
           {"decided_ms", decision.decided_ms},
           {"revoked", decision.revoked},
-          {"revoked_by", decision.revoked_by}};
+          {"revoked_by", decision.revoked_by},
+          {"revoked_ms", decision.revoked_ms ? json(*decision.revoked_ms) : json()}};
 }
 
 /// The details a store wrote as JSON text, as JSON (a string when it is not JSON).
@@ -290,7 +293,13 @@ std::optional<int64_t> id_from(const std::string& text) {
 }  // namespace
 
 DeskApi::DeskApi(desk::DeskStore& store, desk::DeskClock clock, DeskApiConfig config)
-    : store_(store), clock_(std::move(clock)), config_(config) {}
+    : store_(store), clock_(std::move(clock)), config_(std::move(config)) {
+  if (!config_.lists_dir.empty()) {
+    lists_ = std::make_unique<lists::ListHistory>(config_.lists_dir);
+  }
+}
+
+DeskApi::~DeskApi() = default;
 
 std::vector<std::string> DeskApi::routes() {
   return {"GET /healthz",
@@ -317,10 +326,13 @@ std::vector<std::string> DeskApi::routes() {
           "POST /api/v1/hits/{id}/revoke",
           "GET /api/v1/audit",
           "POST /api/v1/audit/verify",
+          "GET /api/v1/rules",
+          "GET /api/v1/lists",
           "GET /api/v1/users",
           "POST /api/v1/users",
           "POST /api/v1/users/{name}/role",
           "POST /api/v1/users/{name}/disabled",
+          "GET /api/v1/tokens",
           "POST /api/v1/tokens",
           "POST /api/v1/tokens/{id}/revoke"};
 }
@@ -700,6 +712,13 @@ HttpResponse DeskApi::route(const HttpRequest& request) {
                                      : proposals.error());
       }
       out["alert_ids"] = alert_ids.value();
+      // The first kCaseAlertsShown alerts as queue rows: the page's table in this answer.
+      constexpr int kCaseAlertsShown = 200;
+      auto alerts = store_.case_alerts(case_id, kCaseAlertsShown);
+      if (!alerts) return from_error(alerts.error());
+      json summaries = json::array();
+      for (const auto& alert : alerts.value()) summaries.push_back(alert_summary(alert));
+      out["alerts"] = summaries;
       json timeline = json::array();
       for (const auto& event : events.value()) {
         timeline.push_back({{"id", event.id},
@@ -907,9 +926,30 @@ HttpResponse DeskApi::route(const HttpRequest& request) {
     return json_response(200, {{"verification", verification.value()}});
   }
 
+  // ---- rules and lists: what the desk's alerts come from; every role reads them ----
+  if (is({"rules"}) && method == "GET") return rules_page();
+  if (is({"lists"}) && method == "GET") return lists_page();
+
   // ---- users and tokens (admin) ----
   if (rest.size() >= 1 && (rest[0] == "users" || rest[0] == "tokens")) {
     if (auto refused = require(desk::Action::kManageUsers)) return *refused;
+    if (is({"tokens"}) && method == "GET") {
+      auto tokens = store_.list_tokens();
+      if (!tokens) return from_error(tokens.error());
+      const int64_t now = clock_();
+      json out = json::array();
+      // Never the secret (it is not kept) nor its digest.
+      for (const auto& token : tokens.value()) {
+        out.push_back({{"id", static_cast<int64_t>(token.id)},
+                       {"user", token.user},
+                       {"label", token.label},
+                       {"created_ms", token.created_ms},
+                       {"expires_ms", token.expires_ms ? json(*token.expires_ms) : json()},
+                       {"expired", token.expires_ms && *token.expires_ms <= now},
+                       {"revoked", token.revoked}});
+      }
+      return json_response(200, {{"tokens", out}});
+    }
     if (is({"users"}) && method == "GET") {
       auto users = store_.list_users();
       if (!users) return from_error(users.error());
@@ -979,12 +1019,22 @@ HttpResponse DeskApi::route(const HttpRequest& request) {
         token.token_hash = desk::token_digest(secret);
         token.label = label.value();
         token.created_ms = clock_();
+        if (const auto expires = in.find("expires_ms");
+            expires != in.end() && !expires->is_null()) {
+          if (!expires->is_number_integer() || expires->get<int64_t>() <= token.created_ms) {
+            return error_response(400, desk::errc::kInvalidArgument,
+                                  "expires_ms: a time in the future (ms since 1970), or null");
+          }
+          token.expires_ms = expires->get<int64_t>();
+        }
         auto id = store_.create_token(actor, token);
         if (!id) return from_error(id.error());
         // The token itself is shown here once; the store keeps only its digest.
-        return json_response(
-            201,
-            {{"id", static_cast<int64_t>(id.value())}, {"token", secret}, {"user", token.user}});
+        return json_response(201,
+                             {{"id", static_cast<int64_t>(id.value())},
+                              {"token", secret},
+                              {"user", token.user},
+                              {"expires_ms", token.expires_ms ? json(*token.expires_ms) : json()}});
       }
       if (is({"tokens", "*", "revoke"})) {
         const auto id = id_from(rest[1]);
@@ -994,6 +1044,90 @@ HttpResponse DeskApi::route(const HttpRequest& request) {
     }
   }
   return error_response(404, "not_found", method + " " + request.path() + " is not an API route");
+}
+
+HttpResponse DeskApi::rules_page() {
+  const int64_t now = clock_();
+  auto stats = store_.rule_stats(now);
+  if (!stats) return from_error(stats.error());
+  struct Entry {
+    json definition;  // null when the configured rule set does not hold the rule
+    json versions = json::array();
+    int64_t total = 0, last_24h = 0, last_7d = 0;
+    std::string title;
+    nexus::v1::Severity severity = nexus::v1::SEVERITY_UNSPECIFIED;
+  };
+  std::map<std::string, Entry> by_id;
+  for (const auto& rule : config_.rules) {
+    Entry& entry = by_id[rule.id];
+    entry.definition = {{"version", rule.version},
+                        {"title", rule.title},
+                        {"severity", severity_name(rule.severity)},
+                        {"typologies", rule.typologies},
+                        {"source", rule.source}};
+    entry.title = rule.title;
+    entry.severity = rule.severity;
+  }
+  for (const auto& item : stats.value()) {
+    Entry& entry = by_id[item.rule_id];
+    json hashes = json::array({item.first_ruleset_hash});
+    if (item.last_ruleset_hash != item.first_ruleset_hash) hashes.push_back(item.last_ruleset_hash);
+    entry.versions.push_back({{"version", item.rule_version},
+                              {"total", item.total},
+                              {"last_24h", item.last_24h},
+                              {"last_7d", item.last_7d},
+                              {"first_ms", item.first_ms},
+                              {"last_ms", item.last_ms},
+                              {"title", item.title},
+                              {"severity", severity_name(item.severity)},
+                              {"ruleset_hashes", hashes}});
+    entry.total += item.total;
+    entry.last_24h += item.last_24h;
+    entry.last_7d += item.last_7d;
+    // The definition names the rule; without one, the newest alerts' title does.
+    if (entry.definition.is_null()) {
+      entry.title = item.title;
+      entry.severity = item.severity;
+    }
+  }
+  json rules = json::array();
+  for (const auto& [id, entry] : by_id) {
+    rules.push_back({{"id", id},
+                     {"title", entry.title},
+                     {"severity", severity_name(entry.severity)},
+                     {"definition", entry.definition},
+                     {"versions", entry.versions},
+                     {"total", entry.total},
+                     {"last_24h", entry.last_24h},
+                     {"last_7d", entry.last_7d}});
+  }
+  return json_response(
+      200, {{"now_ms", now},
+            {"rules_dir", config_.rules_dir.empty() ? json() : json(config_.rules_dir)},
+            {"ruleset_hash", config_.ruleset_hash.empty() ? json() : json(config_.ruleset_hash)},
+            {"rules", rules}});
+}
+
+HttpResponse DeskApi::lists_page() {
+  if (!lists_) return json_response(200, {{"lists_dir", nullptr}, {"lists", json::array()}});
+  auto summaries = lists_->summaries();
+  if (!summaries) {
+    return error_response(503, "lists_unreadable", summaries.error().message);
+  }
+  json out = json::array();
+  for (const auto& list : summaries.value()) {
+    out.push_back(
+        {{"list", list.list},
+         {"version", list.version},
+         {"source_version", list.source_version},
+         {"entries", list.entries},
+         {"imported_ms", list.imported_ms},
+         {"previous_version", list.previous_version == 0 ? json() : json(list.previous_version)},
+         {"added", list.added},
+         {"removed", list.removed},
+         {"changed", list.changed}});
+  }
+  return json_response(200, {{"lists_dir", lists_->data_dir()}, {"lists", out}});
 }
 
 }  // namespace nexus::connectors

@@ -20,8 +20,24 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+namespace nexus::lists {
+class ListHistory;
+}
 
 namespace nexus::connectors {
+
+/// One rule as its definition reads (a rule file of the desk config's `rules:` directory),
+/// so GET /api/v1/rules lists rules that never alerted too.
+struct DeskRule {
+  std::string id;
+  uint32_t version = 0;
+  std::string title;
+  nexus::v1::Severity severity = nexus::v1::SEVERITY_UNSPECIFIED;
+  std::vector<std::string> typologies;
+  std::string source;  // the indicator it implements, with its citation
+};
 
 struct DeskApiConfig {
   bool secure_cookies = false;            // Secure on the session cookie (under TLS)
@@ -33,11 +49,24 @@ struct DeskApiConfig {
   /// The key that signs the audit chain's heads: GET /api/v1/audit checks the heads'
   /// signatures with it. Without it, heads are matched to the chain but not trusted.
   std::optional<std::array<unsigned char, 32>> audit_public_key;
+  /// The rule directory the desk was configured with (`rules:`), its rule set's content
+  /// hash and its rules. Empty rules_dir: GET /api/v1/rules answers from the alerts alone.
+  std::string rules_dir;
+  std::string ruleset_hash;
+  std::vector<DeskRule> rules;
+  /// The lists data directory (`lists:`, what `nexus lists import --data-dir` writes) for
+  /// GET /api/v1/lists. Empty: none configured, and the answer says so.
+  std::string lists_dir;
 };
 
 class DeskApi {
  public:
   DeskApi(desk::DeskStore& store, desk::DeskClock clock, DeskApiConfig config = {});
+  ~DeskApi();
+  DeskApi(const DeskApi&) = delete;
+  DeskApi& operator=(const DeskApi&) = delete;
+  DeskApi(DeskApi&&) = delete;
+  DeskApi& operator=(DeskApi&&) = delete;
   HttpResponse handle(const HttpRequest& request);
 
   /// Starts GET /api/v1/audit's check from `verifier` (one that has already read the chain,
@@ -71,6 +100,8 @@ class DeskApi {
   /// Feeds the audit entries and heads added since the last call to the live verifier
   /// (from scratch when `again`), and returns its state as JSON.
   Result<nlohmann::json> audit_verification(bool again);
+  HttpResponse rules_page();
+  HttpResponse lists_page();
 
   desk::DeskStore& store_;
   desk::DeskClock clock_;
@@ -80,6 +111,7 @@ class DeskApi {
   std::unique_ptr<desk::AuditVerifier> verifier_;  // fed as GET /api/v1/audit is called
   int64_t verifier_head_id_ = 0;                   // newest signed head it was given
   int64_t verified_at_ms_ = 0;
+  std::unique_ptr<lists::ListHistory> lists_;  // when config_.lists_dir is set
 };
 
 }  // namespace nexus::connectors

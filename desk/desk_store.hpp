@@ -61,6 +61,24 @@ struct AuditFilter {
   std::optional<int64_t> to_ms;       // at_ms < to
 };
 
+/// How often one version of one rule alerted: by arrival (when this store stored the
+/// alert), since event times may be synthetic or replayed.
+struct RuleStats {
+  std::string rule_id;
+  uint32_t rule_version = 0;
+  int64_t total = 0;
+  int64_t last_24h = 0;  // stored in (now - 24 h, now]
+  int64_t last_7d = 0;   // stored in (now - 7 d, now]
+  int64_t first_ms = 0;  // arrival of the first and the last of them
+  int64_t last_ms = 0;
+  /// The rule sets (nexus.v1.Alert.ruleset_hash) of the first and the newest of them;
+  /// equal when one rule set raised them all, as far as two samples tell.
+  std::string first_ruleset_hash;
+  std::string last_ruleset_hash;
+  std::string title;  // of the newest of them
+  nexus::v1::Severity severity = nexus::v1::SEVERITY_UNSPECIFIED;
+};
+
 class DeskStore {
  public:
   DeskStore() = default;
@@ -86,6 +104,9 @@ class DeskStore {
   virtual Result<std::optional<StoredAlert>> get_alert(std::string_view id) = 0;
   /// One page of the queue: filtered, sorted, resumed after `query.cursor` (keyset).
   virtual Result<AlertPage> query_alerts(const AlertQuery& query) = 0;
+  /// Per (rule_id, rule_version), by rule id then version: the counts of stored alerts in
+  /// the windows ending at `now_ms`. Cost: one scan of the alerts (a grouped count).
+  virtual Result<std::vector<RuleStats>> rule_stats(int64_t now_ms) = 0;
   /// Alerts matching `filter` (its status list ignored) per case status.
   virtual Result<std::map<CaseStatus, int64_t>> count_by_status(const AlertFilter& filter) = 0;
 
@@ -96,6 +117,9 @@ class DeskStore {
   virtual Result<std::vector<Case>> list_cases(std::string_view subject_key) = 0;
   /// Ids of the case's alerts, by event time.
   virtual Result<std::vector<std::string>> case_alert_ids(CaseId id) = 0;
+  /// The case's first `limit` alerts, by event time (as case_alert_ids): the case page's
+  /// table in one read.
+  virtual Result<std::vector<StoredAlert>> case_alerts(CaseId id, int limit) = 0;
   /// The case's timeline, oldest first.
   virtual Result<std::vector<CaseEvent>> case_events(CaseId id) = 0;
 
@@ -137,6 +161,9 @@ class DeskStore {
   virtual Result<TokenId> create_token(const Actor& actor, const ApiToken& token) = 0;
   virtual Result<std::optional<ApiToken>> find_token(std::string_view token_hash) = 0;
   virtual Result<void> revoke_token(const Actor& actor, TokenId id) = 0;
+  /// Every token, newest first, revoked and expired ones included (with their hashes: the
+  /// caller leaves them out of what it shows).
+  virtual Result<std::vector<ApiToken>> list_tokens() = 0;
 
   // ---- sanctions hit decisions and the allow-list (audited) ----
 

@@ -455,6 +455,38 @@ class SqlDeskStore final : public desk::DeskStore {
     return page;
   }
 
+  Result<std::vector<desk::RuleStats>> rule_stats(int64_t now_ms) override {
+    constexpr int64_t kDayMs = 24 * 3'600'000;
+    NEXUS_TRY(rows,
+              session_->query(
+                  "SELECT rule_id, rule_version, COUNT(*),"
+                  " SUM(CASE WHEN ingested_ms > ? AND ingested_ms <= ? THEN 1 ELSE 0 END),"
+                  " SUM(CASE WHEN ingested_ms > ? AND ingested_ms <= ? THEN 1 ELSE 0 END),"
+                  " MIN(ingested_ms), MAX(ingested_ms), MIN(seq), MAX(seq)"
+                  " FROM alerts GROUP BY rule_id, rule_version ORDER BY rule_id, rule_version",
+                  Params{now_ms - kDayMs, now_ms, now_ms - 7 * kDayMs, now_ms}));
+    std::vector<desk::RuleStats> stats;
+    for (const auto& row : rows) {
+      desk::RuleStats item;
+      item.rule_id = as_text(row[0]);
+      item.rule_version = static_cast<uint32_t>(as_int(row[1]));
+      item.total = as_int(row[2]);
+      item.last_24h = as_int(row[3]);
+      item.last_7d = as_int(row[4]);
+      item.first_ms = as_int(row[5]);
+      item.last_ms = as_int(row[6]);
+      // Two samples, not a scan: hash and title are inside each alert's protobuf bytes.
+      NEXUS_TRY(first, stored_alert_pb(as_int(row[7])));
+      NEXUS_TRY(last, stored_alert_pb(as_int(row[8])));
+      item.first_ruleset_hash = first.ruleset_hash();
+      item.last_ruleset_hash = last.ruleset_hash();
+      item.title = last.title();
+      item.severity = last.severity();
+      stats.push_back(std::move(item));
+    }
+    return stats;
+  }
+
   Result<std::map<CaseStatus, int64_t>> count_by_status(const AlertFilter& filter) override {
     NEXUS_TRY(check_filter(filter));
     std::string sql = "SELECT a.status, COUNT(*) FROM alerts a WHERE 1 = 1";
@@ -499,6 +531,17 @@ class SqlDeskStore final : public desk::DeskStore {
     std::vector<std::string> ids;
     for (const auto& row : rows) ids.push_back(as_text(row[0]));
     return ids;
+  }
+
+  Result<std::vector<StoredAlert>> case_alerts(CaseId id, int limit) override {
+    NEXUS_TRY(rows, session_->query(
+                        "SELECT " + std::string(kAlertColumns) +
+                            " FROM alerts a WHERE a.case_id = ?"
+                            " ORDER BY a.event_time_ms, a.id LIMIT ?",
+                        Params{static_cast<int64_t>(id), int64_t{std::clamp(limit, 1, 10000)}}));
+    std::vector<StoredAlert> alerts;
+    for (const auto& row : rows) alerts.push_back(alert_from(row));
+    return alerts;
   }
 
   Result<std::vector<desk::CaseEvent>> case_events(CaseId id) override {
@@ -835,6 +878,15 @@ class SqlDeskStore final : public desk::DeskStore {
     });
   }
 
+  Result<std::vector<desk::ApiToken>> list_tokens() override {
+    NEXUS_TRY(rows, session_->query("SELECT " + std::string(kTokenColumns) +
+                                        " FROM api_tokens ORDER BY id DESC",
+                                    {}));
+    std::vector<desk::ApiToken> tokens;
+    for (const auto& row : rows) tokens.push_back(token_from(row));
+    return tokens;
+  }
+
   // ---- hit decisions ----
 
   Result<desk::DecisionId> decide_hit(const Actor& actor, std::string_view party_key,
@@ -999,6 +1051,14 @@ class SqlDeskStore final : public desk::DeskStore {
       return committed.error();
     }
     return result;
+  }
+
+  // The stored alert `seq` as published (empty when its bytes do not parse).
+  Result<nexus::v1::Alert> stored_alert_pb(int64_t seq) {
+    NEXUS_TRY(rows, session_->query("SELECT alert_pb FROM alerts WHERE seq = ?", Params{seq}));
+    nexus::v1::Alert alert;
+    if (rows.empty() || !alert.ParseFromString(as_text(rows[0][0]))) alert.Clear();
+    return alert;
   }
 
   Result<void> run(std::string_view sql, Params params) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -61,7 +62,7 @@ std::string snapshot_name(int version) {
 }
 
 // Current version number of a list directory (0 when none).
-int current_version(const fs::path& dir) {
+int current_version_in(const fs::path& dir) {
   std::ifstream in(dir / "CURRENT");
   std::string name;
   if (!(in >> name) || name.size() < 2) return 0;
@@ -106,7 +107,7 @@ std::string ListStore::list_dir(const std::string& list) const {
 
 Result<std::vector<ListEntry>> ListStore::load_list(const std::string& list) const {
   const fs::path dir = list_dir(list);
-  const int v = current_version(dir);
+  const int v = current_version_in(dir);
   if (v == 0) return std::vector<ListEntry>{};
   NEXUS_TRY(snap, read_snapshot(dir / snapshot_name(v)));
   return std::move(snap.entries);
@@ -119,7 +120,7 @@ Result<ImportResult> ListStore::import(const LoadedList& loaded) {
   if (ec) return make_error("io", dir.string() + ": " + ec.message());
   ImportResult r;
   r.list = loaded.list;
-  r.previous_version = current_version(dir);
+  r.previous_version = current_version_in(dir);
   r.entries = loaded.entries.size();
   NEXUS_TRY(previous, load_list(loaded.list));
   r.diff = diff_lists(previous, loaded.entries);
@@ -167,13 +168,43 @@ Result<std::vector<StoredListInfo>> ListStore::stored_lists() const {
   }
   std::sort(dirs.begin(), dirs.end());
   for (const auto& d : dirs) {
-    const int v = current_version(d);
+    const int v = current_version_in(d);
     if (v == 0) continue;
     NEXUS_TRY(snap, read_snapshot(d / snapshot_name(v)));
     out.push_back(StoredListInfo{d.filename().string(), v,
                                  snap.header.value("source_version", std::string()),
                                  snap.entries.size()});
   }
+  return out;
+}
+
+std::vector<std::string> ListStore::list_names() const {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& d : fs::directory_iterator(fs::path(data_dir_) / "lists", ec)) {
+    if (d.is_directory()) names.push_back(d.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+int ListStore::current_version(const std::string& list) const {
+  return current_version_in(list_dir(list));
+}
+
+Result<StoredSnapshot> ListStore::load_version(const std::string& list, int version) const {
+  const fs::path file = fs::path(list_dir(list)) / snapshot_name(version);
+  std::error_code ec;
+  const auto written = fs::last_write_time(file, ec);
+  if (ec) return make_error("io", file.string() + ": " + ec.message());
+  NEXUS_TRY(snap, read_snapshot(file));
+  StoredSnapshot out;
+  out.info = StoredListInfo{list, version, snap.header.value("source_version", std::string()),
+                            snap.entries.size()};
+  const auto system = fs::file_time_type::clock::to_sys(written);
+  out.written_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(system.time_since_epoch()).count();
+  out.entries = std::move(snap.entries);
   return out;
 }
 

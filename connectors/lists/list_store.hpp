@@ -34,6 +34,12 @@ struct StoredListInfo {
   std::size_t entries = 0;
 };
 
+struct StoredSnapshot {
+  StoredListInfo info;
+  int64_t written_ms = 0;
+  std::vector<screening::ListEntry> entries;
+};
+
 class ListStore {
  public:
   explicit ListStore(std::string data_dir) : data_dir_(std::move(data_dir)) {}
@@ -51,6 +57,14 @@ class ListStore {
   Result<std::vector<screening::ListEntry>> load_list(const std::string& list) const;
 
   Result<std::vector<StoredListInfo>> stored_lists() const;
+
+  /// The lists with a directory here, by name. Reads only the directory.
+  std::vector<std::string> list_names() const;
+  /// The current version of one list (0 when none). Reads only its CURRENT file.
+  int current_version(const std::string& list) const;
+  /// One stored version of a list: its facts, when it was written (the snapshot's mtime,
+  /// ms since 1970) and its entries. Errors as load_current(); "io" when it is missing.
+  Result<StoredSnapshot> load_version(const std::string& list, int version) const;
   const std::string& data_dir() const { return data_dir_; }
 
  private:

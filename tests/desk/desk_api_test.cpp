@@ -7,6 +7,7 @@
 #include "connectors/desk_sqlite_store.hpp"
 #include "connectors/embedded_broker.hpp"
 #include "connectors/kafka_sink.hpp"
+#include "connectors/lists/list_store.hpp"
 
 #include "desk/alert_record.hpp"
 #include <arpa/inet.h>
@@ -293,6 +294,175 @@ TEST_F(DeskApiTest, EveryRouteWithoutCredentialsIs401AndTheWrongRoleIs403) {
   EXPECT_EQ(api_->handle(machine).status, 200);
   machine.headers.back().second += "x";
   EXPECT_EQ(api_->handle(machine).status, 401);
+}
+
+TEST_F(DeskApiTest, TheCaseAnswerCarriesItsAlertsAsQueueRows) {
+  const Client admin = login("root");
+  add_user(admin, "ana", "analyst");
+  const Client ana = login("ana");
+  ASSERT_TRUE(store_->insert_alert(desk::alert_record_from(
+      make_alert("a-high-2", "ACC-7", nexus::v1::SEVERITY_MEDIUM, 40, 1'735'689'700, "x"))));
+  const int64_t case_id = case_of(ana, "a-high");
+  const auto detail = call("GET", "/api/v1/cases/" + std::to_string(case_id), &ana);
+  ASSERT_EQ(detail.status, 200) << detail.body;
+  const json alerts = body(detail)["alerts"];
+  ASSERT_EQ(alerts.size(), 2u) << detail.body;
+  EXPECT_EQ(alerts[0]["id"], "a-high");
+  EXPECT_EQ(alerts[0]["severity"], "high");
+  EXPECT_EQ(alerts[0]["rule_id"], "AML-STRUCT-CASH");
+  EXPECT_EQ(alerts[1]["id"], "a-high-2");
+  EXPECT_EQ(alerts[1]["case_id"], case_id);
+}
+
+TEST_F(DeskApiTest, TokensAreListedWithoutTheirSecretOrItsDigestAndOnlyToAnAdmin) {
+  const Client admin = login("root");
+  add_user(admin, "ana", "analyst");
+  const Client ana = login("ana");
+  const auto created =
+      call("POST", "/api/v1/tokens", &admin,
+           json{{"label", "etl"}, {"user", "ana"}, {"expires_ms", now_ms_ + 86'400'000}}.dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string secret = body(created)["token"];
+  EXPECT_EQ(body(created)["expires_ms"], now_ms_ + 86'400'000);
+  EXPECT_EQ(call("POST", "/api/v1/tokens", &admin, R"({"label":"old","expires_ms":5})").status,
+            400);
+  const auto second = call("POST", "/api/v1/tokens", &admin, R"({"label":"laptop"})");
+  ASSERT_EQ(second.status, 201) << second.body;
+  ASSERT_EQ(call("POST",
+                 "/api/v1/tokens/" + std::to_string(body(second)["id"].get<int64_t>()) + "/revoke",
+                 &admin, "{}")
+                .status,
+            200);
+
+  EXPECT_EQ(call("GET", "/api/v1/tokens", &ana).status, 403);
+  const auto listed = call("GET", "/api/v1/tokens", &admin);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(listed.body.find(secret), std::string::npos) << listed.body;
+  EXPECT_EQ(listed.body.find(desk::token_digest(secret)), std::string::npos) << listed.body;
+  EXPECT_EQ(listed.body.find(body(second)["token"].get<std::string>()), std::string::npos);
+  EXPECT_EQ(listed.body.find("hash"), std::string::npos) << listed.body;
+  const json tokens = body(listed)["tokens"];
+  ASSERT_EQ(tokens.size(), 2u);
+  EXPECT_EQ(tokens[0]["label"], "laptop");
+  EXPECT_EQ(tokens[0]["user"], "root");
+  EXPECT_EQ(tokens[0]["revoked"], true);
+  EXPECT_EQ(tokens[1]["label"], "etl");
+  EXPECT_EQ(tokens[1]["user"], "ana");
+  EXPECT_EQ(tokens[1]["revoked"], false);
+  EXPECT_EQ(tokens[1]["expired"], false);
+  now_ms_ += 2 * 86'400'000;
+  const Client again = login("root");  // the session ended meanwhile
+  EXPECT_EQ(body(call("GET", "/api/v1/tokens", &again))["tokens"][1]["expired"], true);
+}
+
+TEST_F(DeskApiTest, RulesCountStoredAlertsByArrivalAndListConfiguredRulesWithoutAlerts) {
+  DeskApiConfig config;
+  config.rules_dir = "/rules";
+  config.ruleset_hash = "abcdef0123456789";
+  config.rules = {{"AML-STRUCT-CASH",
+                   2,
+                   "Cash just under the threshold",
+                   nexus::v1::SEVERITY_HIGH,
+                   {"structuring"},
+                   "FinCEN FIN-2014-A005"},
+                  {"AML-QUIET", 1, "Never fires here", nexus::v1::SEVERITY_LOW, {"other"}, ""}};
+  api_ = std::make_unique<DeskApi>(
+      *store_, [this] { return now_ms_; }, config);
+  add_user(login("root"), "aud", "auditor");
+  // The fixture stored two alerts of AML-STRUCT-CASH v2 at now_ms_; two more arrive later.
+  const int64_t stored_at = now_ms_;
+  now_ms_ += 3 * 86'400'000;
+  auto other = make_alert("b-1", "ACC-9", nexus::v1::SEVERITY_MEDIUM, 30, 1'735'689'600, "y");
+  other.set_rule_id("AML-OTHER");
+  other.set_rule_version(4);
+  other.set_title("Other rule");
+  other.set_ruleset_hash("0011223344556677");
+  ASSERT_TRUE(store_->insert_alert(desk::alert_record_from(other)));
+  now_ms_ += 86'400'000 - 1;
+  const Client admin = login("root");
+  const Client aud = login("aud");
+  const auto answer = call("GET", "/api/v1/rules", &aud);
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  const json rules = body(answer)["rules"];
+  EXPECT_EQ(body(answer)["ruleset_hash"], "abcdef0123456789");
+  ASSERT_EQ(rules.size(), 3u) << answer.body;
+  EXPECT_EQ(rules[0]["id"], "AML-OTHER");
+  EXPECT_TRUE(rules[0]["definition"].is_null());
+  EXPECT_EQ(rules[0]["title"], "Other rule");
+  EXPECT_EQ(rules[0]["last_24h"], 1);
+  EXPECT_EQ(rules[0]["versions"][0]["version"], 4);
+  EXPECT_EQ(rules[0]["versions"][0]["ruleset_hashes"], json::array({"0011223344556677"}));
+  EXPECT_EQ(rules[1]["id"], "AML-QUIET");
+  EXPECT_EQ(rules[1]["total"], 0);
+  EXPECT_EQ(rules[1]["versions"].size(), 0u);
+  EXPECT_EQ(rules[1]["definition"]["severity"], "low");
+  EXPECT_EQ(rules[2]["id"], "AML-STRUCT-CASH");
+  EXPECT_EQ(rules[2]["title"], "Cash just under the threshold");
+  EXPECT_EQ(rules[2]["definition"]["version"], 2);
+  EXPECT_EQ(rules[2]["definition"]["source"], "FinCEN FIN-2014-A005");
+  EXPECT_EQ(rules[2]["total"], 2);
+  EXPECT_EQ(rules[2]["last_24h"], 0);
+  EXPECT_EQ(rules[2]["last_7d"], 2);
+  EXPECT_EQ(rules[2]["versions"][0]["first_ms"], stored_at);
+  // Every role reads the rules, an admin too; nobody without credentials.
+  EXPECT_EQ(call("GET", "/api/v1/rules", &admin).status, 200);
+  EXPECT_EQ(call("GET", "/api/v1/rules").status, 401);
+}
+
+nexus::lists::LoadedList list_version(const std::string& version,
+                                      const std::vector<std::string>& references,
+                                      const std::string& renamed = "") {
+  nexus::lists::LoadedList loaded;
+  loaded.list = "UN";
+  loaded.version = version;
+  for (const auto& reference : references) {
+    screening::ListEntry entry;
+    entry.list = "UN";
+    entry.reference = reference;
+    entry.names.push_back({reference == renamed ? "New Name" : "Name of " + reference});
+    loaded.entries.push_back(entry);
+  }
+  return loaded;
+}
+
+TEST_F(DeskApiTest, ListsShowTheCurrentVersionAndItsDiffComputedOnce) {
+  const Client admin = login("root");
+  EXPECT_EQ(body(call("GET", "/api/v1/lists", &admin))["lists_dir"], nullptr)
+      << "without `lists:` the answer says none is configured";
+
+  const fs::path data = dir_ / "lists-data";
+  nexus::lists::ListStore lists(data.string());
+  ASSERT_TRUE(lists.import(list_version("2026-01-01", {"QDi.1", "QDi.2", "QDi.3"})));
+  ASSERT_TRUE(
+      lists.import(list_version("2026-02-01", {"QDi.2", "QDi.3", "QDi.4", "QDi.5"}, "QDi.3")));
+  DeskApiConfig config;
+  config.lists_dir = data.string();
+  api_ = std::make_unique<DeskApi>(
+      *store_, [this] { return now_ms_; }, config);
+  add_user(login("root"), "ana", "analyst");
+  const Client ana = login("ana");
+  const auto answer = call("GET", "/api/v1/lists", &ana);
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  const json un = body(answer)["lists"][0];
+  EXPECT_EQ(un["list"], "UN");
+  EXPECT_EQ(un["version"], 2);
+  EXPECT_EQ(un["previous_version"], 1);
+  EXPECT_EQ(un["source_version"], "2026-02-01");
+  EXPECT_EQ(un["entries"], 4);
+  EXPECT_EQ(un["added"], 2);
+  EXPECT_EQ(un["removed"], 1);
+  EXPECT_EQ(un["changed"], 1);
+  EXPECT_GT(un["imported_ms"].get<int64_t>(), 1'700'000'000'000);
+  // Computed once: the older snapshot is not read again for the same version...
+  fs::remove(data / "lists" / "UN" / "v000001.jsonl");
+  EXPECT_EQ(body(call("GET", "/api/v1/lists", &ana))["lists"][0], un);
+  // ...and a new import while the desk runs is seen on the next request.
+  ASSERT_TRUE(lists.import(list_version("2026-03-01", {"QDi.2", "QDi.3", "QDi.4"})));
+  const json next = body(call("GET", "/api/v1/lists", &ana))["lists"][0];
+  EXPECT_EQ(next["version"], 3);
+  EXPECT_EQ(next["removed"], 1);
+  EXPECT_EQ(next["added"], 0);
+  EXPECT_EQ(next["changed"], 1) << "QDi.3 has its old name again";
 }
 
 TEST_F(DeskApiTest, AStateChangeWithoutTheCsrfTokenIsRefused) {

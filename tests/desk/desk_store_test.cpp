@@ -179,6 +179,7 @@ struct AlertSpec {
   std::vector<std::string> typologies = std::vector<std::string>(1, "structuring");
   bool hit = false;
   std::string remittance = std::string();
+  std::string ruleset_hash = std::string();
 };
 
 AlertRecord make_alert(const AlertSpec& spec) {
@@ -190,6 +191,8 @@ AlertRecord make_alert(const AlertSpec& spec) {
   alert.set_score(spec.score);
   for (const auto& typology : spec.typologies) alert.add_typologies(typology);
   alert.set_subject(spec.subject);
+  alert.set_ruleset_hash(spec.ruleset_hash);
+  alert.set_title(spec.rule + " title");
   alert.mutable_event_time()->set_seconds(spec.time_ms / 1000);
   alert.mutable_event_time()->set_nanos(static_cast<int32_t>(spec.time_ms % 1000) * 1'000'000);
   if (!spec.remittance.empty()) {
@@ -996,6 +999,99 @@ TEST_P(DeskStoreTest, UsersAndTokensAreAdminWorkAndAudited) {
   EXPECT_EQ(log[1].after_json, R"({"role":"supervisor"})");
   const auto tail = store->audit_entries({}, log[3].seq, 100).value();
   EXPECT_EQ(tail.size(), 2u);
+}
+
+TEST_P(DeskStoreTest, TokensAreListedNewestFirstWithExpiryAndRevocation) {
+  auto& store = this->store_;
+  ASSERT_TRUE(store->create_user(kAdmin, User{"anna", Role::kAnalyst, "$argon2id$x", false, 0}));
+  ApiToken token;
+  token.user = "anna";
+  token.token_hash = "sha256:first";
+  token.label = "etl";
+  const auto first = store->create_token(kAdmin, token);
+  ASSERT_TRUE(first) << first.error().message;
+  token.token_hash = "sha256:second";
+  token.label = "laptop";
+  token.expires_ms = 1'900'000'000'000;
+  const auto second = store->create_token(kAdmin, token);
+  ASSERT_TRUE(second) << second.error().message;
+  ASSERT_TRUE(store->revoke_token(kAdmin, first.value()));
+
+  const auto tokens = store->list_tokens().value();
+  ASSERT_EQ(tokens.size(), 2u);
+  EXPECT_EQ(tokens[0].id, second.value());
+  EXPECT_EQ(tokens[0].label, "laptop");
+  EXPECT_EQ(tokens[0].expires_ms, std::optional<int64_t>(1'900'000'000'000));
+  EXPECT_FALSE(tokens[0].revoked);
+  EXPECT_EQ(tokens[1].id, first.value());
+  EXPECT_EQ(tokens[1].user, "anna");
+  EXPECT_FALSE(tokens[1].expires_ms);
+  EXPECT_TRUE(tokens[1].revoked);
+}
+
+TEST_P(DeskStoreTest, CaseAlertsAreTheCasesAlertsByEventTimeInOneRead) {
+  insert({.id = "late", .subject = "ACC-9", .time_ms = 3'000});
+  insert({.id = "early", .subject = "ACC-9", .time_ms = 1'000});
+  insert({.id = "middle", .subject = "ACC-9", .time_ms = 2'000});
+  insert({.id = "other", .subject = "ACC-10", .time_ms = 1'500});
+  const CaseId id = case_of("late");
+  auto ids_of = [](const std::vector<desk::StoredAlert>& alerts) {
+    std::vector<std::string> ids;
+    for (const auto& alert : alerts) ids.push_back(alert.record.id);
+    return ids;
+  };
+  EXPECT_EQ(ids_of(store_->case_alerts(id, 100).value()),
+            (std::vector<std::string>{"early", "middle", "late"}));
+  EXPECT_EQ(ids_of(store_->case_alerts(id, 2).value()),
+            (std::vector<std::string>{"early", "middle"}));
+  const auto alerts = store_->case_alerts(id, 1).value();
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].case_id, id);
+  EXPECT_EQ(alerts[0].record.subject_key, "ACC-9");
+  EXPECT_TRUE(store_->case_alerts(CaseId{999'999}, 10).value().empty());
+}
+
+TEST_P(DeskStoreTest, RuleStatsCountByArrivalInTheLastDayAndWeek) {
+  constexpr int64_t kHour = 3'600'000;
+  constexpr int64_t kNow = 1'800'000'000'000;
+  // Event times are all old: the windows are by arrival (the store's clock at insert).
+  now_ms_ = kNow - 9 * 24 * kHour;
+  insert({.id = "r1-old", .rule = "R1", .version = 1, .ruleset_hash = "hash-a"});
+  now_ms_ = kNow - 3 * 24 * kHour;
+  insert({.id = "r1-week", .rule = "R1", .version = 1, .ruleset_hash = "hash-b"});
+  insert({.id = "r1v2-week", .rule = "R1", .version = 2, .ruleset_hash = "hash-b"});
+  now_ms_ = kNow - 2 * kHour;
+  insert({.id = "r2-day-1", .rule = "R2", .version = 1, .ruleset_hash = "hash-b"});
+  insert({.id = "r2-day-2", .rule = "R2", .version = 1, .ruleset_hash = "hash-b"});
+  now_ms_ = kNow + kHour;  // after `now`: in no window, but in the total
+  insert({.id = "r2-later", .rule = "R2", .version = 1, .ruleset_hash = "hash-b"});
+
+  const auto stats = store_->rule_stats(kNow);
+  ASSERT_TRUE(stats) << stats.error().message;
+  ASSERT_EQ(stats.value().size(), 3u);
+  const auto& r1 = stats.value()[0];
+  EXPECT_EQ(r1.rule_id, "R1");
+  EXPECT_EQ(r1.rule_version, 1u);
+  EXPECT_EQ(r1.total, 2);
+  EXPECT_EQ(r1.last_24h, 0);
+  EXPECT_EQ(r1.last_7d, 1);
+  EXPECT_EQ(r1.first_ms, kNow - 9 * 24 * kHour);
+  EXPECT_EQ(r1.first_ruleset_hash, "hash-a");
+  EXPECT_EQ(r1.last_ruleset_hash, "hash-b");
+  EXPECT_EQ(r1.title, "R1 title");
+  const auto& r1v2 = stats.value()[1];
+  EXPECT_EQ(r1v2.rule_id, "R1");
+  EXPECT_EQ(r1v2.rule_version, 2u);
+  EXPECT_EQ(r1v2.total, 1);
+  EXPECT_EQ(r1v2.last_7d, 1);
+  const auto& r2 = stats.value()[2];
+  EXPECT_EQ(r2.rule_id, "R2");
+  EXPECT_EQ(r2.total, 3);
+  EXPECT_EQ(r2.last_24h, 2);
+  EXPECT_EQ(r2.last_7d, 2);
+  EXPECT_EQ(r2.first_ruleset_hash, "hash-b");
+  EXPECT_EQ(r2.last_ruleset_hash, "hash-b");
+  EXPECT_EQ(r2.severity, nexus::v1::SEVERITY_LOW);
 }
 
 TEST_P(DeskStoreTest, FalsePositiveHitDecisionsAllowListUntilASupervisorRevokes) {

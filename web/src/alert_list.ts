@@ -1,19 +1,49 @@
-// The alerts of a case as a short table (severity, rule, score, time, link), read one by
-// one from GET /alerts/{id}: the case answers with ids only. At most kMaxShown are read.
-import { api, type AlertDetail, type AlertSummary } from './api';
+// The alerts of a case as a short table (severity, rule, score, time, link), from the queue
+// rows the case answer carries (GET /cases/{id} `alerts`): one request for the whole table.
+// With `selected`, each row gets a check box that adds or removes its id (the case page's
+// split).
+import type { AlertSummary } from './api';
 import { dataTable, fill, h } from './dom';
 import { severityBadge, time } from './format';
 
-const kMaxShown = 25;
+export interface AlertListOptions {
+  /** The alert the page is about: marked, and left out of nothing. */
+  current?: string;
+  /** Ids to check: rows get a check box bound to this set. */
+  selected?: Set<string>;
+  /** Called after a check box changes. */
+  onSelect?: () => void;
+}
 
-function table(alerts: AlertSummary[], current: string): HTMLElement {
+function table(alerts: AlertSummary[], options: AlertListOptions): HTMLElement {
+  const { current = '', selected, onSelect } = options;
   return dataTable(
-    { class: 'case-alerts' },
-    ['Severity', 'Rule', 'Score', 'Event time', 'Alert'],
+    { class: 'case-alerts', id: 'case-alerts-table' },
+    [...(selected ? [''] : []), 'Severity', 'Rule', 'Score', 'Event time', 'Alert'],
     alerts.map((alert) =>
       h(
         'tr',
         { 'data-alert-id': alert.id, class: alert.id === current ? 'current' : '' },
+        selected
+          ? h(
+              'td',
+              { class: 'cell-check' },
+              h('input', {
+                type: 'checkbox',
+                class: 'split-check',
+                'aria-label': 'select ' + alert.id,
+                'data-alert-id': alert.id,
+                checked: selected.has(alert.id),
+                on: {
+                  change: (event: Event) => {
+                    if ((event.target as HTMLInputElement).checked) selected.add(alert.id);
+                    else selected.delete(alert.id);
+                    onSelect?.();
+                  },
+                },
+              }),
+            )
+          : null,
         h('td', null, severityBadge(alert.severity)),
         h('td', null, alert.rule_id, h('span', { class: 'muted small' }, ` v${alert.rule_version}`)),
         h('td', { class: 'num' }, alert.score.toFixed(0)),
@@ -24,17 +54,13 @@ function table(alerts: AlertSummary[], current: string): HTMLElement {
   );
 }
 
-/** Fills `box` with the alerts `ids` (reading them now); `current` is marked, `caseId` linked for the rest. */
-export async function showAlerts(box: HTMLElement, ids: string[], caseId: number, signal: AbortSignal, current = ''): Promise<void> {
-  const shown = ids.slice(0, kMaxShown);
-  fill(box, h('p', { class: 'muted small' }, `Loading ${shown.length} alert${shown.length === 1 ? '' : 's'}…`));
-  const alerts = await Promise.all(shown.map((id) => api.alert(id).catch(() => null)));
-  if (signal.aborted) return;
+/** Fills `box` with `alerts` (of `total` in case `caseId`): a table, and a note when some are not shown. */
+export function showAlerts(box: HTMLElement, alerts: AlertSummary[], total: number, caseId: number, options: AlertListOptions = {}): void {
   fill(
     box,
-    table(alerts.filter((alert): alert is AlertDetail => alert !== null), current),
-    ids.length > shown.length
-      ? h('p', { class: 'muted small' }, `${ids.length - shown.length} more alerts in `, h('a', { href: `/cases/${caseId}` }, `case #${caseId}`), '.')
+    table(alerts, options),
+    total > alerts.length
+      ? h('p', { class: 'muted small' }, `${total - alerts.length} more alerts in `, h('a', { href: `/cases/${caseId}` }, `case #${caseId}`), ' are not shown.')
       : null,
   );
 }

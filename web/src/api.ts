@@ -119,6 +119,8 @@ export interface CaseDetail {
   close_reason: string | null;
   merged_into: number | null;
   alert_ids: string[];
+  /** The first 200 of them as queue rows, by event time. */
+  alerts: AlertSummary[];
   timeline: CaseEvent[];
   proposals: Proposal[];
 }
@@ -158,6 +160,87 @@ export interface AuditVerification {
   problem?: string;
   problem_seq?: number;
   detail?: string;
+}
+
+export type HitVerdict = 'true_match' | 'false_positive';
+
+/** A decision on a (party, list entry) pair; a standing false positive allow-lists it. */
+export interface HitDecision {
+  id: number;
+  party_key: string;
+  list_entry_id: string;
+  verdict: HitVerdict;
+  reason: string;
+  decided_by: string;
+  decided_ms: number;
+  revoked: boolean;
+  revoked_by: string;
+  revoked_ms: number | null;
+}
+
+/** An API token as listed: never the secret nor its hash. */
+export interface Token {
+  id: number;
+  user: string;
+  label: string;
+  created_ms: number;
+  expires_ms: number | null;
+  expired: boolean;
+  revoked: boolean;
+}
+
+export interface CreatedToken {
+  id: number;
+  token: string;
+  user: string;
+  expires_ms: number | null;
+}
+
+export interface RuleVersionStats {
+  version: number;
+  total: number;
+  last_24h: number;
+  last_7d: number;
+  first_ms: number;
+  last_ms: number;
+  title: string;
+  severity: Severity;
+  ruleset_hashes: string[];
+}
+
+export interface RuleSummary {
+  id: string;
+  title: string;
+  severity: Severity;
+  definition: { version: number; title: string; severity: Severity; typologies: string[]; source: string } | null;
+  versions: RuleVersionStats[];
+  total: number;
+  last_24h: number;
+  last_7d: number;
+}
+
+export interface RulesAnswer {
+  now_ms: number;
+  rules_dir: string | null;
+  ruleset_hash: string | null;
+  rules: RuleSummary[];
+}
+
+export interface ListSummary {
+  list: string;
+  version: number;
+  source_version: string;
+  entries: number;
+  imported_ms: number;
+  previous_version: number | null;
+  added: number;
+  removed: number;
+  changed: number;
+}
+
+export interface ListsAnswer {
+  lists_dir: string | null;
+  lists: ListSummary[];
 }
 
 /** An answer other than 2xx: the HTTP status, the API's error code and its message. */
@@ -265,6 +348,10 @@ export const api = {
     call('POST', path('cases', id, 'close'), { reason, note }),
   proposeClose: (id: number, reason: CloseReason, note: string) =>
     call<{ proposal_id: number }>('POST', path('cases', id, 'proposals'), { reason, note }),
+  snooze: (id: number, until_ms: number | null) => call('POST', path('cases', id, 'snooze'), { until_ms }),
+  merge: (into: number, from: number) => call('POST', path('cases', into, 'merge'), { from_case_id: from }),
+  split: (id: number, alert_ids: string[]) =>
+    call<{ case_id: number }>('POST', path('cases', id, 'split'), { alert_ids }),
   approve: (proposal: number, note: string) =>
     call('POST', path('proposals', proposal, 'approve'), { note }),
   reject: (proposal: number, note: string) =>
@@ -276,8 +363,19 @@ export const api = {
       '/audit' + query(filters),
     ),
   verifyAudit: () => call<{ verification: AuditVerification }>('POST', '/audit/verify'),
+  hits: (party: string) => call<{ decisions: HitDecision[] }>('GET', '/hits' + query({ party })),
+  decideHit: (party_key: string, list_entry_id: string, verdict: HitVerdict, reason: string) =>
+    call<{ decision_id: number }>('POST', '/hits', { party_key, list_entry_id, verdict, reason }),
+  revokeHit: (id: number, reason: string) => call('POST', path('hits', id, 'revoke'), { reason }),
+
+  rules: () => call<RulesAnswer>('GET', '/rules'),
+  lists: () => call<ListsAnswer>('GET', '/lists'),
 
   users: () => call<{ users: User[] }>('GET', '/users'),
+  tokens: () => call<{ tokens: Token[] }>('GET', '/tokens'),
+  createToken: (label: string, user: string, expires_ms: number | null) =>
+    call<CreatedToken>('POST', '/tokens', { label, user, expires_ms }),
+  revokeToken: (id: number) => call('POST', path('tokens', id, 'revoke'), {}),
   createUser: (name: string, role: Role, password: string) =>
     call('POST', '/users', { name, role, password }),
   setRole: (name: string, role: Role) => call('POST', path('users', name, 'role'), { role }),

@@ -1,7 +1,7 @@
 // The desk's single page: finds the session (GET /api/v1/session), draws the header with
-// who is logged in, and routes the UI's paths (/alerts, /alerts/{id}, /cases/{id}, /users,
-// /account, /login) to their pages with the History API. The desk serves index.html for
-// each of these paths, so a reload or a pasted link lands on the same page.
+// who is logged in, and routes the UI's paths (/alerts, /alerts/{id}, /cases/{id}, /rules,
+// /lists, /users, /account, /login) to their pages with the History API. The desk serves
+// index.html for each of these paths, so a reload or a pasted link lands on the same page.
 import { api, ApiError, type Session, setUnauthenticatedHandler } from './api';
 import { fill, h, notice } from './dom';
 import { words } from './format';
@@ -9,7 +9,9 @@ import { accountPage } from './pages/account';
 import { alertPage } from './pages/alert';
 import { casePage } from './pages/case';
 import { loginPage } from './pages/login';
+import { listsPage } from './pages/lists';
 import { queuePage } from './pages/queue';
+import { rulesPage } from './pages/rules';
 import { usersPage } from './pages/users';
 import { auditPage } from './pages/audit';
 import { homeOf, may } from './roles';
@@ -25,6 +27,8 @@ const kRoutes: Route[] = [
   { pattern: /^\/alerts\/?$/, page: queuePage, title: 'Alert queue' },
   { pattern: /^\/alerts\/([^/]+)$/, page: alertPage, title: 'Alert' },
   { pattern: /^\/cases\/(\d+)$/, page: casePage, title: 'Case' },
+  { pattern: /^\/rules\/?$/, page: rulesPage, title: 'Rules' },
+  { pattern: /^\/lists\/?$/, page: listsPage, title: 'Sanctions lists' },
   { pattern: /^\/users\/?$/, page: usersPage, title: 'Users' },
   { pattern: /^\/audit\/?$/, page: auditPage, title: 'Audit trail' },
   { pattern: /^\/account\/?$/, page: accountPage, title: 'Account' },
@@ -58,6 +62,8 @@ function header(active: Session): HTMLElement {
       'nav',
       { class: 'nav' },
       may(active.role, 'read_cases') && link('/alerts', 'Queue'),
+      link('/rules', 'Rules'),
+      link('/lists', 'Lists'),
       may(active.role, 'read_audit') && link('/audit', 'Audit'),
       may(active.role, 'manage_users') && link('/users', 'Users'),
       link('/account', 'Account'),

@@ -9,9 +9,13 @@ export type Action =
   | 'deescalate_case'
   | 'assign_case'
   | 'comment_case'
+  | 'snooze_case'
   | 'close_case'
   | 'approve_close'
   | 'reopen_case'
+  | 'merge_split_cases'
+  | 'decide_hit'
+  | 'revoke_allow_list'
   | 'manage_users'
   | 'read_audit';
 
@@ -21,9 +25,13 @@ const kPolicy: Record<Action, readonly Role[]> = {
   deescalate_case: ['supervisor'],
   assign_case: ['analyst', 'supervisor'],
   comment_case: ['analyst', 'supervisor'],
+  snooze_case: ['analyst', 'supervisor'],
   close_case: ['analyst', 'supervisor'],
   approve_close: ['supervisor'],
   reopen_case: ['supervisor'],
+  merge_split_cases: ['analyst', 'supervisor'],
+  decide_hit: ['analyst', 'supervisor'],
+  revoke_allow_list: ['supervisor'],
   manage_users: ['admin'],
   read_audit: ['supervisor', 'auditor'],
 };

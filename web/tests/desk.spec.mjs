@@ -4,11 +4,14 @@
 // HTML; Debian's Chromium (/usr/bin/chromium, never a downloaded browser) driven by
 // playwright-core with a fresh profile directory.
 //
-// admin creates the analyst, supervisor and auditor on the users page; the analyst filters
-// the queue, opens an alert (evidence, drawn subgraph), reviews and escalates its case, is
-// told an escalated case is closed by a supervisor, and proposes the close; the supervisor
-// approves it; the auditor reads every step in the timeline, has no buttons and is refused
-// a write (403). The HTML name stays text. Screenshots go to web/tests/screenshots/.
+// admin creates the analyst, supervisor and auditor on the users page, and an API token it
+// sees once; the analyst filters the queue, records a false-positive decision on a
+// sanctions hit, opens an alert (evidence, drawn subgraph), snoozes and wakes its case,
+// merges another case into it and splits that case's alert off again, reviews and
+// escalates, is told an escalated case is closed by a supervisor, and proposes the close;
+// the supervisor approves it and revokes the false-positive decision; the auditor reads
+// every step in the timeline, has no buttons, is refused a write (403), and reads the rules
+// and lists pages. The HTML name stays text. Screenshots go to web/tests/screenshots/.
 //
 // Run: node web/tests/desk.spec.mjs (ctest: desk_browser). Exits non-zero on any failure.
 import assert from 'node:assert/strict';
@@ -34,6 +37,8 @@ const kUnList = join(
   'sanctions',
   'un_consolidated_2026-02-27.xml',
 );
+// An older UN list, imported first, so the lists page has a diff to show.
+const kUnOlder = join(dirname(kUnList), 'un_consolidated.xml');
 
 let dir;
 let desk;
@@ -43,6 +48,7 @@ let adminPassword;
 let context;
 let page;
 let target; // the alert the analyst works: high severity, with a drawn subgraph
+let sanctionsAlert = ''; // the path of the alert whose hit the analyst decides
 const dialogs = [];
 const pageErrors = [];
 const cspViolations = [];
@@ -53,6 +59,7 @@ function makeAlerts() {
   const alertsFile = join(dir, 'alerts.ndjson');
   const lists = join(dir, 'lists');
   const quiet = { stdio: ['ignore', 'ignore', 'inherit'] };
+  execFileSync(binary, ['lists', 'import', '--data-dir', lists, kUnOlder], quiet);
   execFileSync(binary, ['lists', 'import', '--data-dir', lists, kUnList], quiet);
   execFileSync(binary, ['generate', '--seed', '7', '--accounts', '2000', '--transactions', '20000', '--listed-parties', '--out', tx], quiet);
   execFileSync(binary, ['replay', '--input', tx, '--lists', lists, '--out', alertsFile], quiet);
@@ -92,7 +99,13 @@ function makeAlerts() {
 
 function startDesk(alertsFile) {
   const config = join(dir, 'desk.yaml');
-  writeFileSync(config, `web_dir: ${JSON.stringify(join(web, 'dist'))}\n`);
+  // The rules the replay ran (the shipped packs) and the lists it screened against.
+  writeFileSync(
+    config,
+    `web_dir: ${JSON.stringify(join(web, 'dist'))}\n` +
+      `rules: ${JSON.stringify(join(web, '..', 'rules', 'packs'))}\n` +
+      `lists: ${JSON.stringify(join(dir, 'lists'))}\n`,
+  );
   desk = spawn(binary, ['desk', '--config', config, '--alerts', alertsFile, '--store', join(dir, 'desk.db'), '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -114,8 +127,8 @@ function startDesk(alertsFile) {
   });
 }
 
-async function shot(name) {
-  await page.screenshot({ path: join(shots, name), fullPage: true });
+async function shot(name, fullPage = true) {
+  await page.screenshot({ path: join(shots, name), fullPage });
 }
 
 async function logIn(user, password = kPassword) {
@@ -142,6 +155,7 @@ before(async () => {
   assert.ok(existsSync(binary), `no nexus binary at ${binary} (set NEXUS_BINARY)`);
   assert.ok(existsSync(chromiumPath), `no Chromium at ${chromiumPath}: apt-get install chromium`);
   assert.ok(existsSync(kUnList), `no UN list at ${kUnList} (set NEXUS_SHARED_DATA to shared/data)`);
+  assert.ok(existsSync(kUnOlder), `no older UN list at ${kUnOlder}`);
   // The UI under test is the one in web/src: bundle it now (esbuild, about a second).
   execFileSync(process.execPath, [join(web, 'build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
   dir = mkdtempSync(join(tmpdir(), 'nexus-desk-browser-'));
@@ -215,6 +229,30 @@ test('the admin logs in with the one-time password and creates the analyst, supe
   await shot('02-account.png');
   await logOut();
   await logIn('admin', 'the admin passphrase now');
+
+  // An API token for a script acting as ana: shown once, with a copy button.
+  await page.waitForSelector('#new-token');
+  const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  await page.fill('#new-token-label', 'case export job');
+  await page.selectOption('#new-token-user', 'ana');
+  await page.fill('#new-token-expires', expires);
+  await page.click('#new-token-submit');
+  await page.waitForSelector('#token-secret');
+  const secret = await page.inputValue('#token-secret');
+  assert.ok(secret.length >= 32, secret);
+  assert.match(await page.textContent('#token-shown'), /will not be shown again/);
+  await page.click('#token-copy');
+  await page.waitForSelector('#token-copied:not(:empty)');
+  await page.waitForSelector('#tokens-table tr[data-state="active"] >> text=case export job');
+  await shot('02-token-once.png');
+  const works = await page.evaluate(async (token) => (await fetch('/api/v1/alerts?limit=1', { headers: { Authorization: 'Bearer ' + token }, credentials: 'omit' })).status, secret);
+  assert.equal(works, 200, 'the token acts as ana');
+  // Once: after a reload the list shows the token, never the secret.
+  await page.reload();
+  await page.waitForSelector('#tokens-table');
+  assert.equal(await page.locator('#token-secret').count(), 0);
+  assert.ok(!(await page.content()).includes(secret), 'the secret is not on the page again');
+  assert.match(await page.textContent('#tokens-table'), /ana/);
   await logOut();
 });
 
@@ -248,6 +286,16 @@ test('the analyst filters the queue, opens a high alert and sees its evidence an
   const hit = await page.textContent('#sanctions .hit');
   assert.match(hit, /List entry/);
   assert.match(hit, /UN/);
+  // The analyst decides the hit: not the listed person (a false positive, allow-listing the pair).
+  sanctionsAlert = new URL(page.url()).pathname;
+  await page.waitForSelector('#hit-decisions-0 .decide-form');
+  await page.selectOption('#hit-verdict-0', 'false_positive');
+  await page.fill('#hit-reason-0', 'date of birth 1988 against the listed 1961; other country');
+  await page.click('#hit-decisions-0 button[data-action="decide-hit"]');
+  await page.waitForSelector('#hit-decisions-0 tr[data-verdict="false_positive"][data-revoked="false"]');
+  assert.match(await page.textContent('#hit-decisions-0 .decisions'), /ana/);
+  assert.match(await page.textContent('#hit-decisions-0 .decisions'), /date of birth 1988/);
+  assert.equal(await page.locator('#hit-decisions-0 button[data-action="revoke-hit"]').count(), 0, 'an analyst does not revoke');
   await shot('04-alert-sanctions.png');
   await page.goBack();
   await page.waitForSelector('#filter-sanctions');
@@ -306,6 +354,58 @@ test('the analyst filters the queue, opens a high alert and sees its evidence an
   await page.waitForSelector('#case-title');
 });
 
+test('the analyst snoozes and wakes the case, merges another case into it and splits it off again', async () => {
+  const caseId = await caseOfTarget();
+  const kinds = () => page.$$eval('#timeline li', (items) => items.map((item) => item.dataset.kind));
+  // Snooze until a day next week, then wake it.
+  const until = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+  await page.fill('#snooze-until', until);
+  await caseAction('snooze');
+  assert.match(await page.textContent('.summary'), /Snoozed until/);
+  await page.waitForSelector('button[data-action="wake"]');
+  await shot('06-case-snoozed.png');
+  await caseAction('wake');
+  assert.ok((await kinds()).filter((kind) => kind === 'snoozed').length === 2, 'snooze and wake are on the timeline');
+  assert.doesNotMatch(await page.textContent('.summary'), /Snoozed until/);
+
+  // Another subject's open case: shown before the merge is confirmed.
+  const other = await page.evaluate(async ({ caseId, hostile }) => {
+    const { alerts } = await (await fetch('/api/v1/alerts?status=new&limit=100')).json();
+    return alerts.find((alert) => alert.case_id !== caseId && alert.subject && alert.subject !== hostile);
+  }, { caseId, hostile: kHostileSubject });
+  assert.ok(other, 'another open case');
+  const before = (await page.$$eval('#case-alerts-table tbody tr', (rows) => rows.length));
+  await page.fill('#merge-from', String(other.case_id));
+  await page.click('button[data-action="merge-lookup"]');
+  await page.waitForSelector(`#merge-preview .merge-preview[data-case-id="${other.case_id}"]`);
+  assert.ok((await page.textContent('#merge-preview')).includes(other.subject), 'the other case’s subject before confirming');
+  await shot('06-case-merge-preview.png');
+  await caseAction('merge');
+  assert.ok((await kinds()).includes('merged'));
+  await page.waitForSelector(`#case-alerts-table tr[data-alert-id="${other.id}"]`);
+  assert.ok((await page.$$eval('#case-alerts-table tbody tr', (rows) => rows.length)) > before);
+  const merged = await page.evaluate(async (id) => (await (await fetch('/api/v1/cases/' + id)).json()).merged_into, other.case_id);
+  assert.equal(merged, caseId);
+
+  // Split the merged alerts off into a new case.
+  const moved = await page.evaluate(async (subject) => {
+    const { alerts } = await (await fetch('/api/v1/alerts?limit=100&subject=' + encodeURIComponent(subject))).json();
+    return alerts.map((alert) => alert.id);
+  }, other.subject);
+  assert.equal(await page.locator('button[data-action="split"]').isDisabled(), true, 'nothing checked, nothing to split');
+  for (const id of moved) await page.check(`.split-check[data-alert-id="${id}"]`);
+  await shot('06-case-split-selected.png');
+  await caseAction('split');
+  await page.waitForSelector('#split-done');
+  const created = Number(await page.getAttribute('#split-done', 'data-case-id'));
+  assert.ok(created > 0 && created !== caseId && created !== other.case_id);
+  assert.ok((await kinds()).includes('split'));
+  assert.equal(await page.locator(`#case-alerts-table tr[data-alert-id="${other.id}"]`).count(), 0);
+  const split = await page.evaluate(async (id) => (await (await fetch('/api/v1/cases/' + id)).json()), created);
+  assert.deepEqual([...split.alert_ids].sort(), [...moved].sort());
+  assert.equal(split.subject, target.subject, 'a split keeps the subject of the case it came from');
+});
+
 test('the analyst reviews and escalates, is told a supervisor closes it, and proposes the close', async () => {
   const status = () => page.getAttribute('#case-status', 'data-status');
   if ((await status()) === 'new') {
@@ -340,6 +440,20 @@ test('the supervisor approves the proposal and the case is closed', async () => 
   await caseAction('approve');
   assert.equal(await page.getAttribute('#case-status', 'data-status'), 'closed');
   await shot('09-case-approved.png');
+  await logOut();
+});
+
+test('the supervisor revokes the analyst’s false-positive decision', async () => {
+  await logIn('sam');
+  await page.goto(url + sanctionsAlert);
+  const row = '#hit-decisions-0 tr[data-verdict="false_positive"][data-revoked="false"]';
+  await page.waitForSelector(row);
+  await page.fill(`${row} .revoke-reason`, 'the 1988 date of birth was the account opener’s, not the payee’s');
+  await page.click(`${row} button[data-action="revoke-hit"]`);
+  await page.waitForSelector('#hit-decisions-0 tr[data-verdict="false_positive"][data-revoked="true"]');
+  assert.match(await page.textContent('#hit-decisions-0 tr[data-revoked="true"]'), /revoked.*sam/);
+  assert.equal(await page.locator('#hit-decisions-0 button[data-action="revoke-hit"]').count(), 0);
+  await shot('09-hit-revoked.png');
   await logOut();
 });
 
@@ -384,6 +498,27 @@ test('the auditor reads every step in the timeline, has no buttons and is refuse
   }, caseId);
   assert.equal(write.status, 403, JSON.stringify(write));
   assert.equal(write.body.error, 'forbidden');
+});
+
+test('every role reads the rules and lists pages: the demo’s rules and the imported UN list', async () => {
+  await page.click('a.nav-link[href="/rules"]');
+  await page.waitForSelector('#rules-table');
+  assert.match(await page.textContent('#rules-help'), /when the desk stored them/);
+  assert.match(await page.textContent('#rules-source'), /rules/);
+  const rules = await page.$$eval('#rules-table tbody tr', (rows) => rows.map((row) => ({ id: row.dataset.ruleId, total: Number(row.dataset.total) })));
+  assert.ok(rules.length >= 30, `the shipped packs' rules: ${rules.length}`);
+  assert.ok(rules.find((rule) => rule.id === target.rule_id)?.total > 0, 'the target’s rule has alerts');
+  // Every row is a rule of the configured packs (rules without alerts would be listed too).
+  assert.equal(await page.locator('#rules-table tbody tr >> text=not in the rule set').count(), 0);
+  await shot('12-rules.png', false);
+  await page.click('a.nav-link[href="/lists"]');
+  await page.waitForSelector('#lists-table tr[data-list="UN"]');
+  const un = await page.$$eval('#lists-table tr[data-list="UN"] td', (cells) => cells.map((cell) => cell.textContent.trim()));
+  assert.equal(un[1], 'v2');
+  assert.equal(un[2], '2026-02-27');
+  assert.ok(Number(un[3].replace(/,/g, '')) > 100, `UN entries: ${un[3]}`);
+  assert.match(un[5], /\+\d+ added · −\d+ removed · \d+ changed \(against v1\)/);
+  await shot('13-lists.png');
 });
 
 test('a name holding HTML shows as text and runs nothing', async () => {

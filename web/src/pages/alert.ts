@@ -1,13 +1,16 @@
 // The alert page (/alerts/{id}): why the rule fired (each evidence line: the observed value,
 // the operator, the threshold), the transactions, the sanctions hits beside the payment's
-// party, the money-flow subgraph drawn with Cytoscape, and the other alerts of its case.
+// party with the decisions on that party (true match or false positive, with a reason; a
+// supervisor revokes a false positive, which is an allow-list entry), the money-flow
+// subgraph drawn with Cytoscape, and the other alerts of its case (one request: the case).
 import type cytoscape from 'cytoscape';
-import { api, type AlertBody, type Evidence, type SanctionsHit, type Subgraph, type SubgraphEdge } from '../api';
+import { api, type AlertBody, type Evidence, type HitDecision, type HitVerdict, type SanctionsHit, type Subgraph, type SubgraphEdge } from '../api';
 import { dataTable, facts, fill, h, notice, section } from '../dom';
 import { showAlerts } from '../alert_list';
 import { drawSubgraph } from '../graph';
 import { duration, severityBadge, statusBadge, time, timestamp, usd, words } from '../format';
 import type { PageContext } from '../page';
+import { may } from '../roles';
 
 function evidenceTable(evidence: Evidence[]): HTMLElement {
   if (evidence.length === 0) return notice('info', 'The rule recorded no evidence lines.');
@@ -82,14 +85,157 @@ function partyFacts(evidence: Evidence[], role: string): [string, string][] {
     .map((line) => [words(line.name!.slice(prefix.length)), line.observed ?? '']);
 }
 
-function sanctionsHits(hits: SanctionsHit[], evidence: Evidence[], trigger: string | undefined): HTMLElement {
+/** Who a hit is about, as decisions key it: the party's account in the evidence, else the alert's subject. */
+function partyKeyOf(hit: SanctionsHit, evidence: Evidence[], subject: string): { key: string; account: boolean } {
+  const account = evidence.find((line) => line.name === `${hit.party_role ?? ''}.account`)?.observed;
+  return account ? { key: account, account: true } : { key: subject, account: false };
+}
+
+/** The list entry as decisions key it: "UN:QDi.299". */
+function entryIdOf(hit: SanctionsHit): string {
+  return `${hit.list ?? ''}:${hit.reference ?? ''}`;
+}
+
+const kVerdicts: [HitVerdict, string][] = [
+  ['false_positive', 'false positive: not the listed party'],
+  ['true_match', 'true match: the listed party'],
+];
+
+/** The decisions on a hit's party, and the forms to add one or revoke a false positive. */
+function hitDecisions(hit: SanctionsHit, index: number, party: { key: string; account: boolean }, context: PageContext): HTMLElement {
+  const { role } = context.session;
+  const partyKey = party.key;
+  const entry = entryIdOf(hit);
+  const box = h('div', { class: 'hit-decisions', id: `hit-decisions-${index}`, 'data-party': partyKey, 'data-entry': entry });
+  const message = h('div', { class: 'form-message' });
+  const listBox = h('div', null, h('p', { class: 'muted small' }, 'Loading decisions…'));
+
+  const run = async (button: HTMLButtonElement, call: () => Promise<unknown>, done: string) => {
+    button.disabled = true;
+    fill(message);
+    try {
+      await call();
+      await draw();
+      fill(message, notice('ok', done));
+    } catch (error) {
+      fill(message, notice('error', (error as Error).message));
+    } finally {
+      button.disabled = false;
+    }
+  };
+
+  const row = (decision: HitDecision) => {
+    const revocable = may(role, 'revoke_allow_list') && decision.verdict === 'false_positive' && !decision.revoked;
+    const reason = h('input', { class: 'revoke-reason', placeholder: 'why it no longer stands', 'aria-label': 'reason to revoke' });
+    const revoke: HTMLButtonElement = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button button-danger',
+        'data-action': 'revoke-hit',
+        on: {
+          click: () => {
+            if (!reason.value.trim()) {
+              fill(message, notice('error', 'Give the reason to revoke it.'));
+              return;
+            }
+            void run(revoke, () => api.revokeHit(decision.id, reason.value.trim()), `Decision #${decision.id} revoked: the pair is no longer allow-listed.`);
+          },
+        },
+      },
+      'Revoke',
+    );
+    return h(
+      'tr',
+      { 'data-decision-id': decision.id, 'data-verdict': decision.verdict, 'data-revoked': String(decision.revoked), class: decision.list_entry_id === entry ? 'current' : '' },
+      h('td', { class: 'mono small' }, decision.list_entry_id),
+      h('td', null, h('span', { class: `badge verdict-${decision.verdict}` }, words(decision.verdict))),
+      h('td', null, decision.reason),
+      h('td', null, decision.decided_by),
+      h('td', { class: 'small nowrap' }, time(decision.decided_ms)),
+      h(
+        'td',
+        { class: 'small' },
+        decision.revoked
+          ? [h('span', { class: 'badge status-closed' }, 'revoked'), ` by ${decision.revoked_by}`, decision.revoked_ms ? `, ${time(decision.revoked_ms)}` : '']
+          : decision.verdict === 'false_positive'
+            ? h('span', { class: 'badge allow-listed' }, 'standing: allow-listed')
+            : h('span', { class: 'badge' }, 'standing'),
+      ),
+      h('td', null, revocable ? h('div', { class: 'row-actions' }, reason, revoke) : null),
+    );
+  };
+
+  const draw = async () => {
+    const { decisions } = await api.hits(partyKey);
+    if (context.signal.aborted) return;
+    fill(
+      listBox,
+      decisions.length === 0
+        ? h('p', { class: 'muted small' }, `No decision on ${partyKey} yet.`)
+        : dataTable({ class: 'decisions' }, ['Entry', 'Verdict', 'Reason', 'By', 'When', 'State', ''], decisions.map(row)),
+    );
+  };
+
+  const verdict = h('select', { id: `hit-verdict-${index}`, class: 'hit-verdict' }, kVerdicts.map(([value, label]) => h('option', { value }, label)));
+  const reason = h('textarea', { id: `hit-reason-${index}`, class: 'hit-reason', rows: 2, placeholder: 'why: the date of birth, the country, the identifiers you compared' });
+  const decide: HTMLButtonElement = h(
+    'button',
+    {
+      type: 'button',
+      class: 'button button-primary',
+      'data-action': 'decide-hit',
+      on: {
+        click: () => {
+          if (!reason.value.trim()) {
+            fill(message, notice('error', 'Give the reason for the decision.'));
+            return;
+          }
+          const chosen = verdict.value as HitVerdict;
+          void run(decide, () => api.decideHit(partyKey, entry, chosen, reason.value.trim()), `Recorded: ${words(chosen)} for ${partyKey} against ${entry}.`).then(() => {
+            if (message.querySelector('.notice-ok')) reason.value = '';
+          });
+        },
+      },
+    },
+    'Record decision',
+  );
+  fill(
+    box,
+    h('h4', null, 'Decisions on ', h('span', { class: 'mono' }, partyKey)),
+    party.account
+      ? null
+      : h('p', { class: 'muted small' }, `The alert names no account for the ${hit.party_role ?? 'party'}: decisions are kept on the alert’s subject.`),
+    listBox,
+    may(role, 'decide_hit')
+      ? h(
+          'div',
+          { class: 'stack-form decide-form' },
+          h('label', { for: `hit-verdict-${index}` }, `Your decision on ${entry}`),
+          verdict,
+          h('label', { for: `hit-reason-${index}` }, 'Reason'),
+          reason,
+          h('p', { class: 'muted small' }, 'A false positive allow-lists the pair: later hits of this party on this entry are marked decided. A supervisor can revoke it.'),
+          decide,
+        )
+      : null,
+    message,
+  );
+  void draw().catch((error) => fill(listBox, notice('error', (error as Error).message)));
+  return box;
+}
+
+function sanctionsHits(hits: SanctionsHit[], evidence: Evidence[], trigger: string | undefined, subject: string, context: PageContext): HTMLElement {
   if (hits.length === 0) return notice('info', 'No sanctions-list hit on this alert.');
   return h(
     'div',
     { class: 'hits' },
-    hits.map((hit) => {
+    hits.map((hit, index) => {
       const party = partyFacts(evidence, hit.party_role ?? '');
       return h(
+        'div',
+        { class: 'hit-block' },
+        h(
         'div',
         { class: 'hit', 'data-reference': hit.reference ?? '' },
         h(
@@ -115,6 +261,8 @@ function sanctionsHits(hits: SanctionsHit[], evidence: Evidence[], trigger: stri
             ['Basis', hit.basis],
           ]),
         ),
+        ),
+        may(context.session.role, 'read_cases') ? hitDecisions(hit, index, partyKeyOf(hit, evidence, subject), context) : null,
       );
     }),
   );
@@ -203,7 +351,7 @@ export async function alertPage(context: PageContext): Promise<void> {
       ]),
     ),
     section('Evidence', 'evidence', evidenceTable(evidence)),
-    section('Sanctions hits', 'sanctions', sanctionsHits(body.sanctions_hits ?? [], evidence, body.transaction_ids?.[0])),
+    section('Sanctions hits', 'sanctions', sanctionsHits(body.sanctions_hits ?? [], evidence, body.transaction_ids?.[0], detail.subject, context)),
     section(
       'Money flow',
       'money-flow',
@@ -219,5 +367,9 @@ export async function alertPage(context: PageContext): Promise<void> {
     fill(siblingsBox, h('p', { class: 'muted' }, 'This is the only alert of its case.'));
     return;
   }
-  await showAlerts(siblingsBox, others, detail.case_id, signal);
+  // One request: the case answer carries its alerts as queue rows.
+  const item = await api.case(detail.case_id);
+  if (signal.aborted) return;
+  const shown = item.alerts.filter((alert) => alert.id !== detail.id);
+  showAlerts(siblingsBox, shown, item.alert_count - 1, detail.case_id);
 }

@@ -1,7 +1,9 @@
 // The case page (/cases/{id}): the case's facts, the actions its user's role may take in
 // its status (review, escalate, de-escalate, reopen, close with a reason, propose a close,
-// approve or reject a pending proposal, assign, comment), the desk's refusals shown as it
-// words them, the timeline of every event with actor and time, and the case's alerts.
+// approve or reject a pending proposal, assign, comment, snooze and wake, merge another
+// case into this one, split checked alerts off into a new case), the desk's refusals shown
+// as it words them, the timeline of every event with actor and time, and the case's alerts
+// (from the case answer itself: one request).
 import { api, type CaseDetail, type CaseEvent, type CloseReason, type Proposal, type Status } from '../api';
 import { showAlerts } from '../alert_list';
 import { type Child, dataTable, facts, fill, h, notice, section } from '../dom';
@@ -35,6 +37,14 @@ function describe(event: CaseEvent): Child[] {
       return [h('blockquote', { class: 'comment' }, text('text'))];
     case 'snoozed':
       return [details.until_ms ? `Snoozed until ${time(Number(details.until_ms))}` : 'Woken from snooze'];
+    case 'merged':
+      return ['Merged case ', h('a', { href: `/cases/${text('from')}` }, `#${text('from')}`), ` into this one (${text('alerts')} alerts moved)`];
+    case 'merged_into':
+      return ['Merged into case ', h('a', { href: `/cases/${text('into')}` }, `#${text('into')}`), ` (${text('alerts')} alerts moved; was ${words(text('was'))})`];
+    case 'split':
+      return [`Split ${text('alerts')} alerts off into case `, h('a', { href: `/cases/${text('new_case')}` }, `#${text('new_case')}`)];
+    case 'split_from':
+      return [`Opened by splitting ${text('alerts')} alerts off case `, h('a', { href: `/cases/${text('case')}` }, `#${text('case')}`)];
     case 'close_proposed':
       return [
         'Proposed to close as ',
@@ -85,8 +95,20 @@ function timeline(events: CaseEvent[]): HTMLElement {
 }
 
 interface Runner {
-  /** Runs an API call, shows its refusal or `done`, and redraws the case on success. */
-  run: (button: HTMLButtonElement | null, call: () => Promise<unknown>, done: string) => Promise<void>;
+  /** Runs an API call, shows its refusal or `done` (made after the call), and redraws the case on success. */
+  run: (button: HTMLButtonElement | null, call: () => Promise<unknown>, done: string | (() => HTMLElement)) => Promise<void>;
+}
+
+const kDayMs = 86_400_000;
+
+/** A date box's value (YYYY-MM-DD) as the start of that day in UTC, or NaN. */
+function dayStart(value: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  return match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : Number.NaN;
+}
+
+function isOpen(item: CaseDetail): boolean {
+  return item.status !== 'closed' && !item.merged_into;
 }
 
 function actionButton(label: string, action: string, kind: string, onClick: (button: HTMLButtonElement) => void): HTMLButtonElement {
@@ -226,6 +248,89 @@ function commentForm(item: CaseDetail, context: PageContext, runner: Runner): HT
   );
 }
 
+function snoozeForm(item: CaseDetail, context: PageContext, runner: Runner, message: HTMLElement): HTMLElement | null {
+  if (!may(context.session.role, 'snooze_case') || !isOpen(item)) return null;
+  const tomorrow = new Date(Math.floor(Date.now() / kDayMs) * kDayMs + kDayMs).toISOString().slice(0, 10);
+  const until = h('input', { id: 'snooze-until', type: 'date', min: tomorrow, value: item.snoozed_until_ms ? new Date(item.snoozed_until_ms).toISOString().slice(0, 10) : '' });
+  const snoozed = item.snoozed_until_ms !== null && item.snoozed_until_ms > Date.now();
+  return h(
+    'div',
+    { class: 'action-group', id: 'snooze-form' },
+    h('h3', null, 'Snooze'),
+    h(
+      'p',
+      { class: 'muted small' },
+      snoozed
+        ? `Hidden from the queue until ${time(item.snoozed_until_ms)}.`
+        : 'Hide the case from the queue until the start of a day (UTC), e.g. while you wait for an answer.',
+    ),
+    h(
+      'div',
+      { class: 'inline-form' },
+      until,
+      actionButton(snoozed ? 'Snooze again' : 'Snooze', 'snooze', '', (button) => {
+        const at = dayStart(until.value);
+        if (Number.isNaN(at) || at <= Date.now()) {
+          fill(message, notice('error', 'Pick a day after today to snooze until.'));
+          return;
+        }
+        void runner.run(button, () => api.snooze(item.id, at), `Snoozed until ${time(at)}.`);
+      }),
+      snoozed &&
+        actionButton('Wake now', 'wake', 'button-quiet', (button) => void runner.run(button, () => api.snooze(item.id, null), 'Woken: the case is back in the queue.')),
+    ),
+  );
+}
+
+function mergeForm(item: CaseDetail, context: PageContext, runner: Runner): HTMLElement | null {
+  if (!may(context.session.role, 'merge_split_cases') || !isOpen(item)) return null;
+  const other = h('input', { id: 'merge-from', type: 'number', min: 1, placeholder: 'case id', inputmode: 'numeric' });
+  const preview = h('div', { id: 'merge-preview' });
+  const lookUp = async () => {
+    const from = Number(other.value);
+    fill(preview);
+    if (!Number.isInteger(from) || from < 1) {
+      fill(preview, notice('error', 'A case id is a whole number.'));
+      return;
+    }
+    if (from === item.id) {
+      fill(preview, notice('error', 'That is this case.'));
+      return;
+    }
+    try {
+      const found = await api.case(from);
+      const name = found.alerts.find((alert) => alert.subject_name)?.subject_name ?? '';
+      fill(
+        preview,
+        h(
+          'div',
+          { class: 'merge-preview', 'data-case-id': found.id, 'data-subject': found.subject },
+          facts([
+            ['Case', h('a', { href: `/cases/${found.id}` }, `#${found.id}`)],
+            ['Subject', h('span', null, name ? [h('span', { class: 'subject-name' }, name), ' '] : null, h('span', { class: 'mono' }, found.subject || '—'))],
+            ['Status', statusBadge(found.status)],
+            ['Alerts', String(found.alert_count)],
+          ]),
+          found.subject !== item.subject ? h('p', { class: 'warn small' }, 'Another subject than this case’s: merge only when they are one party.') : null,
+          actionButton(`Merge case #${found.id} into #${item.id}`, 'merge', 'button-primary', (button) =>
+            void runner.run(button, () => api.merge(item.id, found.id), `Merged case #${found.id} into this one.`),
+          ),
+        ),
+      );
+    } catch (error) {
+      fill(preview, notice('error', (error as Error).message));
+    }
+  };
+  return h(
+    'div',
+    { class: 'action-group', id: 'merge-form' },
+    h('h3', null, 'Merge'),
+    h('p', { class: 'muted small' }, 'Move every alert of another case into this one; the other case closes as merged.'),
+    h('div', { class: 'inline-form' }, other, actionButton('Look up', 'merge-lookup', '', () => void lookUp())),
+    preview,
+  );
+}
+
 function proposalsTable(proposals: Proposal[]): HTMLElement | null {
   if (proposals.length === 0) return null;
   return dataTable(
@@ -264,7 +369,7 @@ export async function casePage(context: PageContext): Promise<void> {
         main.querySelector('.notice-ok')?.remove();
         try {
           await call();
-          flash = notice('ok', done);
+          flash = typeof done === 'string' ? notice('ok', done) : done();
           await draw();
         } catch (error) {
           fill(message, notice('error', (error as Error).message));
@@ -281,6 +386,8 @@ export async function casePage(context: PageContext): Promise<void> {
       closeForm(item, context, runner, pending !== undefined),
       assignForm(item, context, runner),
       commentForm(item, context, runner),
+      snoozeForm(item, context, runner, message),
+      mergeForm(item, context, runner),
     ].filter((group): group is HTMLElement => group !== null);
     const actions =
       groups.length === 0
@@ -350,7 +457,30 @@ export async function casePage(context: PageContext): Promise<void> {
       ),
     );
     flash = null;
-    void showAlerts(alertsBox, item.alert_ids, item.id, signal);
+    // Split: check some (not all) alerts, and they move into a new case on the subject.
+    const splittable = may(context.session.role, 'merge_split_cases') && isOpen(item) && item.alert_count > 1;
+    const selected = new Set<string>();
+    const splitButton = actionButton('Split checked alerts into a new case', 'split', '', (button) => {
+      let created = 0;
+      void runner.run(
+        button,
+        async () => {
+          created = (await api.split(item.id, [...selected])).case_id;
+        },
+        () =>
+          h('div', { class: 'notice notice-ok', role: 'status', id: 'split-done', 'data-case-id': created }, `Split ${selected.size} alert${selected.size === 1 ? '' : 's'} into `, h('a', { href: `/cases/${created}` }, `case #${created}`), '.'),
+      );
+    });
+    splitButton.disabled = true;
+    const boxTable = h('div');
+    showAlerts(boxTable, item.alerts, item.alert_count, item.id, splittable ? { selected, onSelect: () => (splitButton.disabled = selected.size === 0) } : {});
+    fill(
+      alertsBox,
+      boxTable,
+      splittable
+        ? h('div', { class: 'button-row split-row' }, splitButton, h('span', { class: 'muted small' }, 'Check some, not all: they move into a new case on this case’s subject.'))
+        : null,
+    );
   };
   fill(main, h('p', { class: 'muted' }, 'Loading case…'));
   await draw();

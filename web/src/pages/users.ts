@@ -1,6 +1,8 @@
 // The users page (/users, admins only): who may log in with which role, creating a user
-// with a role and an initial password, changing a role, disabling and enabling.
-import { api, type Role, type User } from '../api';
+// with a role and an initial password, changing a role, disabling and enabling; and the
+// API tokens: create one for a user (it acts with that user's role), optionally expiring,
+// shown once with a copy button; list them (never the secret); revoke.
+import { api, type CreatedToken, type Role, type Token, type User } from '../api';
 import { dataTable, fill, form, h, notice, passwordInput, section } from '../dom';
 import { time, words } from '../format';
 import type { PageContext } from '../page';
@@ -43,9 +45,63 @@ export async function usersPage(context: PageContext): Promise<void> {
     }
   };
 
+  const tokensBox = h('div');
+  const tokenUser = h('select', { id: 'new-token-user', name: 'user' });
+  let knownUsers: User[] = [];
+
+  const drawTokens = async () => {
+    const { tokens } = await api.tokens();
+    if (signal.aborted) return;
+    const roleOf = new Map(knownUsers.map((user) => [user.name, user.role]));
+    fill(
+      tokensBox,
+      tokens.length === 0
+        ? h('p', { class: 'muted' }, 'No API token yet.')
+        : dataTable(
+            { id: 'tokens-table' },
+            ['#', 'Name', 'Acts as', 'Created', 'Expires', 'State', ''],
+            tokens.map((token: Token) => {
+              const state = token.revoked ? 'revoked' : token.expired ? 'expired' : 'active';
+              return h(
+                'tr',
+                { 'data-token-id': token.id, 'data-state': state, class: state === 'active' ? '' : 'disabled' },
+                h('td', null, String(token.id)),
+                h('td', { class: 'token-label' }, token.label),
+                h('td', null, token.user, ' ', roleOf.has(token.user) ? h('span', { class: `badge role-${roleOf.get(token.user)}` }, words(roleOf.get(token.user) as string)) : null),
+                h('td', { class: 'small nowrap' }, time(token.created_ms)),
+                h('td', { class: 'small nowrap' }, token.expires_ms ? time(token.expires_ms) : 'never'),
+                h('td', null, state === 'active' ? 'active' : h('span', { class: 'badge status-closed' }, state)),
+                h(
+                  'td',
+                  null,
+                  !token.revoked &&
+                    h(
+                      'button',
+                      {
+                        type: 'button',
+                        class: 'button button-danger',
+                        'data-action': 'revoke-token',
+                        on: { click: () => void run(() => api.revokeToken(token.id), `Token #${token.id} (${token.label}) is revoked: it no longer works.`) },
+                      },
+                      'Revoke',
+                    ),
+                ),
+              );
+            }),
+          ),
+    );
+  };
+
   const drawList = async () => {
     const { users } = await api.users();
     if (signal.aborted) return;
+    knownUsers = users;
+    const chosen = tokenUser.value || session.user;
+    fill(
+      tokenUser,
+      users.filter((user) => !user.disabled).map((user) => h('option', { value: user.name, selected: user.name === chosen }, `${user.name} (${user.role})`)),
+    );
+    await drawTokens();
     const button = (label: string, kind: string, onClick: () => void) =>
       h('button', { type: 'button', class: 'button ' + kind, on: { click: onClick } }, label);
     fill(
@@ -109,11 +165,85 @@ export async function usersPage(context: PageContext): Promise<void> {
     h('button', { type: 'submit', class: 'button button-primary', id: 'new-user-submit' }, 'Create user'),
   );
 
+  const tokenLabel = h('input', { id: 'new-token-label', name: 'label', autocomplete: 'off', required: true, placeholder: 'what uses it, e.g. case export job' });
+  const tokenExpiry = h('input', { id: 'new-token-expires', name: 'expires', type: 'date' });
+  const shown = h('div', { id: 'token-shown' });
+  const showOnce = (created: CreatedToken, label: string) => {
+    const secret = h('input', { id: 'token-secret', class: 'mono', readonly: true, value: created.token, 'aria-label': 'the new token' });
+    const copied = h('span', { class: 'muted small', id: 'token-copied' });
+    fill(
+      shown,
+      h(
+        'div',
+        { class: 'token-once', role: 'status' },
+        h('h3', null, `Token “${label}” for ${created.user}`),
+        h('p', { class: 'warn' }, 'Copy it now: it will not be shown again. The desk keeps only its hash.'),
+        h(
+          'div',
+          { class: 'inline-form' },
+          secret,
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button button-primary',
+              id: 'token-copy',
+              on: {
+                click: async () => {
+                  secret.select();
+                  try {
+                    await navigator.clipboard.writeText(created.token);
+                    copied.textContent = 'Copied.';
+                  } catch {
+                    copied.textContent = 'Selected: press Ctrl+C to copy.';
+                  }
+                },
+              },
+            },
+            'Copy',
+          ),
+          copied,
+        ),
+        h('p', { class: 'muted small' }, 'Use it as ', h('code', null, 'Authorization: Bearer <token>'), '; it acts as its user, with that user’s role.'),
+        h('button', { type: 'button', class: 'button button-quiet', id: 'token-dismiss', on: { click: () => fill(shown) } }, 'I have stored it'),
+      ),
+    );
+  };
+  const createToken = form(
+    { class: 'stack-form', id: 'new-token' },
+    async (element) => {
+      const label = tokenLabel.value.trim();
+      let expires: number | null = null;
+      if (tokenExpiry.value) {
+        const [year, month, day] = tokenExpiry.value.split('-').map(Number);
+        expires = Date.UTC(year, month - 1, day);
+      }
+      fill(message);
+      fill(shown);
+      try {
+        const created = await api.createToken(label, tokenUser.value, expires);
+        showOnce(created, label);
+        element.reset();
+        await drawList();
+      } catch (error) {
+        fill(message, notice('error', (error as Error).message));
+      }
+    },
+    h('label', { for: 'new-token-label' }, 'Name'),
+    tokenLabel,
+    h('label', { for: 'new-token-user' }, 'Acts as (and with the role of)'),
+    tokenUser,
+    h('label', { for: 'new-token-expires' }, 'Expires (optional, start of the day UTC)'),
+    tokenExpiry,
+    h('button', { type: 'submit', class: 'button button-primary', id: 'new-token-submit' }, 'Create token'),
+  );
+
   fill(
     main,
     h('div', { class: 'page-head' }, h('h1', null, 'Users')),
     message,
     h('div', { class: 'two-columns' }, section('Everyone who may log in', 'users', listBox), section('New user', 'create-user', create)),
+    h('div', { class: 'two-columns' }, section('API tokens', 'tokens', tokensBox), section('New API token', 'create-token', shown, createToken)),
   );
   await drawList();
 }
