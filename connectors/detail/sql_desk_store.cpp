@@ -595,7 +595,8 @@ class SqlDeskStore final : public desk::DeskStore {
                        {{"from", desk::status_name(current.status)},
                         {"to", desk::status_name(to)},
                         {"note", note}},
-                       {{"status", desk::status_name(current.status)}});
+                       {{"status", desk::status_name(current.status)}},
+                       {{"status", desk::status_name(to)}});
     });
   }
 
@@ -607,7 +608,7 @@ class SqlDeskStore final : public desk::DeskStore {
                     {text(assignee), clock_(), static_cast<int64_t>(id)}));
       NEXUS_TRY(sync_alerts(id, current.status, assignee));
       return add_event(id, actor, "assigned", {{"from", current.assignee}, {"to", assignee}},
-                       {{"assignee", current.assignee}});
+                       {{"assignee", current.assignee}}, {{"assignee", assignee}});
     });
   }
 
@@ -1270,7 +1271,7 @@ class SqlDeskStore final : public desk::DeskStore {
     NEXUS_TRY(cancel_pending(current.id, actor.user));
     details["from"] = desk::status_name(current.status);
     return add_event(current.id, actor, "closed", details,
-                     {{"status", desk::status_name(current.status)}});
+                     {{"status", desk::status_name(current.status)}}, {{"status", "closed"}});
   }
 
   // The queue filters on the case's status and assignee through copies on each alert row
@@ -1297,27 +1298,32 @@ class SqlDeskStore final : public desk::DeskStore {
   // A case event: a row of the case's timeline and an entry of the audit chain, in the
   // caller's transaction. `details` are the event's facts (the chain's "after"), `before`
   // the fields it changed as they were.
+  // `after` names the changed fields' new values for the chain (the timeline's details say
+  // it as from/to).
   Result<void> add_event(CaseId id, const Actor& actor, std::string_view kind,
                          const nlohmann::json& details,
-                         const nlohmann::json& before = nlohmann::json::object()) {
-    return case_event(id, actor.user, desk::role_name(actor.role), kind, details, before);
+                         const nlohmann::json& before = nlohmann::json::object(),
+                         const nlohmann::json& after = nlohmann::json::object()) {
+    nlohmann::json facts = details;
+    for (const auto& [key, value] : after.items()) facts[key] = value;
+    return case_event(id, actor.user, desk::role_name(actor.role), kind, details, before, facts);
   }
 
   // An event of the desk itself (grouping alerts into cases).
   Result<void> add_event(CaseId id, std::string_view system_actor, std::string_view kind,
                          const nlohmann::json& details) {
-    return case_event(id, system_actor, "system", kind, details, nlohmann::json::object());
+    return case_event(id, system_actor, "system", kind, details, nlohmann::json::object(), details);
   }
 
   Result<void> case_event(CaseId id, std::string_view user, std::string_view role,
                           std::string_view kind, const nlohmann::json& details,
-                          const nlohmann::json& before) {
+                          const nlohmann::json& before, const nlohmann::json& after) {
     NEXUS_TRY(
         run("INSERT INTO case_events (case_id, at_ms, actor, kind, details)"
             " VALUES (?, ?, ?, ?, ?)",
             {static_cast<int64_t>(id), clock_(), text(user), text(kind), json_text(details)}));
     desk::AuditRecord record{std::string(user), std::string(role), "case." + std::string(kind),
-                             case_object(id),   json_text(before), json_text(details)};
+                             case_object(id),   json_text(before), json_text(after)};
     NEXUS_TRY(append_chain(record));
     return outcome::success();
   }

@@ -1171,6 +1171,7 @@ TEST_P(DeskStoreTest, EveryChangeIsOneChainedEntryAndAnUntouchedStoreVerifies) {
       entries[2].object,
       "case:" + std::to_string(static_cast<int64_t>(store->get_alert("A1").value()->case_id)));
   EXPECT_EQ(entries[2].before_json, R"({"status":"new"})");
+  EXPECT_NE(entries[2].after_json.find(R"("status":"in_review")"), std::string::npos);
   EXPECT_NE(entries[2].after_json.find(R"("to":"in_review")"), std::string::npos);
   for (size_t i = 0; i < entries.size(); ++i) {
     EXPECT_EQ(entries[i].seq, static_cast<int64_t>(i + 1));

@@ -181,8 +181,13 @@ before(async () => {
 
 after(async () => {
   await context?.close();
-  desk?.kill('SIGTERM');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (desk && desk.exitCode === null) {
+    // It records its stop and signs the audit chain's head on the way out: let it finish.
+    const exited = new Promise((done) => desk.once('exit', done));
+    desk.kill('SIGTERM');
+    await Promise.race([exited, new Promise((done) => setTimeout(done, 10000))]);
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 test('the admin logs in with the one-time password and creates the analyst, supervisor and auditor', async () => {
@@ -498,6 +503,43 @@ test('the auditor reads every step in the timeline, has no buttons and is refuse
   }, caseId);
   assert.equal(write.status, 403, JSON.stringify(write));
   assert.equal(write.body.error, 'forbidden');
+});
+
+test('the auditor finds every step of the case in the audit trail, verified, and the failed log-in', async () => {
+  const caseId = await caseOfTarget();
+  await page.click('a.nav-link[href="/audit"]');
+  await page.waitForSelector('#audit-state');
+  assert.match(await page.getAttribute('#audit-state', 'data-state'), /^verified/);
+  assert.match(await page.textContent('#audit-state'), /^Verified\./);
+  await page.goto(`${url}/audit?object=case:${caseId}`);
+  await page.waitForSelector('#audit-table');
+  const rows = await page.$$eval('#audit-table tbody tr', (items) =>
+    items.map((item) => ({ action: item.dataset.action, text: item.textContent })),
+  );
+  const seen = (action, text) => rows.some((row) => row.action === action && (!text || text.test(row.text)));
+  assert.ok(seen('case.created', /system/), JSON.stringify(rows));
+  assert.ok(seen('case.status', /ana.*in_review/), 'the review by ana, with its before and after');
+  assert.ok(seen('case.status', /ana.*escalated/), 'the escalation by ana');
+  assert.ok(seen('case.close_proposed', /ana/), 'the proposal');
+  assert.ok(seen('case.close_approved', /sam/), 'the approval by sam');
+  assert.ok(seen('case.closed', /sam/), 'the close');
+  await shot('14-audit.png');
+  await page.goto(`${url}/audit?action=session.login_failed`);
+  await page.waitForSelector('#audit-table');
+  assert.match(await page.textContent('#audit-table'), /wrong password/);
+  await page.click('#audit-verify');
+  await page.waitForFunction(() => document.querySelector('#audit-state')?.dataset.state?.startsWith('verified'));
+  // No route writes, edits or deletes an entry, even with a valid session and CSRF token.
+  const refused = await page.evaluate(async () => {
+    const session = await (await fetch('/api/v1/session')).json();
+    const response = await fetch('/api/v1/audit', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session.csrf_token },
+      body: '{}',
+    });
+    return response.status;
+  });
+  assert.equal(refused, 404, 'nothing writes the log over HTTP');
 });
 
 test('every role reads the rules and lists pages: the demo’s rules and the imported UN list', async () => {
