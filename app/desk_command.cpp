@@ -22,7 +22,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 
 namespace nexus::app {
@@ -38,6 +40,31 @@ struct DeskOptions {
   std::string kafka;  // bootstrap.servers
   int port = -1;
 };
+
+/// listen.tls: both files, read and checked now, so that a bad one is refused at the line
+/// that names it before anything is served.
+template <class Resolve>
+void read_tls(const std::string& path, const YAML::Node& tls, const Resolve& resolve,
+              DeskConfig& config) {
+  check_keys(path, tls, {"certificate", "private_key"}, "listen.tls");
+  for (const char* key : {"certificate", "private_key"}) {
+    if (!tls[key]) {
+      config_error(
+          path, tls.Mark(),
+          std::string("listen.tls: no ") + key + " (give both certificate and private_key)");
+    }
+  }
+  config.tls_certificate =
+      resolve(read<std::string>(path, tls["certificate"], "", "listen.tls.certificate"));
+  config.tls_private_key =
+      resolve(read<std::string>(path, tls["private_key"], "", "listen.tls.private_key"));
+  auto checked = connectors::check_tls_files({config.tls_certificate, config.tls_private_key, {}});
+  if (!checked) {
+    const bool key_at_fault = checked.error().code == "tls_private_key";
+    config_error(path, tls[key_at_fault ? "private_key" : "certificate"].Mark(),
+                 checked.error().message);
+  }
+}
 
 }  // namespace
 
@@ -68,10 +95,11 @@ DeskConfig load_desk_config(const std::string& path) {
   config.alerts_topic = read(path, root["alerts_topic"], config.alerts_topic, "alerts_topic");
   config.events_topic = read(path, root["events_topic"], config.events_topic, "events_topic");
   if (auto listen = root["listen"]) {
-    check_keys(path, listen, {"address", "port"}, "listen");
+    check_keys(path, listen, {"address", "port", "tls"}, "listen");
     config.address = read(path, listen["address"], config.address, "listen.address");
     config.port =
         static_cast<int>(read_in_range(path, listen["port"], config.port, "listen.port", 0, 65535));
+    if (auto tls = listen["tls"]) read_tls(path, tls, resolve, config);
   }
   if (auto store = root["store"]) {
     check_keys(path, store, {"sqlite", "postgres"}, "store");
@@ -153,6 +181,26 @@ int run_desk(const DeskOptions& options) {
   if (!options.kafka.empty()) config.kafka["bootstrap.servers"] = options.kafka;
   apply_store_option(&config, options.store);
   return serve_desk(config);
+}
+
+/// The server's report of a connection dropped in its TLS handshake (plain HTTP to the
+/// HTTPS port, a scanner, a client that never handshakes): one log line at most every 10 s,
+/// with how many were dropped since the last, so a flood of them cannot flood the log.
+/// Called on the server thread only.
+std::function<void(const std::string&, const std::string&)> dropped_handshake_log() {
+  return [dropped = uint64_t{0}, last_line = std::chrono::steady_clock::time_point{}](
+             const std::string& peer, const std::string& why) mutable {
+    ++dropped;
+    const auto now = std::chrono::steady_clock::now();
+    if (last_line != std::chrono::steady_clock::time_point{} &&
+        now - last_line < std::chrono::seconds(10)) {
+      return;
+    }
+    log_json("warn", "TLS handshake failed; connection dropped",
+             {{"peer", peer}, {"why", why}, {"dropped_since_last_line", std::to_string(dropped)}});
+    dropped = 0;
+    last_line = now;
+  };
 }
 
 }  // namespace
@@ -332,15 +380,22 @@ int serve_desk(const DeskConfig& config) {
   limits.body_limit = 1 << 20;
   limits.header_limit = 16 * 1024;
   limits.request_timeout = std::chrono::seconds(10);
+  std::optional<connectors::TlsConfig> tls;
+  if (!config.tls_certificate.empty() || !config.tls_private_key.empty()) {
+    tls = connectors::TlsConfig{config.tls_certificate, config.tls_private_key,
+                                dropped_handshake_log()};
+  }
+  const bool https = tls.has_value();
   auto server = connectors::HttpServer::start(
       config.address, static_cast<uint16_t>(config.port), limits,
-      [&api](const connectors::HttpRequest& request) { return api.handle(request); });
+      [&api](const connectors::HttpRequest& request) { return api.handle(request); },
+      std::move(tls));
   if (!server) {
     std::fprintf(stderr, "nexus: %s\n", server.error().message.c_str());
     return 2;
   }
-  std::printf("desk (%s) at http://%s:%u/ (API under /api/v1; Ctrl-C stops it)\n", where.c_str(),
-              config.address.c_str(), server.value()->port());
+  std::printf("desk (%s) at %s://%s:%u/ (API under /api/v1; Ctrl-C stops it)\n", where.c_str(),
+              https ? "https" : "http", config.address.c_str(), server.value()->port());
   std::fflush(stdout);
   std::signal(SIGINT, [](int) { g_stop = true; });
   std::signal(SIGTERM, [](int) { g_stop = true; });

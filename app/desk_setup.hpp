@@ -28,8 +28,12 @@ struct DeskConfig {
   std::string alerts_file;
   std::map<std::string, std::string> kafka;  // with bootstrap.servers: consume alerts_topic
   std::string alerts_topic = "alerts";
-  std::string events_topic;  // the engines' events (nexus run's topics.events); "": none
-  bool secure_cookies = false;
+  std::string events_topic;     // the engines' events (nexus run's topics.events); "": none
+  bool secure_cookies = false;  // Secure cookies over plain HTTP (TLS at a proxy in front)
+  /// listen.tls: with both set, the desk serves only HTTPS and its cookie is Secure.
+  /// Default: none (plain HTTP).
+  std::string tls_certificate;                  // PEM: the certificate, then any CA chain
+  std::string tls_private_key;                  // PEM: its private key, unencrypted
   std::string web_dir = NEXUS_DEFAULT_WEB_DIR;  // the built UI
   // The Ed25519 key that signs the audit chain's heads (created on first start, with its
   // public half in `<key>.pub`); empty: desk-audit.key beside the SQLite file, or

@@ -424,9 +424,9 @@ HttpResponse DeskApi::login(const HttpRequest& request) {
   HttpResponse response = json_response(200, {{"user", session.user},
                                               {"role", desk::role_name(session.role)},
                                               {"csrf_token", session.csrf}});
-  response.headers.emplace_back("Set-Cookie", std::string(kCookie) + "=" + cookie +
-                                                  "; Path=/; HttpOnly; SameSite=Strict" +
-                                                  (config_.secure_cookies ? "; Secure" : ""));
+  response.headers.emplace_back(
+      "Set-Cookie", std::string(kCookie) + "=" + cookie + "; Path=/; HttpOnly; SameSite=Strict" +
+                        (config_.secure_cookies || request.tls ? "; Secure" : ""));
   return response;
 }
 

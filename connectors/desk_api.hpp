@@ -40,7 +40,9 @@ struct DeskRule {
 };
 
 struct DeskApiConfig {
-  bool secure_cookies = false;            // Secure on the session cookie (under TLS)
+  /// Secure on the session cookie also over plain HTTP (TLS ends at a proxy in front); a
+  /// request that came over TLS always gets it. Default: false.
+  bool secure_cookies = false;
   int64_t session_idle_ms = 30 * 60'000;  // a session unused this long ends
   int64_t session_max_ms = 12 * 3'600'000;
   /// The built web UI (web/dist): GET of any path outside /api/ serves a file from it, and

@@ -1,14 +1,19 @@
 #include "connectors/http_server.hpp"
 
+#include "connectors/detail/tls_context.hpp"
+
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <optional>
 #include <thread>
+#include <type_traits>
 
 namespace nexus::connectors {
 
@@ -97,20 +102,56 @@ struct Shared {
   HttpLimits limits;
   HttpHandler handler;
   std::atomic<int> open{0};
+  std::unique_ptr<asio::ssl::context> tls;  // set: HTTPS only
+  std::function<void(const std::string&, const std::string&)> on_handshake_failure;
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+/// One connection, over plain TCP or TLS (the only difference: the handshake first, the
+/// close_notify last, and the HSTS header). Lives as long as its pending operation.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
-  Session(tcp::socket socket, Shared& shared, bool over_limit)
-      : stream_(std::move(socket)), shared_(shared), over_limit_(over_limit) {
+  template <class... StreamArgs>
+  Session(Shared& shared, bool over_limit, StreamArgs&&... stream_args)
+      : stream_(std::forward<StreamArgs>(stream_args)...),
+        shared_(shared),
+        over_limit_(over_limit) {
     ++shared_.open;
     beast::error_code ec;
-    const auto remote = stream_.socket().remote_endpoint(ec);
+    const auto remote = socket().remote_endpoint(ec);
     if (!ec) peer_ = remote.address().to_string();
   }
   ~Session() { --shared_.open; }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   void start() {
+    if constexpr (kTls) {
+      // The handshake counts against the request deadline: a client that connects and
+      // never handshakes is cut off like one that never sends a request.
+      beast::get_lowest_layer(stream_).expires_after(shared_.limits.request_timeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) {
+                                  self->on_handshake_failure(ec);
+                                  return;
+                                }
+                                self->serve();
+                              });
+    } else {
+      serve();
+    }
+  }
+
+ private:
+  tcp::socket& socket() { return beast::get_lowest_layer(stream_).socket(); }
+
+  void serve() {
     if (over_limit_) {
       respond({503, "text/plain", "too many open connections; try again shortly\n", {}}, 11, false);
       return;
@@ -118,15 +159,22 @@ class Session : public std::enable_shared_from_this<Session> {
     read();
   }
 
- private:
+  void on_handshake_failure(beast::error_code ec) {
+    if (shared_.on_handshake_failure) {
+      shared_.on_handshake_failure(peer_, ec == beast::error::timeout
+                                              ? "no handshake within the request deadline"
+                                              : ec.message());
+    }
+  }
+
   void read() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(shared_.limits.header_limit));
     parser_->body_limit(shared_.limits.body_limit);
-    stream_.expires_after(shared_.limits.request_timeout);
+    beast::get_lowest_layer(stream_).expires_after(shared_.limits.request_timeout);
     http::async_read(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -151,6 +199,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request.body = message.body();
     request.peer = peer_;
+    request.tls = kTls;
     HttpResponse response = shared_.handler(request);
     respond(std::move(response), message.version(), message.keep_alive());
   }
@@ -162,21 +211,39 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.keep_alive(keep_alive);
     response_.set(http::field::content_type, response.content_type);
     for (const auto& [name, value] : response.headers) response_.insert(name, value);
+    if constexpr (kTls) {
+      // A year, this host only (RFC 6797): browsers then refuse plain HTTP to it.
+      if (response_.find(http::field::strict_transport_security) == response_.end()) {
+        response_.set(http::field::strict_transport_security, "max-age=31536000");
+      }
+    }
     response_.body() = std::move(response.body);
     response_.prepare_payload();
-    stream_.expires_after(shared_.limits.request_timeout);
+    beast::get_lowest_layer(stream_).expires_after(shared_.limits.request_timeout);
     http::async_write(stream_, response_,
-                      [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                      [self = this->shared_from_this(), keep_alive](beast::error_code ec, size_t) {
                         if (!ec && keep_alive) {
                           self->read();
                           return;
                         }
-                        beast::error_code ignored;
-                        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+                        self->close();
                       });
   }
 
-  beast::tcp_stream stream_;
+  void close() {
+    if constexpr (kTls) {
+      // close_notify, so the client knows the answer is whole; still under the deadline.
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        beast::error_code ignored;
+        self->socket().shutdown(tcp::socket::shutdown_both, ignored);
+      });
+    } else {
+      beast::error_code ignored;
+      socket().shutdown(tcp::socket::shutdown_both, ignored);
+    }
+  }
+
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
@@ -198,21 +265,39 @@ struct HttpServer::Impl {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
       if (!ec) {
         const bool over_limit = shared.open.load() >= shared.limits.max_connections;
-        std::make_shared<Session>(std::move(socket), shared, over_limit)->start();
+        if (shared.tls) {
+          std::make_shared<Session<TlsStream>>(shared, over_limit, std::move(socket), *shared.tls)
+              ->start();
+        } else {
+          std::make_shared<Session<PlainStream>>(shared, over_limit, std::move(socket))->start();
+        }
       }
       accept();
     });
   }
 };
 
+Result<void> check_tls_files(const TlsConfig& tls) {
+  auto context = detail::make_tls_context(tls);
+  if (!context) return context.error();
+  return outcome::success();
+}
+
 HttpServer::HttpServer(std::unique_ptr<Impl> impl, uint16_t port)
     : impl_(std::move(impl)), port_(port) {}
 
 Result<std::unique_ptr<HttpServer>> HttpServer::start(const std::string& address, uint16_t port,
-                                                      HttpLimits limits, HttpHandler handler) {
+                                                      HttpLimits limits, HttpHandler handler,
+                                                      std::optional<TlsConfig> tls) {
   auto impl = std::make_unique<Impl>();
   impl->shared.limits = limits;
   impl->shared.handler = std::move(handler);
+  if (tls) {
+    auto context = detail::make_tls_context(*tls);
+    if (!context) return context.error();
+    impl->shared.tls = std::move(context.value());
+    impl->shared.on_handshake_failure = std::move(tls->on_handshake_failure);
+  }
   beast::error_code ec;
   const auto ip = asio::ip::make_address(address, ec);
   if (ec) return make_error("http", "bad listen address '" + address + "': " + ec.message());

@@ -145,6 +145,27 @@ t_sanctions() {
     --show-rule SANCTIONS-PARTY-HIT | awk 'NR == 1 { print; next } /^ALERT / { on = 1 } on && /^$/ { exit } on'
 }
 
+# `sed -i EDIT desk.yaml`, shown, then what the desk answers to the edited config.
+desk_with_edit() {
+  echo "\$ sed -i '$1' desk.yaml"
+  sed -i "$1" desk.yaml
+  show nexus desk --config desk.yaml
+}
+
+# The desk's TLS: a self-signed pair for a trial, then refusals of bad files, each made
+# before anything is served, at the config line that names the file.
+t_desk_tls() {
+  local pair='openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout desk.key.pem -out desk.crt.pem'
+  echo "\$ $pair"
+  $pair 2>/dev/null
+  printf 'listen:\n  tls:\n    certificate: desk.crt.pem\n    private_key: desk.key.pem\nstore:\n  sqlite: desk.db\n' >desk.yaml
+  show cat desk.yaml
+  show openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out other.key.pem
+  desk_with_edit 's/desk.key.pem/other.key.pem/'
+  desk_with_edit 's/desk.crt.pem/missing.pem/'
+  desk_with_edit 's/missing.pem/other.key.pem/'
+}
+
 run_transcripts() {
   local name
   for name in $(grep -oE '<!-- transcript: [a-z_]+ -->' "$root/README.md" |

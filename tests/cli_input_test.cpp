@@ -1,6 +1,7 @@
 // Careless and hostile input to the nexus binary (issue: what a new user broke): each case
 // is run as a user runs it and its answer read back.
 #include "tests/cli_run.hpp"
+#include "tests/tls_test_support.hpp"
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -348,6 +349,73 @@ TEST_F(CliInput, TheDeskRefusesATypoInItsConfigAndAStoreItCannotOpenBeforeServin
             std::string::npos)
       << unopenable.output;
   EXPECT_EQ(unopenable.output.find("desk (SQLite"), std::string::npos) << unopenable.output;
+}
+
+TEST_F(CliInput, TheDeskWithACertificateServesHttpsAndRefusesBadTlsFilesBeforeServing) {
+  const auto identity = nexus::testing::make_tls_identity(dir_, "desk");
+  const auto other = nexus::testing::make_tls_identity(dir_, "other");
+  // The files relative to the config, as the other paths in it are.
+  auto configure = [this](const std::string& certificate, const std::string& key) {
+    write("desk.yaml", "listen:\n  port: 0\n  tls:\n    certificate: " + certificate +
+                           "\n    private_key: " + key + "\nstore:\n  sqlite: desk.db\n");
+  };
+  configure("desk.crt.pem", "other.key.pem");
+  const auto mismatched = run("desk --config " + at("desk.yaml"));
+  EXPECT_EQ(mismatched.status, 2) << mismatched.output;
+  EXPECT_NE(mismatched.output.find("desk.yaml:5:18: TLS private key " + at("other.key.pem") +
+                                   " does not match the certificate " + at("desk.crt.pem") +
+                                   " (OpenSSL: x509 certificate routines: key values mismatch)"),
+            std::string::npos)
+      << mismatched.output;
+  configure("missing.pem", "desk.key.pem");
+  const auto missing = run("desk --config " + at("desk.yaml"));
+  EXPECT_EQ(missing.status, 2) << missing.output;
+  EXPECT_NE(missing.output.find("desk.yaml:4:18: TLS certificate " + at("missing.pem") +
+                                ": cannot read (No such file or directory)"),
+            std::string::npos)
+      << missing.output;
+  EXPECT_FALSE(fs::exists(at("desk.db")));  // refused before the store was opened
+
+  configure("desk.crt.pem", "desk.key.pem");
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const int log = ::open(at("desk.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(log, 1);
+    dup2(log, 2);
+    execl(NEXUS_BINARY, NEXUS_BINARY, "desk", "--config", at("desk.yaml").c_str(), nullptr);
+    _exit(127);
+  }
+  const std::string serving = "at https://127.0.0.1:";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::string log;
+  while (std::chrono::steady_clock::now() < deadline &&
+         (log = slurp(at("desk.log"))).find(serving) == std::string::npos) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto at_port = log.find(serving);
+  if (at_port == std::string::npos) kill(child, SIGKILL);
+  ASSERT_NE(at_port, std::string::npos) << log;
+  const auto port = static_cast<uint16_t>(std::stoi(log.substr(at_port + serving.size())));
+  nexus::testing::HttpsClient client(port, identity.certificate_file);
+  EXPECT_TRUE(client.ok()) << client.error();
+  const auto health = client.request("GET", "/healthz");
+  EXPECT_EQ(health.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << health << client.error();
+  EXPECT_NE(health.find("Strict-Transport-Security"), std::string::npos) << health;
+  // Plain HTTP to it: no answer, one warning in the log, and the desk goes on.
+  const auto plain = nexus::testing::raw_exchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+                                                  std::chrono::seconds(10));
+  EXPECT_EQ(plain.received.find("HTTP/"), std::string::npos) << plain.received;
+  EXPECT_EQ(client.request("GET", "/healthz").rfind("HTTP/1.1 200 OK\r\n", 0), 0u)
+      << client.error();
+  kill(child, SIGTERM);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  log = slurp(at("desk.log"));
+  EXPECT_NE(log.find("\"msg\":\"TLS handshake failed; connection dropped\""), std::string::npos)
+      << log;
 }
 
 TEST_F(CliInput, BacktestColumnsStayAlignedForLongRuleIds) {

@@ -10,6 +10,7 @@
 #include "connectors/lists/list_store.hpp"
 
 #include "desk/alert_record.hpp"
+#include "tests/tls_test_support.hpp"
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -738,6 +739,34 @@ TEST_F(DeskApiTest, OverHttpOversizeBodiesAndHeadersAreRefused) {
   const auto headers = over_socket(port, "GET /api/v1/alerts HTTP/1.1\r\nHost: x\r\nX-Big: " +
                                              std::string(40'000, 'y') + "\r\n\r\n");
   EXPECT_NE(headers.find("431"), std::string::npos) << headers.substr(0, 200);
+}
+
+TEST_F(DeskApiTest, OverTlsTheSessionCookieIsSecureWithoutBeingConfigured) {
+  const auto identity = nexus::testing::make_tls_identity(dir_, "desk");
+  auto server = HttpServer::start(
+      "127.0.0.1", 0, {}, [this](const HttpRequest& request) { return api_->handle(request); },
+      TlsConfig{identity.certificate_file, identity.private_key_file, {}});
+  ASSERT_TRUE(server) << server.error().message;
+  nexus::testing::HttpsClient client(server.value()->port(), identity.certificate_file);
+  ASSERT_TRUE(client.ok()) << client.error();
+  const auto response = client.request("POST", "/api/v1/session",
+                                       json{{"user", "root"}, {"password", kPassword}}.dump());
+  EXPECT_EQ(response.rfind("HTTP/1.1 200", 0), 0u) << response << client.error();
+  const auto at = response.find("Set-Cookie: nexus_session=");
+  ASSERT_NE(at, std::string::npos) << response;
+  const std::string cookie = response.substr(at, response.find("\r\n", at) - at);
+  EXPECT_NE(cookie.find("; Path=/; HttpOnly; SameSite=Strict; Secure"), std::string::npos)
+      << cookie;
+  EXPECT_NE(response.find("Strict-Transport-Security: max-age=31536000"), std::string::npos);
+  // Over plain HTTP with the default config it is not Secure (TLS may end at a proxy: then
+  // secure_cookies says so).
+  const auto plain = call("POST", "/api/v1/session", nullptr,
+                          json{{"user", "root"}, {"password", kPassword}}.dump());
+  for (const auto& [name, value] : plain.headers) {
+    if (name == "Set-Cookie") {
+      EXPECT_EQ(value.find("Secure"), std::string::npos) << value;
+    }
+  }
 }
 
 }  // namespace
