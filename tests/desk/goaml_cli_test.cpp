@@ -18,7 +18,31 @@
 namespace nexus::testing {
 namespace {
 
-class GoamlCliTest : public ScratchDirTest {};
+class GoamlCliTest : public ScratchDirTest {
+ protected:
+  // Stores the engine's alerts (alerts.ndjson) in desk.db as `nexus desk --alerts` does;
+  // returns how many.
+  size_t store_alerts() {
+    std::vector<desk::AlertRecord> records;
+    std::ifstream in(at("alerts.ndjson"));
+    for (std::string line; std::getline(in, line);) {
+      nexus::v1::Alert alert;
+      EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(line, &alert).ok());
+      records.push_back(desk::alert_record_from(alert));
+    }
+    auto store = connectors::open_sqlite_desk_store(config());
+    EXPECT_TRUE(store) << store.error().message;
+    if (store) {
+      EXPECT_TRUE(store.value()->insert_batch(records));
+    }
+    return records.size();
+  }
+  connectors::SqliteDeskConfig config() {
+    connectors::SqliteDeskConfig out;
+    out.path = at("desk.db");
+    return out;
+  }
+};
 
 TEST_F(GoamlCliTest, ReportsACaseThatValidatesAndIsAudited) {
   ASSERT_EQ(run("generate --seed 7 --accounts 2000 --transactions 20000 --listed-parties --out " +
@@ -26,21 +50,7 @@ TEST_F(GoamlCliTest, ReportsACaseThatValidatesAndIsAudited) {
                 .status,
             0);
   ASSERT_EQ(run("replay --input " + at("tx.ndjson") + " --out " + at("alerts.ndjson")).status, 0);
-  std::vector<desk::AlertRecord> records;
-  std::ifstream in(at("alerts.ndjson"));
-  for (std::string line; std::getline(in, line);) {
-    nexus::v1::Alert alert;
-    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &alert).ok());
-    records.push_back(desk::alert_record_from(alert));
-  }
-  ASSERT_FALSE(records.empty());
-  connectors::SqliteDeskConfig config;
-  config.path = at("desk.db");
-  {
-    auto store = connectors::open_sqlite_desk_store(config);
-    ASSERT_TRUE(store) << store.error().message;
-    ASSERT_TRUE(store.value()->insert_batch(records));
-  }
+  store_alerts();
 
   const nexus::testing::Run report =
       run("report goaml --store " + at("desk.db") + " --case 1 --transactions " + at("tx.ndjson") +
@@ -54,7 +64,7 @@ TEST_F(GoamlCliTest, ReportsACaseThatValidatesAndIsAudited) {
   const std::string xml = slurp(at("report.xml"));
   EXPECT_TRUE(schema.value().validate(xml)) << xml.substr(0, 2000);
 
-  auto store = connectors::open_sqlite_desk_store(config);
+  auto store = connectors::open_sqlite_desk_store(config());
   ASSERT_TRUE(store) << store.error().message;
   auto ids = store.value()->case_alert_ids(desk::CaseId{1});
   ASSERT_TRUE(ids);
@@ -86,21 +96,7 @@ TEST_F(GoamlCliTest, ARefusedReportIsNotWritten) {
       run("generate --seed 7 --accounts 200 --transactions 3000 --out " + at("tx.ndjson")).status,
       0);
   ASSERT_EQ(run("replay --input " + at("tx.ndjson") + " --out " + at("alerts.ndjson")).status, 0);
-  std::vector<desk::AlertRecord> records;
-  std::ifstream in(at("alerts.ndjson"));
-  for (std::string line; std::getline(in, line);) {
-    nexus::v1::Alert alert;
-    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &alert).ok());
-    records.push_back(desk::alert_record_from(alert));
-  }
-  if (records.empty()) GTEST_SKIP() << "no alerts in this small data set";
-  connectors::SqliteDeskConfig config;
-  config.path = at("desk.db");
-  {
-    auto store = connectors::open_sqlite_desk_store(config);
-    ASSERT_TRUE(store) << store.error().message;
-    ASSERT_TRUE(store.value()->insert_batch(records));
-  }
+  if (store_alerts() == 0) GTEST_SKIP() << "no alerts in this small data set";
   {
     std::ofstream entity(at("entity.yaml"));
     entity << "rentity_id: 0\nrentity_branch: Dubai\ncurrency_code_local: USD\n"
