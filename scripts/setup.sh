@@ -11,7 +11,7 @@ packages=(
   libboost-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libsimdjson-dev
   libssl-dev libicu-dev libpugixml-dev libhyperscan-dev
   libgtest-dev libgmock-dev libbenchmark-dev kafkacat
-  libsqlite3-dev libpq-dev postgresql libsodium-dev openssl
+  libsqlite3-dev libpq-dev postgresql libsodium-dev openssl libxml2-dev
 )
 # apt-get install of the given packages (none: nothing), as root only.
 install_packages() {
