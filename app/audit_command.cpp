@@ -7,6 +7,7 @@
 // Also the desk's key files and its head signer, which `nexus desk` uses.
 #include "app/commands.hpp"
 #include "app/desk_setup.hpp"
+#include "rules/compiler.hpp"
 
 #include "desk/audit_chain.hpp"
 #include "desk/desk_store.hpp"
@@ -490,7 +491,7 @@ int export_audit(const AuditOptions& options) {
   const std::string text = out.str();
   std::ofstream file(options.out, std::ios::trunc);
   if (!file || !(file << text) || !file.flush()) return fail(options.out + ": cannot write");
-  const std::string digest = desk::sha256_hex(text);
+  const std::string digest = rules::sha256_hex(text);
   auto recorded =
       store.record({"nexus-audit", "system", "audit.export",
                     "audit:" + std::to_string(first_seq) + ".." + std::to_string(end_seq), "{}",

@@ -5,6 +5,7 @@
 #include "app/config_reader.hpp"
 #include "app/desk_setup.hpp"
 #include "engine/transaction_decoder.hpp"
+#include "rules/compiler.hpp"
 
 #include "desk/goaml_report.hpp"
 #include <CLI/CLI.hpp>
@@ -167,7 +168,7 @@ int run_report(const ReportOptions& options) {
     }
   }
   const nlohmann::json after = {{"file", options.out},
-                                {"sha256", desk::sha256_hex(report.value().xml)},
+                                {"sha256", rules::sha256_hex(report.value().xml)},
                                 {"alerts", report.value().alerts},
                                 {"transactions", report.value().transactions}};
   auto recorded =
@@ -186,7 +187,7 @@ int run_report(const ReportOptions& options) {
   std::printf("validated against %s\naudit entry %lld: report.goaml case:%lld sha256 %s\n",
               options.schema.c_str(), static_cast<long long>(recorded.value()),
               static_cast<long long>(options.case_id),
-              desk::sha256_hex(report.value().xml).c_str());
+              rules::sha256_hex(report.value().xml).c_str());
   return 0;
 }
 

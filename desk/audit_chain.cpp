@@ -47,14 +47,6 @@ std::string to_hex(std::string_view bytes) {
   return out;
 }
 
-std::string sha256_hex(std::string_view bytes) {
-  ensure_sodium();
-  std::string digest(crypto_hash_sha256_BYTES, '\0');
-  crypto_hash_sha256(reinterpret_cast<unsigned char*>(digest.data()),
-                     reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  return to_hex(digest);
-}
-
 std::string canonical_bytes(const AuditEntry& entry) {
   std::string out = "nexus-audit-entry-v1;";
   append_field(&out, std::to_string(entry.seq));

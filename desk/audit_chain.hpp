@@ -91,8 +91,6 @@ SignedHead sign_head(const AuditKey& key, int64_t seq, std::string_view hash_hex
 bool head_signature_valid(const SignedHead& head, const std::array<unsigned char, 32>& key);
 
 std::string to_hex(std::string_view bytes);
-/// hex SHA-256 of `bytes` (an exported file's digest).
-std::string sha256_hex(std::string_view bytes);
 
 /// The verifier's answer.
 struct AuditVerdict {

@@ -2,6 +2,7 @@
 // alerts stored in a desk, one case reported; the file validates, names the case's
 // transactions, and the export is in the audit chain.
 #include "connectors/desk_sqlite_store.hpp"
+#include "rules/compiler.hpp"
 
 #include "desk/alert_record.hpp"
 #include "desk/desk_store.hpp"
@@ -88,7 +89,7 @@ TEST_F(GoamlCliTest, ReportsACaseThatValidatesAndIsAudited) {
   ASSERT_TRUE(entries);
   ASSERT_EQ(entries.value().size(), 1u);
   EXPECT_EQ(entries.value()[0].object, "case:1");
-  EXPECT_NE(entries.value()[0].after_json.find(desk::sha256_hex(xml)), std::string::npos);
+  EXPECT_NE(entries.value()[0].after_json.find(rules::sha256_hex(xml)), std::string::npos);
 }
 
 TEST_F(GoamlCliTest, ARefusedReportIsNotWritten) {
