@@ -127,6 +127,19 @@ TEST_F(AuditCliTest, AHeadRowDeletedAloneIsNamed) {
       << checked.output;
 }
 
+TEST_F(AuditCliTest, ADamagedKeyFileIsRefusedAtItsLineAndReplacedByNothing) {
+  std::ofstream(at("desk-audit.key")) << "not a key\n";
+  const nexus::testing::Run refused =
+      run("audit export --store " + at("desk.db") + " --out " + at("t.jsonl"));
+  EXPECT_EQ(refused.status, 2) << refused.output;
+  EXPECT_NE(refused.output.find("desk-audit.key:1: an audit signing key (its seed) must be 64 hex"),
+            std::string::npos)
+      << refused.output;
+  // The damaged key is left as it was, never overwritten with a new one, and nothing exported.
+  EXPECT_EQ(slurp(at("desk-audit.key")), "not a key\n");
+  EXPECT_FALSE(std::filesystem::exists(at("t.jsonl")));
+}
+
 TEST_F(AuditCliTest, ATimeRangeExportsFromItsFirstEntryToTheHeadThatCoversIt) {
   const nexus::testing::Run bad =
       run("audit export --store " + at("desk.db") + " --from yesterday --out " + at("x.jsonl"));
