@@ -9,6 +9,7 @@
 #include "app/screening_setup.hpp"
 #include "app/stream_runner.hpp"
 #include "connectors/embedded_broker.hpp"
+#include "connectors/file_sink.hpp"
 #include "connectors/kafka_sink.hpp"
 #include "connectors/kafka_source.hpp"
 #include "connectors/metrics_server.hpp"
@@ -100,13 +101,15 @@ bool prepare_data_dir(const DemoOptions& options) {
       return false;
     }
     // The desk's copy of its signed heads belongs to the desk.db it signed: both go.
-    for (const char* ours : {"state", "labels.ndjson", "desk.db", "desk.db-wal", "desk.db-shm",
-                             "desk-audit.key.heads"}) {
+    for (const char* ours : {"state", "labels.ndjson", "transactions.pb", "desk.db", "desk.db-wal",
+                             "desk.db-shm", "desk-audit.key.heads"}) {
       fs::remove_all(dir / ours, ec);
     }
   }
   fs::create_directories(dir, ec);
-  std::ofstream(marker) << "created by nexus demo: it removes state/ and labels.ndjson here\n";
+  std::ofstream(marker)
+      << "created by nexus demo: it removes state/, labels.ndjson, transactions.pb and the "
+         "desk's files here\n";
   if (!fs::exists(marker, ec)) {
     std::fprintf(stderr, "nexus: cannot write to --data-dir %s\n", dir.c_str());
     return false;
@@ -144,6 +147,26 @@ int run_demo(const DemoOptions& options) {
   {
     std::ofstream out(labels_path);
     for (const auto& label : labels) out << generator::label_to_json(label) << "\n";
+  }
+  // With the desk: the traffic as a file too, so the desk reads the transactions behind a
+  // case's alerts for its goAML report and evidence package (the desk config's
+  // transactions:).
+  const auto transactions_path = std::filesystem::path(options.data_dir) / "transactions.pb";
+  if (options.desk) {
+    auto writer =
+        connectors::MessageFileWriter::open(transactions_path, engine::InputFormat::kProtobuf);
+    if (!writer) {
+      std::fprintf(stderr, "nexus: %s\n", writer.error().message.c_str());
+      return 2;
+    }
+    nexus::v1::Transaction tx;
+    for (const auto& [key, value] : records) {
+      if (key != "malformed" && tx.ParseFromString(value)) writer.value()->write(tx);
+    }
+    if (auto flushed = writer.value()->flush(); !flushed) {
+      std::fprintf(stderr, "nexus: %s\n", flushed.error().message.c_str());
+      return 2;
+    }
   }
 
   // 2. The embedded broker and its topics.
@@ -369,6 +392,7 @@ int run_demo(const DemoOptions& options) {
     // The rules and lists pages show what this demo ran with.
     desk.rules_dir = options.rules_dir.empty() ? default_rules_dir().string() : options.rules_dir;
     desk.lists_dir = options.lists_dir;
+    desk.transaction_files = {transactions_path.string()};
     std::printf("\n== the review desk, fed from topic alerts\n");
     std::fflush(stdout);
     return serve_desk(desk);

@@ -68,6 +68,69 @@ void read_tls(const std::string& path, const YAML::Node& tls, const Resolve& res
 
 }  // namespace
 
+namespace {
+
+std::map<std::string, std::string> read_code_map(const std::string& path, const YAML::Node& node,
+                                                 const char* what) {
+  std::map<std::string, std::string> out;
+  if (!node) return out;
+  if (!node.IsMap()) config_error(path, node.Mark(), std::string(what) + ": expected a map");
+  for (const auto& item : node) {
+    out[item.first.as<std::string>()] = read<std::string>(path, item.second, "", what);
+  }
+  return out;
+}
+
+}  // namespace
+
+desk::GoamlEntity load_goaml_entity(const std::string& path) {
+  if (path.empty()) return desk::placeholder_goaml_entity();
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::Exception& e) {
+    std::fprintf(stderr, "nexus: %s: %s\n", path.c_str(), e.what());
+    std::exit(2);
+  }
+  check_keys(path, root,
+             {"rentity_id", "rentity_branch", "currency_code_local", "reporting_person", "location",
+              "action", "transmode_codes", "funds_codes", "indicator_codes"},
+             "the entity config");
+  desk::GoamlEntity entity;
+  entity.rentity_id = read<int64_t>(path, root["rentity_id"], 0, "rentity_id");
+  entity.rentity_branch = read<std::string>(path, root["rentity_branch"], "", "rentity_branch");
+  entity.currency_code_local =
+      read<std::string>(path, root["currency_code_local"], "", "currency_code_local");
+  if (const auto person = root["reporting_person"]) {
+    check_keys(path, person, {"first_name", "last_name", "email", "occupation"},
+               "reporting_person");
+    entity.reporting_person.first_name =
+        read<std::string>(path, person["first_name"], "", "first_name");
+    entity.reporting_person.last_name =
+        read<std::string>(path, person["last_name"], "", "last_name");
+    entity.reporting_person.email = read<std::string>(path, person["email"], "", "email");
+    entity.reporting_person.occupation =
+        read<std::string>(path, person["occupation"], "", "occupation");
+  }
+  if (const auto location = root["location"]) {
+    check_keys(path, location, {"address_type", "address", "city", "zip", "country_code", "state"},
+               "location");
+    entity.location.address_type =
+        read<std::string>(path, location["address_type"], "-", "address_type");
+    entity.location.address = read<std::string>(path, location["address"], "", "address");
+    entity.location.city = read<std::string>(path, location["city"], "", "city");
+    entity.location.zip = read<std::string>(path, location["zip"], "", "zip");
+    entity.location.country_code =
+        read<std::string>(path, location["country_code"], "", "country_code");
+    entity.location.state = read<std::string>(path, location["state"], "", "state");
+  }
+  entity.action = read<std::string>(path, root["action"], entity.action, "action");
+  entity.transmode_codes = read_code_map(path, root["transmode_codes"], "transmode_codes");
+  entity.funds_codes = read_code_map(path, root["funds_codes"], "funds_codes");
+  entity.indicator_codes = read_code_map(path, root["indicator_codes"], "indicator_codes");
+  return entity;
+}
+
 DeskConfig load_desk_config(const std::string& path) {
   DeskConfig config;
   if (path.empty()) return config;
@@ -89,7 +152,7 @@ DeskConfig load_desk_config(const std::string& path) {
   };
   check_keys(path, root,
              {"listen", "store", "alerts_file", "kafka", "alerts_topic", "events_topic",
-              "secure_cookies", "web_dir", "audit", "rules", "lists"},
+              "secure_cookies", "web_dir", "audit", "rules", "lists", "transactions", "goaml"},
              "the desk config");
   read_kafka_settings(path, root["kafka"], config.kafka);
   config.alerts_topic = read(path, root["alerts_topic"], config.alerts_topic, "alerts_topic");
@@ -120,6 +183,24 @@ DeskConfig load_desk_config(const std::string& path) {
   }
   config.rules_dir = resolve(read<std::string>(path, root["rules"], "", "rules"));
   config.lists_dir = resolve(read<std::string>(path, root["lists"], "", "lists"));
+  if (auto files = root["transactions"]) {
+    if (files.IsScalar()) {
+      config.transaction_files.push_back(
+          resolve(read<std::string>(path, files, "", "transactions")));
+    } else if (files.IsSequence()) {
+      for (const auto& file : files) {
+        config.transaction_files.push_back(
+            resolve(read<std::string>(path, file, "", "transactions")));
+      }
+    } else {
+      config_error(path, files.Mark(), "transactions: a file or a list of files");
+    }
+  }
+  if (auto goaml = root["goaml"]) {
+    check_keys(path, goaml, {"entity", "schema"}, "goaml");
+    config.goaml_entity = resolve(read<std::string>(path, goaml["entity"], "", "goaml.entity"));
+    config.goaml_schema = resolve(read<std::string>(path, goaml["schema"], "", "goaml.schema"));
+  }
   return config;
 }
 
@@ -258,6 +339,34 @@ int serve_desk(const DeskConfig& config) {
     }
     api_config.lists_dir = config.lists_dir;
   }
+  // goAML reports: the entity and the schema, refused before serving as `report goaml`
+  // refuses them.
+  api_config.goaml_entity = load_goaml_entity(config.goaml_entity);
+  {
+    const std::string path =
+        config.goaml_schema.empty() ? NEXUS_DEFAULT_GOAML_SCHEMA : config.goaml_schema;
+    auto schema = desk::GoamlSchema::load(path);
+    if (schema) {
+      api_config.goaml_schema =
+          std::make_shared<const desk::GoamlSchema>(std::move(schema.value()));
+    } else if (!config.goaml_schema.empty()) {
+      std::fprintf(stderr, "nexus: goaml.schema: %s\n", schema.error().message.c_str());
+      return 2;
+    } else {
+      std::fprintf(stderr,
+                   "nexus: goAML reports are off: no schema at %s (set goaml.schema in the desk "
+                   "config)\n",
+                   path.c_str());
+    }
+  }
+  for (const auto& file : config.transaction_files) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) {
+      std::fprintf(stderr, "nexus: transactions: %s: no such file\n", file.c_str());
+      return 2;
+    }
+  }
+  api_config.transaction_files = config.transaction_files;
   std::string where;
   auto open_store = [&config, &where] { return open_desk_store(config, &where); };
   auto opened = open_store();
@@ -372,6 +481,8 @@ int serve_desk(const DeskConfig& config) {
   api_config.secure_cookies = config.secure_cookies;
   api_config.web_dir = config.web_dir;
   api_config.audit_public_key = key.value().public_key;
+  static std::atomic<bool> sign_requested{false};
+  api_config.on_export = [] { sign_requested = true; };
   connectors::DeskApi api(store, desk::system_desk_clock(), api_config);
   if (const desk::AuditVerifier* checked = signer.verifier()) {
     api.resume_audit_check(*checked, signer.newest_head_id());
@@ -411,8 +522,9 @@ int serve_desk(const DeskConfig& config) {
   auto last_signed = last_report;
   while (!g_stop) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (std::chrono::steady_clock::now() - last_signed >=
-        std::chrono::milliseconds(config.audit_sign_every_ms)) {
+    if (sign_requested.exchange(false) ||
+        std::chrono::steady_clock::now() - last_signed >=
+            std::chrono::milliseconds(config.audit_sign_every_ms)) {
       sign(false);
       last_signed = std::chrono::steady_clock::now();
     }

@@ -6,6 +6,7 @@
 #include "base/result.hpp"
 #include "desk/audit_chain.hpp"
 #include "desk/desk_store.hpp"
+#include "desk/goaml_report.hpp"
 
 #include <array>
 #include <cstdint>
@@ -13,6 +14,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+#ifndef NEXUS_DEFAULT_GOAML_SCHEMA
+#define NEXUS_DEFAULT_GOAML_SCHEMA "goAMLSchema_5.0.1.xsd"
+#endif
 
 #ifndef NEXUS_DEFAULT_WEB_DIR
 #define NEXUS_DEFAULT_WEB_DIR "web/dist"
@@ -46,7 +52,22 @@ struct DeskConfig {
   /// A lists data directory (`lists:`, what `nexus lists import --data-dir` writes): the
   /// lists page shows its lists. Default: none.
   std::string lists_dir;
+  /// `transactions:`: files of the payments the alerts were made from (NDJSON or .pb, as
+  /// `nexus replay` reads them). A case's goAML report and evidence package read the
+  /// transactions behind its alerts from here, and the desk keeps those it read in its
+  /// store. Default: none (only transactions the store already keeps).
+  std::vector<std::string> transaction_files;
+  /// `goaml.entity`: the reporting entity (YAML, as `nexus report goaml --entity`); empty:
+  /// a marked placeholder. `goaml.schema`: the goAML XSD every report is validated against;
+  /// empty: NEXUS_DEFAULT_GOAML_SCHEMA, and the desk serves without goAML reports when that
+  /// file is not there (a schema that is named and refused stops the desk).
+  std::string goaml_entity;
+  std::string goaml_schema;
 };
+
+/// The reporting entity config (YAML) of goAML reports; "" gives the marked placeholder. A bad
+/// file exits 2 with file:line.
+desk::GoamlEntity load_goaml_entity(const std::string& path);
 
 /// The desk config file (deploy/desk.yaml); "" gives the defaults. A bad file exits 2 with
 /// file:line.

@@ -4,6 +4,7 @@
 #include "app/common.hpp"
 #include "app/config_reader.hpp"
 #include "app/desk_setup.hpp"
+#include "connectors/case_material.hpp"
 #include "engine/transaction_decoder.hpp"
 #include "rules/compiler.hpp"
 
@@ -17,10 +18,6 @@
 #include <fstream>
 #include <set>
 
-#ifndef NEXUS_DEFAULT_GOAML_SCHEMA
-#define NEXUS_DEFAULT_GOAML_SCHEMA "goAMLSchema_5.0.1.xsd"
-#endif
-
 namespace nexus::app {
 namespace {
 
@@ -30,80 +27,25 @@ struct ReportOptions {
   int64_t case_id = 0;
   std::string transactions;
   std::string entity;
-  std::string schema = NEXUS_DEFAULT_GOAML_SCHEMA;
+  std::string schema;  // "": the config's goaml.schema
   std::string out = "report.xml";
   std::string user = "system";
 };
 
-std::map<std::string, std::string> read_code_map(const std::string& path, const YAML::Node& node,
-                                                 const char* what) {
-  std::map<std::string, std::string> out;
-  if (!node) return out;
-  if (!node.IsMap()) config_error(path, node.Mark(), std::string(what) + ": expected a map");
-  for (const auto& item : node) {
-    out[item.first.as<std::string>()] = read<std::string>(path, item.second, "", what);
-  }
-  return out;
-}
-
-// The entity config (YAML); unknown keys are refused at file:line.
-desk::GoamlEntity load_entity(const std::string& path) {
-  if (path.empty()) return desk::placeholder_goaml_entity();
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::Exception& e) {
-    std::fprintf(stderr, "nexus: %s: %s\n", path.c_str(), e.what());
-    std::exit(2);
-  }
-  check_keys(path, root,
-             {"rentity_id", "rentity_branch", "currency_code_local", "reporting_person", "location",
-              "action", "transmode_codes", "funds_codes", "indicator_codes"},
-             "the entity config");
-  desk::GoamlEntity entity;
-  entity.rentity_id = read<int64_t>(path, root["rentity_id"], 0, "rentity_id");
-  entity.rentity_branch = read<std::string>(path, root["rentity_branch"], "", "rentity_branch");
-  entity.currency_code_local =
-      read<std::string>(path, root["currency_code_local"], "", "currency_code_local");
-  if (const auto person = root["reporting_person"]) {
-    check_keys(path, person, {"first_name", "last_name", "email", "occupation"},
-               "reporting_person");
-    entity.reporting_person.first_name =
-        read<std::string>(path, person["first_name"], "", "first_name");
-    entity.reporting_person.last_name =
-        read<std::string>(path, person["last_name"], "", "last_name");
-    entity.reporting_person.email = read<std::string>(path, person["email"], "", "email");
-    entity.reporting_person.occupation =
-        read<std::string>(path, person["occupation"], "", "occupation");
-  }
-  if (const auto location = root["location"]) {
-    check_keys(path, location, {"address_type", "address", "city", "zip", "country_code", "state"},
-               "location");
-    entity.location.address_type =
-        read<std::string>(path, location["address_type"], "-", "address_type");
-    entity.location.address = read<std::string>(path, location["address"], "", "address");
-    entity.location.city = read<std::string>(path, location["city"], "", "city");
-    entity.location.zip = read<std::string>(path, location["zip"], "", "zip");
-    entity.location.country_code =
-        read<std::string>(path, location["country_code"], "", "country_code");
-    entity.location.state = read<std::string>(path, location["state"], "", "state");
-  }
-  entity.action = read<std::string>(path, root["action"], entity.action, "action");
-  entity.transmode_codes = read_code_map(path, root["transmode_codes"], "transmode_codes");
-  entity.funds_codes = read_code_map(path, root["funds_codes"], "funds_codes");
-  entity.indicator_codes = read_code_map(path, root["indicator_codes"], "indicator_codes");
-  return entity;
-}
-
 int run_report(const ReportOptions& options) {
-  const desk::GoamlEntity entity = load_entity(options.entity);
-  auto schema = desk::GoamlSchema::load(options.schema);
+  DeskConfig config = load_desk_config(options.config);
+  apply_store_option(&config, options.store);
+  const desk::GoamlEntity entity =
+      load_goaml_entity(options.entity.empty() ? config.goaml_entity : options.entity);
+  const std::string schema_path = !options.schema.empty()        ? options.schema
+                                  : !config.goaml_schema.empty() ? config.goaml_schema
+                                                                 : NEXUS_DEFAULT_GOAML_SCHEMA;
+  auto schema = desk::GoamlSchema::load(schema_path);
   if (!schema) {
     std::fprintf(stderr, "nexus: %s\n", schema.error().message.c_str());
     return 2;
   }
-  DeskConfig config = load_desk_config(options.config);
-  apply_store_option(&config, options.store);
+  if (!options.transactions.empty()) config.transaction_files = {options.transactions};
   std::string where;
   auto store = open_desk_store(config, &where);
   if (!store) {
@@ -111,43 +53,25 @@ int run_report(const ReportOptions& options) {
     return 2;
   }
   auto& desk_store = *store.value();
-  const desk::CaseId case_id{options.case_id};
-  auto found = desk_store.get_case(case_id);
-  if (!found || !found.value()) {
-    std::fprintf(stderr, "nexus: %s: no case %lld\n", where.c_str(),
-                 static_cast<long long>(options.case_id));
+  auto material = connectors::gather_case_material(desk_store, desk::CaseId{options.case_id},
+                                                   config.transaction_files);
+  if (!material) {
+    std::fprintf(stderr, "nexus: %s: %s\n", where.c_str(), material.error().message.c_str());
     return 2;
+  }
+  for (const auto& file : material.value().unreadable) {
+    std::fprintf(stderr, "nexus: warning: transactions file not read: %s\n", file.c_str());
+  }
+  if (!material.value().missing.empty()) {
+    std::fprintf(stderr,
+                 "nexus: warning: %zu transaction(s) behind the alerts are neither kept by the "
+                 "desk nor in the transaction files (first: %s); the report leaves them out\n",
+                 material.value().missing.size(), material.value().missing.front().c_str());
   }
   desk::GoamlCaseInput input;
-  input.case_row = *found.value();
-  auto alert_ids = desk_store.case_alert_ids(case_id);
-  if (!alert_ids) {
-    std::fprintf(stderr, "nexus: %s\n", alert_ids.error().message.c_str());
-    return 2;
-  }
-  for (const auto& id : alert_ids.value()) {
-    auto stored = desk_store.get_alert(id);
-    if (!stored || !stored.value()) continue;
-    nexus::v1::Alert alert;
-    if (!alert.ParseFromString(stored.value()->record.alert_pb)) {
-      std::fprintf(stderr, "nexus: alert %s: stored bytes do not parse\n", id.c_str());
-      return 2;
-    }
-    input.alerts.push_back(std::move(alert));
-  }
-  const auto wanted_list = desk::goaml_transaction_ids(input.alerts);
-  const std::set<std::string> wanted(wanted_list.begin(), wanted_list.end());
-  if (!options.transactions.empty() && !wanted.empty()) {
-    InputFile file = open_input_or_exit(options.transactions, "", "");
-    engine::TransactionDecoder decoder;
-    std::set<std::string> kept;
-    while (auto record = file.source->next()) {
-      nexus::v1::Transaction tx;
-      if (!decoder.decode(*record, file.format, &tx, file.source->ordinal()).ok) continue;
-      if (wanted.count(tx.id()) == 0 || !kept.insert(tx.id()).second) continue;
-      input.transactions.push_back(std::move(tx));
-    }
-  }
+  input.case_row = material.value().case_row;
+  input.alerts = std::move(material.value().alerts);
+  input.transactions = std::move(material.value().transactions);
   input.submission_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
@@ -185,7 +109,7 @@ int run_report(const ReportOptions& options) {
               report.value().transactions,
               entity.placeholder ? " (PLACEHOLDER reporting entity: not for filing)" : "");
   std::printf("validated against %s\naudit entry %lld: report.goaml case:%lld sha256 %s\n",
-              options.schema.c_str(), static_cast<long long>(recorded.value()),
+              schema_path.c_str(), static_cast<long long>(recorded.value()),
               static_cast<long long>(options.case_id),
               rules::sha256_hex(report.value().xml).c_str());
   return 0;
@@ -206,10 +130,13 @@ void add_report_command(CLI::App& app) {
   goaml->add_option("--case", options->case_id, "The case id")->required();
   goaml->add_option(
       "--transactions", options->transactions,
-      "Transactions file (.ndjson or .pb): those the case's alerts name are reported");
+      "Transactions file (.ndjson or .pb) instead of the config's transactions: those the "
+      "case's alerts name are reported (and kept by the desk)");
   goaml->add_option("--entity", options->entity,
                     "Reporting entity config (YAML); default: a marked placeholder");
-  goaml->add_option("--schema", options->schema, "goAML XSD")->capture_default_str();
+  goaml->add_option(
+      "--schema", options->schema,
+      "goAML XSD (default: the config's goaml.schema, else " NEXUS_DEFAULT_GOAML_SCHEMA ")");
   goaml->add_option("--out,-o", options->out, "Report file")->capture_default_str();
   goaml->add_option("--user", options->user, "Who exports (the audit entry's actor)")
       ->capture_default_str();

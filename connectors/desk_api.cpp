@@ -1,6 +1,9 @@
 #include "connectors/desk_api.hpp"
 
+#include "connectors/case_material.hpp"
 #include "connectors/lists/list_history.hpp"
+#include "engine/fx_table.hpp"
+#include "rules/compiler.hpp"
 
 #include "base/json_text.hpp"
 #include <google/protobuf/util/json_util.h>
@@ -319,6 +322,7 @@ std::vector<std::string> DeskApi::routes() {
           "POST /api/v1/cases/{id}/proposals",
           "POST /api/v1/cases/{id}/merge",
           "POST /api/v1/cases/{id}/split",
+          "GET /api/v1/cases/{id}/goaml",
           "POST /api/v1/proposals/{id}/approve",
           "POST /api/v1/proposals/{id}/reject",
           "GET /api/v1/hits",
@@ -697,6 +701,10 @@ HttpResponse DeskApi::route(const HttpRequest& request) {
     const auto id = id_from(rest[1]);
     if (!id) return error_response(404, "not_found", "no case " + rest[1]);
     const desk::CaseId case_id{*id};
+    if (is({"cases", "*", "goaml"}) && method == "GET") {
+      if (auto refused = require(desk::Action::kExportCase)) return *refused;
+      return goaml_export(actor, case_id);
+    }
     if (is({"cases", "*"}) && method == "GET") {
       if (auto refused = require(desk::Action::kReadCases)) return *refused;
       auto item = store_.get_case(case_id);
@@ -1106,6 +1114,75 @@ HttpResponse DeskApi::rules_page() {
             {"rules_dir", config_.rules_dir.empty() ? json() : json(config_.rules_dir)},
             {"ruleset_hash", config_.ruleset_hash.empty() ? json() : json(config_.ruleset_hash)},
             {"rules", rules}});
+}
+
+HttpResponse DeskApi::goaml_export(const desk::Actor& actor, desk::CaseId id) {
+  if (!config_.goaml_schema) {
+    return error_response(503, "unavailable", "this desk has no goAML schema configured");
+  }
+  // The status first: a refused export reads and keeps nothing.
+  auto found = store_.get_case(id);
+  if (!found) return from_error(found.error());
+  if (!found.value()) {
+    return error_response(404, "not_found", "no case " + std::to_string(static_cast<int64_t>(id)));
+  }
+  const desk::Case& row = *found.value();
+  const bool reported = row.status == desk::CaseStatus::kClosed && row.close_reason &&
+                        *row.close_reason == desk::CloseReason::kReported;
+  if (row.status != desk::CaseStatus::kEscalated && !reported) {
+    return error_response(409, desk::errc::kInvalidState,
+                          "a goAML report is made from an escalated case, or one closed as "
+                          "reported; case " +
+                              std::to_string(static_cast<int64_t>(id)) + " is " +
+                              std::string(desk::status_name(row.status)));
+  }
+  auto material = gather_case_material(store_, id, config_.transaction_files);
+  if (!material) return from_error(material.error());
+  const auto& missing = material.value().missing;
+  if (!missing.empty()) {
+    std::string first;
+    for (size_t i = 0; i < missing.size() && i < 5; ++i) first += (i ? ", " : "") + missing[i];
+    std::string unreadable;
+    for (const auto& file : material.value().unreadable) unreadable += "; not read: " + file;
+    return error_response(409, "transactions_missing",
+                          std::to_string(missing.size()) +
+                              " transaction(s) behind the case's alerts are neither kept by the "
+                              "desk nor in its transaction files (" +
+                              first + (missing.size() > 5 ? ", ..." : "") + ")" + unreadable +
+                              ": add the file that holds them to the desk config's "
+                              "transactions:");
+  }
+  desk::GoamlCaseInput input;
+  input.case_row = material.value().case_row;
+  input.alerts = std::move(material.value().alerts);
+  input.transactions = std::move(material.value().transactions);
+  input.submission_ms = clock_();
+  auto report = desk::build_goaml_report(config_.goaml_entity, input, engine::FxTable::defaults(),
+                                         *config_.goaml_schema);
+  if (!report) {
+    // Never handed out: libxml2's messages say why the schema refused it.
+    return error_response(422, report.error().code, report.error().message);
+  }
+  const std::string sha256 = rules::sha256_hex(report.value().xml);
+  const std::string file = "case-" + std::to_string(static_cast<int64_t>(id)) + "-goaml-" +
+                           report.value().report_code + ".xml";
+  const json after = {{"file", file},
+                      {"sha256", sha256},
+                      {"report_code", report.value().report_code},
+                      {"alerts", report.value().alerts},
+                      {"transactions", report.value().transactions},
+                      {"transactions_newly_kept", material.value().newly_kept},
+                      {"placeholder_entity", config_.goaml_entity.placeholder}};
+  auto recorded =
+      store_.record({actor.user, std::string(desk::role_name(actor.role)), "report.goaml",
+                     "case:" + std::to_string(static_cast<int64_t>(id)), "{}", json_text(after)});
+  if (!recorded) return from_error(recorded.error());
+  if (config_.on_export) config_.on_export();
+  HttpResponse response{200, "application/xml; charset=utf-8", std::move(report.value().xml), {}};
+  response.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + file + "\"");
+  response.headers.emplace_back("X-Content-SHA256", sha256);
+  response.headers.emplace_back("X-Audit-Seq", std::to_string(recorded.value()));
+  return response;
 }
 
 HttpResponse DeskApi::lists_page() {

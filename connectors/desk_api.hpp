@@ -13,9 +13,12 @@
 
 #include "desk/auth.hpp"
 #include "desk/desk_store.hpp"
+#include "desk/goaml_report.hpp"
+#include "desk/goaml_schema.hpp"
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -59,6 +62,17 @@ struct DeskApiConfig {
   /// The lists data directory (`lists:`, what `nexus lists import --data-dir` writes) for
   /// GET /api/v1/lists. Empty: none configured, and the answer says so.
   std::string lists_dir;
+  /// Files of the transactions the alerts were made from (the desk config's
+  /// `transactions:`): a case's exports read the transactions behind its alerts from the
+  /// store, then from these (and keep what they read in the store).
+  std::vector<std::string> transaction_files;
+  /// GET /api/v1/cases/{id}/goaml: the reporting entity, and the schema every report is
+  /// validated against before it is handed out. No schema: the route answers 503.
+  desk::GoamlEntity goaml_entity = desk::placeholder_goaml_entity();
+  std::shared_ptr<const desk::GoamlSchema> goaml_schema;
+  /// Called after each export is recorded: the desk signs the audit chain's head then ("at
+  /// every export"), off the HTTP thread. Empty: heads are signed on the desk's interval.
+  std::function<void()> on_export;
 };
 
 class DeskApi {
@@ -104,6 +118,8 @@ class DeskApi {
   Result<nlohmann::json> audit_verification(bool again);
   HttpResponse rules_page();
   HttpResponse lists_page();
+  /// GET /api/v1/cases/{id}/goaml: the case's goAML report, validated, its export audited.
+  HttpResponse goaml_export(const desk::Actor& actor, desk::CaseId id);
 
   desk::DeskStore& store_;
   desk::DeskClock clock_;

@@ -13,6 +13,8 @@
 // database itself.
 #pragma once
 
+#include "nexus/v1/transaction.pb.h"
+
 #include "base/result.hpp"
 #include "desk/alert_query.hpp"
 #include "desk/alert_record.hpp"
@@ -193,6 +195,20 @@ class DeskStore {
   virtual Result<std::optional<SignedHead>> sign_audit_head(const AuditKey& key) = 0;
   /// Every signed head, by seq.
   virtual Result<std::vector<SignedHead>> signed_heads() = 0;
+
+  // ---- the transactions behind the alerts ----
+  // The payments an alert's evidence names, kept by the desk once it has read them (from
+  // the configured transaction files), so a case's goAML report and evidence package stay
+  // possible after the input topic's retention or the file are gone. Kept as received,
+  // never changed: a second copy of an id is ignored.
+
+  /// Keeps `transactions` (by id; ids already kept are left as they are); returns how many
+  /// were new.
+  virtual Result<size_t> keep_transactions(
+      std::span<const nexus::v1::Transaction> transactions) = 0;
+  /// The kept transactions among `ids`, in the order of `ids`; ids not kept are left out.
+  virtual Result<std::vector<nexus::v1::Transaction>> kept_transactions(
+      std::span<const std::string> ids) = 0;
 };
 
 }  // namespace nexus::desk

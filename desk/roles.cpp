@@ -45,6 +45,7 @@ constexpr std::array kPermissions{
     Permission{Action::kDecideHit, "decide_hit", kAnalyst | kSupervisor},
     Permission{Action::kRevokeAllowList, "revoke_allow_list", kSupervisor},
     Permission{Action::kManageUsers, "manage_users", kAdmin},
+    Permission{Action::kExportCase, "export_case", kSupervisor},
 };
 
 const Permission* find(Action action) {

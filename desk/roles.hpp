@@ -30,6 +30,7 @@ enum class Action {
   kDecideHit,        // true_match / false_positive on a sanctions hit
   kRevokeAllowList,  // revoke a false-positive decision
   kManageUsers,      // users, roles, password hashes, API tokens
+  kExportCase,       // a case's goAML report and evidence package (audited)
 };
 
 /// Whether `role` may perform `action`. The whole policy is one table (roles.cpp).

@@ -1,5 +1,7 @@
 #include "connectors/detail/sql_desk_store.hpp"
 
+#include "rules/compiler.hpp"
+
 #include "base/json_text.hpp"
 #include <nlohmann/json.hpp>
 
@@ -116,7 +118,15 @@ const std::vector<std::string> kSchemaV3 = {
     " signed_ms BIGINT NOT NULL, public_key TEXT NOT NULL, signature TEXT NOT NULL)",
 };
 
-constexpr int kSchemaVersion = 3;
+// The transactions behind the alerts (DeskStore::keep_transactions): the protobuf bytes as
+// the desk read them, with their SHA-256 so an evidence package can show they were kept
+// unchanged.
+const std::vector<std::string> kSchemaV4 = {
+    "CREATE TABLE transactions (id TEXT{c} PRIMARY KEY, event_time_ms BIGINT NOT NULL,"
+    " transaction_pb {bytes} NOT NULL, sha256 TEXT NOT NULL, kept_ms BIGINT NOT NULL)",
+};
+
+constexpr int kSchemaVersion = 4;
 
 void replace_all(std::string* text, std::string_view from, std::string_view to) {
   for (auto at = text->find(from); at != std::string::npos; at = text->find(from, at + to.size())) {
@@ -138,7 +148,13 @@ std::vector<Migration> migrations_for(const DeskSqlDialect& dialect) {
     replace_all(&statement, "{pk}", dialect.primary_key);
     third.statements.push_back(std::move(statement));
   }
-  return {std::move(first), Migration{2, kSchemaV2}, std::move(third)};
+  Migration fourth{4, {}};
+  for (std::string statement : kSchemaV4) {
+    replace_all(&statement, "{bytes}", dialect.bytes_type);
+    replace_all(&statement, "{c}", dialect.binary_text);
+    fourth.statements.push_back(std::move(statement));
+  }
+  return {std::move(first), Migration{2, kSchemaV2}, std::move(third), std::move(fourth)};
 }
 
 // ---- row mapping ----
@@ -1035,6 +1051,45 @@ class SqlDeskStore final : public desk::DeskStore {
                                        as_int(row[3]), as_text(row[4]), as_text(row[5])});
     }
     return heads;
+  }
+
+  Result<size_t> keep_transactions(std::span<const nexus::v1::Transaction> transactions) override {
+    return in_transaction([&]() -> Result<size_t> {
+      const int64_t now = clock_();
+      size_t added = 0;
+      for (const auto& transaction : transactions) {
+        std::string bytes;
+        if (!transaction.SerializeToString(&bytes)) {
+          return error(errc::kInvalidArgument,
+                       "transaction " + transaction.id() + " does not serialise");
+        }
+        const int64_t event_ms = transaction.event_time().seconds() * 1000 +
+                                 transaction.event_time().nanos() / 1'000'000;
+        NEXUS_TRY(rows, session_->query("INSERT INTO transactions (id, event_time_ms,"
+                                        " transaction_pb, sha256, kept_ms) VALUES (?, ?, ?, ?, ?)"
+                                        " ON CONFLICT DO NOTHING RETURNING id",
+                                        Params{transaction.id(), event_ms, SqlBlob{bytes},
+                                               rules::sha256_hex(bytes), now}));
+        added += rows.size();
+      }
+      return added;
+    });
+  }
+
+  Result<std::vector<nexus::v1::Transaction>> kept_transactions(
+      std::span<const std::string> ids) override {
+    std::vector<nexus::v1::Transaction> out;
+    for (const auto& id : ids) {
+      NEXUS_TRY(rows, session_->query("SELECT transaction_pb FROM transactions WHERE id = ?",
+                                      Params{id}));
+      if (rows.empty()) continue;
+      nexus::v1::Transaction transaction;
+      if (!transaction.ParseFromString(as_text(rows[0][0]))) {
+        return error(errc::kInvalidState, "kept transaction " + id + " does not parse");
+      }
+      out.push_back(std::move(transaction));
+    }
+    return out;
   }
 
  private:

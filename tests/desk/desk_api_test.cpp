@@ -6,6 +6,7 @@
 #include "connectors/desk_ingest.hpp"
 #include "connectors/desk_sqlite_store.hpp"
 #include "connectors/embedded_broker.hpp"
+#include "connectors/file_sink.hpp"
 #include "connectors/kafka_sink.hpp"
 #include "connectors/lists/list_store.hpp"
 
@@ -313,6 +314,95 @@ TEST_F(DeskApiTest, TheCaseAnswerCarriesItsAlertsAsQueueRows) {
   EXPECT_EQ(alerts[0]["rule_id"], "AML-STRUCT-CASH");
   EXPECT_EQ(alerts[1]["id"], "a-high-2");
   EXPECT_EQ(alerts[1]["case_id"], case_id);
+}
+
+// A payment as the engine read it, for the exports.
+nexus::v1::Transaction payment(const std::string& id, int64_t amount_minor) {
+  nexus::v1::Transaction tx;
+  tx.set_id(id);
+  tx.mutable_event_time()->set_seconds(1'735'689'600);
+  tx.set_amount_minor(amount_minor);
+  tx.set_currency("USD");
+  tx.set_channel(nexus::v1::CHANNEL_CASH_DEPOSIT);
+  tx.mutable_originator()->set_account("ACC-1");
+  tx.mutable_originator()->set_name("Omar Haddad");
+  tx.mutable_originator()->set_type(nexus::v1::PARTY_TYPE_PERSON);
+  tx.mutable_originator()->set_country("AE");
+  tx.mutable_beneficiary()->set_account("ACC-7");
+  tx.mutable_beneficiary()->set_name("Al Noor Trading LLC");
+  tx.mutable_beneficiary()->set_type(nexus::v1::PARTY_TYPE_ORGANIZATION);
+  tx.mutable_beneficiary()->set_country("AE");
+  return tx;
+}
+
+TEST_F(DeskApiTest, ASupervisorDownloadsTheValidatedGoamlReportOfAnEscalatedCaseAndItIsAudited) {
+  // The transactions file the engine read, as the desk config's transactions: names it.
+  const fs::path file = dir_ / "transactions.pb";
+  {
+    auto writer = MessageFileWriter::open(file, engine::InputFormat::kProtobuf).value();
+    writer->write(payment("tx-other", 50'000));
+    writer->write(payment("tx-a-high", 950'000));
+    ASSERT_TRUE(writer->flush());
+  }
+  auto schema =
+      desk::GoamlSchema::load(std::string(NEXUS_SHARED_DATA_DIR) + "/goaml/goAMLSchema_5.0.1.xsd");
+  ASSERT_TRUE(schema) << schema.error().message;
+  DeskApiConfig config;
+  config.goaml_schema = std::make_shared<const desk::GoamlSchema>(std::move(schema.value()));
+  config.transaction_files = {file.string()};
+  int exports = 0;
+  config.on_export = [&exports] { ++exports; };
+  api_ = std::make_unique<DeskApi>(
+      *store_, [this] { return now_ms_; }, config);
+  const Client admin = login("root");
+  add_user(admin, "ana", "analyst");
+  add_user(admin, "sam", "supervisor");
+  const Client ana = login("ana");
+  const Client sam = login("sam");
+  const std::string case_path = "/api/v1/cases/" + std::to_string(case_of(ana, "a-high"));
+
+  // Not before escalation, and never by an analyst.
+  auto refused = call("GET", case_path + "/goaml", &sam);
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_NE(refused.body.find("escalated"), std::string::npos) << refused.body;
+  ASSERT_EQ(call("POST", case_path + "/status", &ana, R"({"status":"in_review"})").status, 200);
+  ASSERT_EQ(call("POST", case_path + "/status", &ana, R"({"status":"escalated"})").status, 200);
+  EXPECT_EQ(call("GET", case_path + "/goaml", &ana).status, 403);
+  EXPECT_EQ(exports, 0);
+
+  const auto report = call("GET", case_path + "/goaml", &sam);
+  ASSERT_EQ(report.status, 200) << report.body;
+  EXPECT_EQ(report.content_type, "application/xml; charset=utf-8");
+  std::map<std::string, std::string> headers(report.headers.begin(), report.headers.end());
+  EXPECT_NE(headers["Content-Disposition"].find("goaml-STR.xml"), std::string::npos);
+  // The transaction behind the alert is in it (9,500.00), the other payment is not.
+  EXPECT_NE(report.body.find("<transactionnumber>tx-a-high</transactionnumber>"), std::string::npos)
+      << report.body.substr(0, 2000);
+  EXPECT_EQ(report.body.find("tx-other"), std::string::npos);
+  EXPECT_NE(report.body.find("<amount_local>9500.00</amount_local>"), std::string::npos);
+  EXPECT_EQ(exports, 1);
+
+  // The export is in the trail with the file's SHA-256, and the transaction is now kept by
+  // the desk itself: the report is made again with the file gone.
+  const auto trail = body(call("GET", "/api/v1/audit?action=report.goaml", &sam));
+  ASSERT_EQ(trail["entries"].size(), 1u);
+  EXPECT_EQ(trail["entries"][0]["actor"], "sam");
+  EXPECT_EQ(trail["entries"][0]["after"]["sha256"], headers["X-Content-SHA256"]);
+  EXPECT_EQ(trail["entries"][0]["after"]["transactions_newly_kept"], 1);
+  EXPECT_EQ(std::to_string(trail["entries"][0]["seq"].get<int64_t>()), headers["X-Audit-Seq"]);
+  fs::remove(file);
+  const auto again = call("GET", case_path + "/goaml", &sam);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_NE(again.body.find("tx-a-high"), std::string::npos);
+
+  // A case whose transactions nobody holds is refused, naming them.
+  const std::string low_path = "/api/v1/cases/" + std::to_string(case_of(ana, "a-low"));
+  ASSERT_EQ(call("POST", low_path + "/status", &ana, R"({"status":"in_review"})").status, 200);
+  ASSERT_EQ(call("POST", low_path + "/status", &ana, R"({"status":"escalated"})").status, 200);
+  const auto missing = call("GET", low_path + "/goaml", &sam);
+  EXPECT_EQ(missing.status, 409) << missing.body;
+  EXPECT_EQ(body(missing)["error"], "transactions_missing");
+  EXPECT_NE(body(missing)["message"].get<std::string>().find("tx-a-low"), std::string::npos);
 }
 
 TEST_F(DeskApiTest, TokensAreListedWithoutTheirSecretOrItsDigestAndOnlyToAnAdmin) {

@@ -285,13 +285,38 @@ INSTANTIATE_TEST_SUITE_P(Stores, DeskStoreTest,
 
 TEST_P(DeskStoreTest, MigratesAFreshDatabaseAndReopensIt) {
   ASSERT_TRUE(this->store_);
-  EXPECT_EQ(this->store_->migrate().value(), 3);  // idempotent
+  EXPECT_EQ(this->store_->migrate().value(), 4);  // idempotent
   this->insert({.id = "a1"});
   this->store_.reset();
   this->store_ = this->open();
   ASSERT_TRUE(this->store_);
-  EXPECT_EQ(this->store_->migrate().value(), 3);
+  EXPECT_EQ(this->store_->migrate().value(), 4);
   EXPECT_TRUE(this->store_->get_alert("a1").value().has_value());
+}
+
+// ---- the transactions behind the alerts ----
+
+TEST_P(DeskStoreTest, KeepsTransactionsOnceAsReceivedAndReturnsThemInTheAskedOrder) {
+  auto make = [](const std::string& id, int64_t amount) {
+    nexus::v1::Transaction tx;
+    tx.set_id(id);
+    tx.set_amount_minor(amount);
+    tx.mutable_event_time()->set_seconds(1'700'000'000);
+    return tx;
+  };
+  const std::vector<nexus::v1::Transaction> first = {make("t-1", 100), make("t-2", 200)};
+  EXPECT_EQ(this->store_->keep_transactions(first).value(), 2u);
+  // A second copy of an id, even with another amount, leaves the kept one as it was.
+  const std::vector<nexus::v1::Transaction> second = {make("t-2", 999), make("t-3", 300)};
+  EXPECT_EQ(this->store_->keep_transactions(second).value(), 1u);
+  const std::vector<std::string> ids = {"t-3", "t-none", "t-2", "t-1"};
+  const auto kept = this->store_->kept_transactions(ids);
+  ASSERT_TRUE(kept) << kept.error().message;
+  ASSERT_EQ(kept.value().size(), 3u);
+  EXPECT_EQ(kept.value()[0].id(), "t-3");
+  EXPECT_EQ(kept.value()[1].id(), "t-2");
+  EXPECT_EQ(kept.value()[1].amount_minor(), 200);
+  EXPECT_EQ(kept.value()[2].id(), "t-1");
 }
 
 TEST_P(DeskStoreTest, RefusesADatabaseFromANewerBinary) {
@@ -1289,8 +1314,8 @@ TEST_P(DeskStoreTest, AnUpgradedDatabaseChainsItsEarlierRows) {
   // A schema-2 database with case events and audit rows: version 3 chains them in time order.
   this->store_.reset();
   this->backend_->execute(
-      "DROP TABLE audit_entries; DROP TABLE audit_heads;"
-      " DELETE FROM schema_version WHERE version = 3;"
+      "DROP TABLE audit_entries; DROP TABLE audit_heads; DROP TABLE transactions;"
+      " DELETE FROM schema_version WHERE version >= 3;"
       " INSERT INTO cases (id, subject_key, status, created_ms, updated_ms)"
       " VALUES (1, 'ACC-9', 'new', 5, 5);"
       " INSERT INTO case_events (case_id, at_ms, actor, kind, details)"

@@ -301,6 +301,42 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   return parsed as T;
 }
 
+/** A file the desk hands out (a goAML report, an evidence package), with what it says of it. */
+export interface Download {
+  blob: Blob;
+  filename: string;
+  sha256: string;
+  auditSeq: string;
+}
+
+/** GETs a file; a refusal throws the desk's reason as call() does. */
+async function download(path: string): Promise<Download> {
+  let response: Response;
+  try {
+    response = await fetch(kBase + path, { credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'unreachable', 'the desk does not answer; is `nexus desk` running?');
+  }
+  if (!response.ok) {
+    let error: { error?: string; message?: string } = {};
+    try {
+      error = (await response.json()) as typeof error;
+    } catch {
+      error = {};
+    }
+    if (response.status === 401) onUnauthenticated();
+    throw new ApiError(response.status, error.error ?? 'http_' + response.status, error.message ?? `the desk answered ${response.status}`);
+  }
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const named = /filename="([^"]+)"/.exec(disposition);
+  return {
+    blob: await response.blob(),
+    filename: named ? named[1] : 'download',
+    sha256: response.headers.get('X-Content-SHA256') ?? '',
+    auditSeq: response.headers.get('X-Audit-Seq') ?? '',
+  };
+}
+
 /** A query string of the non-empty values, in the given order. */
 export function query(params: Record<string, string | undefined>): string {
   const search = new URLSearchParams();
@@ -352,6 +388,7 @@ export const api = {
   merge: (into: number, from: number) => call('POST', path('cases', into, 'merge'), { from_case_id: from }),
   split: (id: number, alert_ids: string[]) =>
     call<{ case_id: number }>('POST', path('cases', id, 'split'), { alert_ids }),
+  goaml: (id: number) => download(path('cases', id, 'goaml')),
   approve: (proposal: number, note: string) =>
     call('POST', path('proposals', proposal, 'approve'), { note }),
   reject: (proposal: number, note: string) =>

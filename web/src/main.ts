@@ -166,7 +166,8 @@ document.addEventListener('click', (event) => {
   if (event.defaultPrevented || event.button !== 0) return;
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const anchor = (event.target as Element | null)?.closest('a');
-  if (!anchor || anchor.target || anchor.origin !== location.origin) return;
+  if (!anchor || anchor.target || anchor.hasAttribute('download') || anchor.origin !== location.origin) return;
+  if (anchor.protocol !== location.protocol) return; // blob: downloads share the origin
   if (anchor.pathname.startsWith('/api/')) return;
   event.preventDefault();
   navigate(anchor.pathname + anchor.search);

@@ -17,6 +17,7 @@ export type Action =
   | 'decide_hit'
   | 'revoke_allow_list'
   | 'manage_users'
+  | 'export_case'
   | 'read_audit';
 
 const kPolicy: Record<Action, readonly Role[]> = {
@@ -33,6 +34,7 @@ const kPolicy: Record<Action, readonly Role[]> = {
   decide_hit: ['analyst', 'supervisor'],
   revoke_allow_list: ['supervisor'],
   manage_users: ['admin'],
+  export_case: ['supervisor'],
   read_audit: ['supervisor', 'auditor'],
 };
 

@@ -19,6 +19,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -39,6 +40,8 @@ const kUnList = join(
 );
 // An older UN list, imported first, so the lists page has a diff to show.
 const kUnOlder = join(dirname(kUnList), 'un_consolidated.xml');
+// The goAML schema the downloaded report is checked against, by xmllint (libxml2-utils).
+const kGoamlSchema = join(dirname(kUnList), '..', 'goaml', 'goAMLSchema_5.0.1.xsd');
 
 let dir;
 let desk;
@@ -49,6 +52,7 @@ let context;
 let page;
 let target; // the alert the analyst works: high severity, with a drawn subgraph
 let sanctionsAlert = ''; // the path of the alert whose hit the analyst decides
+let reportTarget; // the alert whose case is reported to the FIU: another subject, several payments
 const dialogs = [];
 const pageErrors = [];
 const cspViolations = [];
@@ -80,6 +84,10 @@ function makeAlerts() {
   );
   assert.ok(graphed.length > 0, 'the generated data holds a high-severity alert with a subgraph');
   target = graphed[0];
+  reportTarget = alerts
+    .filter((alert) => alert.subject !== target.subject && ['SEVERITY_HIGH', 'SEVERITY_CRITICAL'].includes(severity(alert)))
+    .sort((a, b) => (b.transaction_ids ?? []).length - (a.transaction_ids ?? []).length)[0];
+  assert.ok(reportTarget && reportTarget.transaction_ids.length >= 2, 'a high alert on another subject with several payments');
   const hostile = structuredClone(alerts[0]);
   hostile.id = 'f'.repeat(32);
   hostile.subject = kHostileSubject;
@@ -104,7 +112,9 @@ function startDesk(alertsFile) {
     config,
     `web_dir: ${JSON.stringify(join(web, 'dist'))}\n` +
       `rules: ${JSON.stringify(join(web, '..', 'rules', 'packs'))}\n` +
-      `lists: ${JSON.stringify(join(dir, 'lists'))}\n`,
+      `lists: ${JSON.stringify(join(dir, 'lists'))}\n` +
+      // The payments the alerts were made from: the goAML report and the evidence read them.
+      `transactions: ${JSON.stringify(join(dir, 'tx.ndjson'))}\n`,
   );
   desk = spawn(binary, ['desk', '--config', config, '--alerts', alertsFile, '--store', join(dir, 'desk.db'), '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -156,6 +166,7 @@ before(async () => {
   assert.ok(existsSync(chromiumPath), `no Chromium at ${chromiumPath}: apt-get install chromium`);
   assert.ok(existsSync(kUnList), `no UN list at ${kUnList} (set NEXUS_SHARED_DATA to shared/data)`);
   assert.ok(existsSync(kUnOlder), `no older UN list at ${kUnOlder}`);
+  assert.ok(existsSync(kGoamlSchema), `no goAML schema at ${kGoamlSchema}`);
   // The UI under test is the one in web/src: bundle it now (esbuild, about a second).
   execFileSync(process.execPath, [join(web, 'build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
   dir = mkdtempSync(join(tmpdir(), 'nexus-desk-browser-'));
@@ -459,6 +470,75 @@ test('the supervisor revokes the analyst’s false-positive decision', async () 
   assert.match(await page.textContent('#hit-decisions-0 tr[data-revoked="true"]'), /revoked.*sam/);
   assert.equal(await page.locator('#hit-decisions-0 button[data-action="revoke-hit"]').count(), 0);
   await shot('09-hit-revoked.png');
+  await logOut();
+});
+
+/** The case of an alert, as the desk answers it to the logged-in user. */
+async function caseOf(alertId) {
+  return page.evaluate(async (id) => (await (await fetch('/api/v1/alerts/' + id)).json()).case_id, alertId);
+}
+
+test('the analyst escalates a second case and proposes to report it to the FIU', async () => {
+  await logIn('ana');
+  await page.goto(`${url}/cases/${await caseOf(reportTarget.id)}`);
+  const status = () => page.getAttribute('#case-status', 'data-status');
+  await page.waitForSelector('#case-status');
+  if ((await status()) === 'new') await caseAction('review');
+  assert.equal(await status(), 'in_review');
+  await caseAction('escalate');
+  assert.equal(await status(), 'escalated');
+  assert.equal(await page.locator('button[data-action="export-goaml"]').count(), 0, 'an analyst exports nothing');
+  await page.selectOption('#close-reason', 'reported');
+  await page.fill('#close-note', 'funds pooled from many senders and moved on the same day: file an STR');
+  await caseAction('propose-close');
+  await page.waitForSelector('#pending-proposal');
+  assert.match(await page.textContent('#pending-proposal'), /reported/);
+  await logOut();
+});
+
+test('the supervisor approves the report and downloads the goAML XML, which validates against the schema', async () => {
+  await logIn('sam');
+  const caseId = await caseOf(reportTarget.id);
+  await page.goto(`${url}/cases/${caseId}`);
+  await page.waitForSelector('#pending-proposal');
+  await page.fill('#decision-note', 'agreed: report it');
+  await caseAction('approve');
+  assert.equal(await page.getAttribute('#case-status', 'data-status'), 'closed');
+  assert.match(await page.textContent('.page-head'), /closed as reported/);
+  const downloaded = page.waitForEvent('download');
+  await page.click('button[data-action="export-goaml"]');
+  await page.waitForSelector('#export-done, #case-message .notice-error');
+  if ((await page.locator('#case-message .notice-error').count()) > 0) {
+    assert.fail('the export was refused: ' + (await page.textContent('#case-message .notice-error')));
+  }
+  const download = await downloaded;
+  const file = join(dir, download.suggestedFilename());
+  await download.saveAs(file);
+  assert.match(download.suggestedFilename(), new RegExp(`^case-${caseId}-goaml-STR\\.xml$`));
+  // An independent check of the file as downloaded: xmllint against the UNODC schema.
+  execFileSync('xmllint', ['--noout', '--nonet', '--schema', kGoamlSchema, file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const xml = readFileSync(file, 'utf8');
+  for (const id of reportTarget.transaction_ids) assert.ok(xml.includes(`<transactionnumber>${id}</transactionnumber>`), `transaction ${id} is in the report`);
+  const digest = createHash('sha256').update(readFileSync(file)).digest('hex');
+  assert.equal(await page.getAttribute('#export-done', 'data-sha256'), digest, 'the page shows the SHA-256 of the file');
+  await shot('15-case-reported.png');
+  await logOut();
+});
+
+test('the auditor sees the report, its approval and its export in the trail, verified', async () => {
+  await logIn('aud');
+  const caseId = await caseOf(reportTarget.id);
+  await page.goto(`${url}/audit?object=case:${caseId}`);
+  await page.waitForSelector('#audit-table');
+  const rows = await page.$$eval('#audit-table tbody tr', (items) => items.map((item) => ({ action: item.dataset.action, text: item.textContent })));
+  const seen = (action, text) => rows.some((row) => row.action === action && (!text || text.test(row.text)));
+  assert.ok(seen('case.status', /ana.*escalated/), JSON.stringify(rows));
+  assert.ok(seen('case.close_proposed', /ana.*reported/), 'the proposal to report');
+  assert.ok(seen('case.close_approved', /sam/), 'the approval by sam');
+  assert.ok(seen('report.goaml', /sam/), 'the goAML export by sam');
+  await page.click('#audit-verify');
+  await page.waitForFunction(() => document.querySelector('#audit-state')?.dataset.state?.startsWith('verified'));
+  await shot('16-audit-report.png');
   await logOut();
 });
 

@@ -4,7 +4,7 @@
 // case into this one, split checked alerts off into a new case), the desk's refusals shown
 // as it words them, the timeline of every event with actor and time, and the case's alerts
 // (from the case answer itself: one request).
-import { api, type CaseDetail, type CaseEvent, type CloseReason, type Proposal, type Status } from '../api';
+import { api, type CaseDetail, type Download, type CaseEvent, type CloseReason, type Proposal, type Status } from '../api';
 import { showAlerts } from '../alert_list';
 import { type Child, dataTable, facts, fill, h, notice, section } from '../dom';
 import { severityBadge, statusBadge, time, words } from '../format';
@@ -210,6 +210,51 @@ function pendingProposal(proposal: Proposal, context: PageContext, runner: Runne
   );
 }
 
+/** Saves a download in the browser under its file name. */
+function save(file: Download): void {
+  const url = URL.createObjectURL(file.blob);
+  const link = h('a', { href: url, download: file.filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The case's exports for the FIU: the goAML report (from an escalated case, or one closed as reported). */
+function exportActions(item: CaseDetail, context: PageContext, runner: Runner): HTMLElement | null {
+  const reported = item.status === 'closed' && item.close_reason === 'reported';
+  if (!may(context.session.role, 'export_case') || (item.status !== 'escalated' && !reported)) return null;
+  const exported = (what: string, file: Download) =>
+    h(
+      'div',
+      { class: 'notice notice-ok', role: 'status', id: 'export-done', 'data-file': file.filename, 'data-sha256': file.sha256 },
+      `${what}: ${file.filename} downloaded (SHA-256 `,
+      h('code', null, file.sha256.slice(0, 16) + '…'),
+      `), recorded as audit entry ${file.auditSeq}.`,
+    );
+  let goaml: Download | null = null;
+  return h(
+    'div',
+    { class: 'action-group', id: 'export-actions' },
+    h('h3', null, 'Report to the FIU'),
+    h('p', { class: 'muted small' }, 'Validated against the goAML 5.0.1 schema before it downloads; every export is in the audit trail.'),
+    h(
+      'div',
+      { class: 'button-row' },
+      actionButton('goAML report (XML)', 'export-goaml', 'button-primary', (button) =>
+        void runner.run(
+          button,
+          async () => {
+            goaml = await api.goaml(item.id);
+            save(goaml);
+          },
+          () => exported('goAML report', goaml as Download),
+        ),
+      ),
+    ),
+  );
+}
+
 function assignForm(item: CaseDetail, context: PageContext, runner: Runner): HTMLElement | null {
   if (!may(context.session.role, 'assign_case') || item.status === 'closed') return null;
   const assignee = h('input', { id: 'assign-to', placeholder: 'user name', value: item.assignee });
@@ -384,6 +429,7 @@ export async function casePage(context: PageContext): Promise<void> {
       pending ? pendingProposal(pending, context, runner) : null,
       statusActions(item, context, runner),
       closeForm(item, context, runner, pending !== undefined),
+      exportActions(item, context, runner),
       assignForm(item, context, runner),
       commentForm(item, context, runner),
       snoozeForm(item, context, runner, message),
