@@ -64,6 +64,13 @@ int main(int argc, char** argv) {
   nexus::app::add_report_command(app);
   nexus::app::add_screening_commands(app);
   if (refuse_unknown_command(app, argc, argv, "nexus", 1)) return 2;
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    // `nexus screen` exits like grep: 0 match, 1 no match, 2 trouble (screen_command.hpp).
+    if (argc > 1 && std::string(argv[1]) == "screen") return nexus::app::screen_exit_code(e);
+    return code;
+  }
   return 0;
 }

@@ -40,6 +40,7 @@ struct ScreenOptions {
   std::string type;
   std::string data_dir = "./nexus-data";
   std::string allow_list;
+  std::string profile = "default";
   double threshold = -1;
   bool json_out = false;
 };
@@ -79,10 +80,14 @@ std::string import_guard(const lists::ListStore& store, const lists::LoadedList&
   throw CLI::RuntimeError(code);
 }
 
+// `nexus screen` answers like grep (screen_command.hpp): anything that is neither a
+// match nor a clean no-match exits with this.
+constexpr int kScreenTrouble = kScreenError;
+
 // Allow-list CSV: name,list,reference,reason,reviewed_by,reviewed_on (header line).
 std::vector<screening::AllowListRecord> read_allow_list(const std::string& path) {
   auto text = lists::read_file(path);
-  if (!text) fail(text.error().message);
+  if (!text) fail(text.error().message, kScreenTrouble);
   lists::detail::CsvReader reader(text.value(), ',');
   std::vector<std::string> f;
   std::vector<screening::AllowListRecord> out;
@@ -94,7 +99,8 @@ std::vector<screening::AllowListRecord> read_allow_list(const std::string& path)
     }
     if (f.size() < 5) {
       fail(path + ":" + std::to_string(reader.line()) +
-           ": expected name,list,reference,reason,reviewed_by[,reviewed_on]");
+               ": expected name,list,reference,reason,reviewed_by[,reviewed_on]",
+           kScreenTrouble);
     }
     out.push_back({f[0], f[1], f[2], f[3], f[4], f.size() > 5 ? f[5] : ""});
   }
@@ -103,16 +109,17 @@ std::vector<screening::AllowListRecord> read_allow_list(const std::string& path)
 
 std::unique_ptr<screening::NameScreener> open_screener(const ScreenOptions& o) {
   auto index = lists::load_screening_index(o.data_dir);
-  if (!index) fail(index.error().message);
+  if (!index) fail(index.error().message, kScreenTrouble);
   auto normalizer = screening::NameNormalizer::create();
-  if (!normalizer) fail(normalizer.error().message);
-  screening::ScreeningConfig config;
+  if (!normalizer) fail(normalizer.error().message, kScreenTrouble);
+  screening::ScreeningConfig config =
+      o.profile == "ofac" ? screening::ofac_profile_config() : screening::ScreeningConfig{};
   if (o.threshold >= 0) config.threshold = o.threshold;
   screening::AllowList allow;
   if (!o.allow_list.empty())
     allow = screening::AllowList(read_allow_list(o.allow_list), normalizer.value());
   auto screener = screening::NameScreener::create(index.value(), config, std::move(allow));
-  if (!screener) fail(screener.error().message);
+  if (!screener) fail(screener.error().message, kScreenTrouble);
   return std::move(screener.value());
 }
 
@@ -123,7 +130,7 @@ EntryType parse_type(const std::string& t) {
     return EntryType::kEntity;
   }
   if (t == "vessel") return EntryType::kVessel;
-  fail("--type must be person, entity or vessel, not '" + t + "'", 2);
+  fail("--type must be person, entity or vessel, not '" + t + "'", kScreenTrouble);
 }
 
 json hit_json(const ScreeningMatch& m, bool detailed) {
@@ -172,28 +179,39 @@ json screen_json(screening::NameScreener& s, const ScreeningQuery& q, bool detai
     match = match || (m.hit.score >= m.threshold && m.suppressed_by.empty());
     hits.push_back(hit_json(m, detailed));
   }
-  return {{"query", q.name}, {"match", match}, {"threshold", s.config().threshold}, {"hits", hits}};
+  return {{"query", q.name},
+          {"match", match},
+          {"profile", s.config().profile == screening::ScoringProfile::kOfac ? "ofac" : "default"},
+          {"threshold", s.config().threshold},
+          {"hits", hits}};
 }
 
-void run_screen(const ScreenOptions& o) {
-  if (o.name.empty() == o.file.empty()) fail("give either a NAME or --file FILE", 2);
+// Screens the name (or every line of the file); true when any is a match (a hit at the
+// threshold that no allow-list entry suppresses).
+bool screen_names(const ScreenOptions& o) {
+  if (o.name.empty() == o.file.empty()) fail("give either a NAME or --file FILE", kScreenTrouble);
   const EntryType type = parse_type(o.type);
   auto screener = open_screener(o);
   if (!o.file.empty()) {
     std::ifstream in(o.file);
-    if (!in) fail(o.file + ": cannot open");
+    if (!in) fail(o.file + ": cannot open", kScreenTrouble);
+    bool any = false;
     std::string line;
     while (std::getline(in, line)) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
       ScreeningQuery q{line, o.dob, o.country, type, ""};
-      std::cout << json_text(screen_json(*screener, q, false)) << "\n";
+      const json row = screen_json(*screener, q, false);
+      any = any || row["match"].get<bool>();
+      std::cout << json_text(row) << "\n";
     }
-    return;
+    if (in.bad()) fail(o.file + ": read error", kScreenTrouble);
+    return any;
   }
   ScreeningQuery q{o.name, o.dob, o.country, type, ""};
   if (o.json_out) {
-    std::cout << json_text(screen_json(*screener, q, true), 2) << "\n";
-    return;
+    const json answer = screen_json(*screener, q, true);
+    std::cout << json_text(answer, 2) << "\n";
+    return answer["match"].get<bool>();
   }
   const auto matches = top_matches(*screener, q);
   const auto normalized = screener->normalizer().normalize(o.name);
@@ -201,8 +219,12 @@ void run_screen(const ScreenOptions& o) {
   std::size_t above = 0;
   for (const auto& m : matches) above += m.hit.score >= m.threshold && m.suppressed_by.empty();
   std::cout << (above > 0 ? "MATCH" : "no match") << " at threshold "
-            << screener->config().threshold << " against " << screener->index().entries().size()
-            << " entries (" << screener->index().names().size() << " names)\n";
+            << screener->config().threshold
+            << (screener->config().profile == screening::ScoringProfile::kOfac
+                    ? " (profile ofac: OFAC Sanctions List Search scores)"
+                    : "")
+            << " against " << screener->index().entries().size() << " entries ("
+            << screener->index().names().size() << " names)\n";
   for (const auto& m : matches) {
     char score[16];
     std::snprintf(score, sizeof score, "%.3f", m.hit.score);
@@ -216,6 +238,11 @@ void run_screen(const ScreenOptions& o) {
               << (m.suppressed_by.empty() ? "" : "  (allow-listed)") << "\n"
               << "         " << m.explain() << "\n";
   }
+  return above > 0;
+}
+
+void run_screen(const ScreenOptions& o) {
+  if (!screen_names(o)) throw CLI::RuntimeError(kScreenNoMatch);
 }
 
 void print_refs(const char* label, const std::vector<std::string>& refs, bool all) {
@@ -318,6 +345,33 @@ void run_status(const std::string& data_dir) {
 
 }  // namespace
 
+std::string dob_problem(const std::string& value) {
+  static const std::regex kDate(R"((\d{4})(-(\d{2})(-(\d{2}))?)?)");
+  std::smatch m;
+  const std::string refusal =
+      "'" + value + "' is not a date of birth: YYYY, YYYY-MM or YYYY-MM-DD, 1900-2099";
+  if (!std::regex_match(value, m, kDate)) return refusal;
+  const int year = std::stoi(m[1].str());
+  if (year < 1900 || year > 2099) return refusal;
+  if (!m[3].matched) return "";
+  const unsigned month = static_cast<unsigned>(std::stoi(m[3].str()));
+  if (month < 1 || month > 12) return refusal + " (no month " + m[3].str() + ")";
+  if (!m[5].matched) return "";
+  const std::chrono::year_month_day day{
+      std::chrono::year{year}, std::chrono::month{month},
+      std::chrono::day{static_cast<unsigned>(std::stoi(m[5].str()))}};
+  if (!day.ok()) return refusal + " (no such day)";
+  return "";
+}
+
+int screen_exit_code(const CLI::ParseError& e) {
+  if (e.get_exit_code() == 0) return 0;  // --help
+  // Our own answers (match / no match / trouble) come as RuntimeErrors with their code;
+  // anything CLI11 refuses (an unknown option, a bad value: 105-110) is trouble.
+  if (dynamic_cast<const CLI::RuntimeError*>(&e) != nullptr) return e.get_exit_code();
+  return kScreenError;
+}
+
 void add_screening_commands(CLI::App& app) {
   auto screen_opts = std::make_shared<ScreenOptions>();
   CLI::App* screen = app.add_subcommand(
@@ -327,16 +381,9 @@ void add_screening_commands(CLI::App& app) {
                      "One name per line; NDJSON out, one object per line in order");
   screen
       ->add_option("--dob", screen_opts->dob,
-                   "Date of birth, YYYY or YYYY-MM-DD (secondary evidence)")
-      ->check(CLI::Validator(
-          [](const std::string& value) -> std::string {
-            static const std::regex kDate(
-                R"((19|20)\d\d(-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))?)");
-            return std::regex_match(value, kDate)
-                       ? std::string()
-                       : "'" + value + "' is not a date of birth: YYYY or YYYY-MM-DD, 1900-2099";
-          },
-          "YYYY[-MM-DD]"));
+                   "Date of birth, YYYY, YYYY-MM or YYYY-MM-DD (secondary evidence; the lists "
+                   "carry partial dates too)")
+      ->check(CLI::Validator(dob_problem, "YYYY[-MM[-DD]]"));
   screen
       ->add_option("--country", screen_opts->country,
                    "Country, ISO alpha-2, alpha-3 or English name (secondary evidence)")
@@ -350,8 +397,14 @@ void add_screening_commands(CLI::App& app) {
           "COUNTRY"));
   screen->add_option("--type", screen_opts->type, "person, entity or vessel");
   screen
+      ->add_option("--profile", screen_opts->profile,
+                   "Scoring: default (Nexus's own), or ofac (the scores of OFAC's Sanctions List "
+                   "Search, name only, threshold 0.90)")
+      ->check(CLI::IsMember({"default", "ofac"}))
+      ->capture_default_str();
+  screen
       ->add_option("--threshold", screen_opts->threshold,
-                   "Override the operating threshold (default 0.88)")
+                   "Override the operating threshold (default 0.88; 0.90 with --profile ofac)")
       ->check(CLI::Range(0.01, 1.0));
   screen->add_option(
       "--allow-list", screen_opts->allow_list,

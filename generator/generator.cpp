@@ -169,4 +169,12 @@ int64_t approximate_usd_cents(const nexus::v1::Transaction& transaction) {
   return detail::minor_to_usd_cents(transaction.amount_minor(), static_cast<uint8_t>(currency));
 }
 
+std::vector<BackgroundName> background_names() {
+  std::vector<BackgroundName> out;
+  for (auto& [name, organization] : detail::all_background_names()) {
+    out.push_back({std::move(name), organization});
+  }
+  return out;
+}
+
 }  // namespace nexus::generator

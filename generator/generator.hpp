@@ -71,4 +71,17 @@ std::string label_to_json(const ScenarioLabel& label);
 /// engine's FX table is authoritative; this is for tests and statistics.
 int64_t approximate_usd_cents(const nexus::v1::Transaction& transaction);
 
+/// A party name the background can give an account holder, and whether it names an
+/// organisation (a company, a merchant, an online brand) or a person.
+struct BackgroundName {
+  std::string name;
+  bool organization = false;
+};
+
+/// Every name the background can carry (first x last name of each name region; company
+/// stem x industry x the region's legal form; merchant stem x category x city; the online
+/// brands), each once, sorted. For checking the pools against sanctions lists: the
+/// background must not carry a listed name. Cost: about 50,000 short strings.
+std::vector<BackgroundName> background_names();
+
 }  // namespace nexus::generator

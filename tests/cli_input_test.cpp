@@ -238,9 +238,14 @@ TEST_F(CliInput, ScreenRefusesBadSecondaryEvidenceAndSurvivesInvalidUtf8) {
        {std::pair<std::string, std::string>{"--threshold -1 John",
                                             "--threshold: Value -1 not in range"},
         {"--dob notadate John", "'notadate' is not a date of birth"},
+        {"--dob 19xx John", "'19xx' is not a date of birth: YYYY, YYYY-MM or YYYY-MM-DD"},
+        {"--dob 1970-13 John", "(no month 13)"},
+        {"--dob 1970-02-30 John", "(no such day)"},
+        {"--profile nexus John", "--profile"},
         {"--country ZZZ John", "'ZZZ' is not a country"}}) {
     const auto result = run(screen + arguments);
-    EXPECT_NE(result.status, 0) << arguments;
+    // Exit 2: trouble, told apart from 1 (no match) as grep does.
+    EXPECT_EQ(result.status, 2) << arguments;
     EXPECT_NE(result.output.find(message), std::string::npos) << result.output;
   }
   // A Latin-1 name among UTF-8 ones: every line answered, in order, the bad bytes replaced.
@@ -252,8 +257,32 @@ TEST_F(CliInput, ScreenRefusesBadSecondaryEvidenceAndSurvivesInvalidUtf8) {
       << file.output;
   EXPECT_NE(file.output.find("\"query\":\"John Smith\""), std::string::npos) << file.output;
   const auto json = run(screen + "--json 'Soci\xE9t\xE9'");
-  EXPECT_EQ(json.status, 0) << json.output;
+  EXPECT_EQ(json.status, 1) << json.output;  // no match
   EXPECT_NE(json.output.find("\"match\": false"), std::string::npos) << json.output;
+}
+
+TEST_F(CliInput, ScreenExitsLikeGrepSoScriptsCanTellMatchFromNoMatch) {
+  const std::string lists =
+      std::string(NEXUS_SHARED_DATA_DIR) + "/sanctions/un_consolidated_2026-02-27.xml";
+  ASSERT_EQ(run("lists import --data-dir " + at("lists") + " " + lists).status, 0);
+  const std::string screen = "screen --data-dir " + at("lists") + " ";
+  const auto match = run(screen + "'Tariq Aziz' --dob 1936-07");
+  EXPECT_EQ(match.status, 0) << match.output;
+  EXPECT_NE(match.output.find("MATCH at threshold"), std::string::npos) << match.output;
+  // A month against the listed full date 1936-07-01 is worth more than the year alone.
+  EXPECT_NE(match.output.find("dob +0.04"), std::string::npos) << match.output;
+  const auto none = run(screen + "'Maria Fernanda Lopez'");
+  EXPECT_EQ(none.status, 1) << none.output;
+  EXPECT_NE(none.output.find("no match at threshold"), std::string::npos) << none.output;
+  write("none.txt", "Maria Fernanda Lopez\nJohn Smith\n");
+  EXPECT_EQ(run(screen + "--file " + at("none.txt")).status, 1);
+  write("some.txt", "Maria Fernanda Lopez\nSADDAM HUSSEIN AL-TIKRITI\n");
+  EXPECT_EQ(run(screen + "--file " + at("some.txt")).status, 0);
+  const auto no_lists = run("screen --data-dir " + at("empty") + " 'Tariq Aziz'");
+  EXPECT_EQ(no_lists.status, 2) << no_lists.output;
+  EXPECT_EQ(run(screen + "--file " + at("missing.txt")).status, 2);
+  EXPECT_EQ(run(screen).status, 2);  // neither a name nor a file
+  EXPECT_EQ(run("screen --help").status, 0);
 }
 
 TEST_F(CliInput, TheDemoRefusesADataDirWithFilesItDidNotCreate) {

@@ -178,12 +178,13 @@ TEST_F(E2e, ReplayScreensPartiesAgainstImportedListsAndAlertsWithTheEntry) {
   EXPECT_EQ(missing.status, 2) << missing.output;
 }
 
-// Generated background carries many namesakes of common listed names (Luis Lopez, Asad
-// Khan, Pioneer Logistics): before hits on common names needed corroboration, the
+// Generated background carried many namesakes of common listed names (Luis Lopez, Asad
+// Khan, Pioneer Logistics, since dropped from its pools): before hits on common names
+// needed corroboration, the
 // default generation (seed 1, 100,000 transactions) screened against UN + OFAC SDN raised
 // 382 SANCTIONS-PARTY-HIT and 1,098 NET-SANCTIONS-EXPOSURE alerts on unlabelled traffic.
-// Now 27 and 23 (namesakes corroborated by year of birth and country against an entry
-// that lists only years, and same-country companies named like a listed one). The bound,
+// Then 27 and 23, and 17 and 10 since the pools hold no listed name (namesakes corroborated
+// by year of birth and country against an entry that lists only years). The bound,
 // 40 each, leaves room for generator changes and fails on any return to name-only hits.
 // The planted listed parties (Iraqi exchange houses, country IQ) are all still caught.
 TEST_F(E2e, CommonNamesNeedCorroborationOnGeneratedBackgroundButListedPartiesAlert) {

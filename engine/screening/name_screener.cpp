@@ -29,32 +29,58 @@ int year_of(std::string_view date) {
   return y;
 }
 
+// How many of YYYY, YYYY-MM, YYYY-MM-DD a date carries: 1 year, 2 month, 3 day (0: no year).
+int date_precision(std::string_view date) {
+  if (year_of(date) == 0) return 0;
+  if (date.size() >= 10 && date[4] == '-' && date[7] == '-') return 3;
+  if (date.size() >= 7 && date[4] == '-') return 2;
+  return 1;
+}
+
+// Dates are compared at the precision both carry (the lists write years, months and
+// full dates): equal days give the exact bonus, an equal month where one side stops at
+// the month the month bonus, an equal year the year bonus; every listed year further
+// than the tolerance from the query's is a mismatch.
 double dob_adjustment(const ScreeningConfig& config, std::string_view query_dob,
                       const std::vector<std::string>& listed) {
   const int qy = year_of(query_dob);
   if (qy == 0 || listed.empty()) return 0;
+  const int query_precision = date_precision(query_dob);
   bool any_year = false;
   bool within = false;
+  double best = 0;
   for (const auto& d : listed) {
     const int ly = year_of(d);
     if (ly == 0) continue;
     any_year = true;
-    if (query_dob.size() >= 10 && d.size() >= 10 &&
-        d.compare(0, 10, query_dob.substr(0, 10)) == 0) {
+    if (std::abs(ly - qy) <= config.dob_year_tolerance) within = true;
+    if (ly != qy) continue;
+    const int shared = std::min(query_precision, date_precision(d));
+    if (shared == 3 && d.compare(0, 10, query_dob.substr(0, 10)) == 0) {
       return config.dob_exact_bonus;
     }
-    if (std::abs(ly - qy) <= config.dob_year_tolerance) within = true;
+    if (shared == 2 && d.compare(0, 7, query_dob.substr(0, 7)) == 0) {
+      best = std::max(best, config.dob_month_bonus);
+    } else {
+      best = std::max(best, config.dob_year_bonus);
+    }
   }
   if (!any_year) return 0;
   if (!within) return config.dob_mismatch_penalty;
-  for (const auto& d : listed) {
-    if (year_of(d) == qy) return config.dob_year_bonus;
-  }
-  return 0;
+  return best;
 }
 
 bool is_organisation(EntryType t) {
   return t == EntryType::kEntity || t == EntryType::kVessel || t == EntryType::kAircraft;
+}
+
+// Best first; ties break on list and reference (deterministic output).
+void sort_matches(std::vector<ScreeningMatch>& matches) {
+  std::sort(matches.begin(), matches.end(), [](const ScreeningMatch& a, const ScreeningMatch& b) {
+    if (a.hit.score != b.hit.score) return a.hit.score > b.hit.score;
+    if (a.hit.list != b.hit.list) return a.hit.list < b.hit.list;
+    return a.hit.reference < b.hit.reference;
+  });
 }
 
 std::string add_reason(std::string list, const char* reason) {
@@ -125,6 +151,7 @@ NameScreener::NameScreener(std::shared_ptr<const ScreeningIndex> index, Screenin
 void NameScreener::set_index(std::shared_ptr<const ScreeningIndex> index) {
   index_ = std::move(index);
   scratch_ = {};
+  ofac_names_ = {};
   cache_.clear();
 }
 
@@ -138,10 +165,111 @@ std::string NameScreener::cache_key(const ScreeningQuery& q) const {
   return key;
 }
 
+NameScreener::Evidence NameScreener::evidence(const ScreeningQuery& query,
+                                              const std::string& query_country,
+                                              const std::string& query_id, const ListEntry& entry,
+                                              const ListedName& listed_name) const {
+  Evidence ev;
+  ev.dob = dob_adjustment(config_, query.date_of_birth, entry.dates_of_birth);
+  if (!query_country.empty() && !entry.countries.empty()) {
+    const bool found = std::find(entry.countries.begin(), entry.countries.end(), query_country) !=
+                       entry.countries.end();
+    ev.country = found ? config_.country_match_bonus : config_.country_mismatch_penalty;
+  }
+  if (!query_id.empty()) {
+    for (const auto& id : entry.identifiers) {
+      if (identifier_key(id) == query_id) {
+        ev.identifier = config_.identifier_match_bonus;
+        break;
+      }
+    }
+  }
+  if (query.type != EntryType::kUnknown && entry.type != EntryType::kUnknown &&
+      is_organisation(query.type) != is_organisation(entry.type)) {
+    ev.type = config_.type_mismatch_penalty;
+  }
+  if (listed_name.strength == AliasStrength::kWeak) ev.alias = config_.weak_alias_penalty;
+  return ev;
+}
+
+std::vector<ScreeningMatch> NameScreener::score_all_ofac(const ScreeningQuery& query,
+                                                         double min_score, std::size_t limit) {
+  std::vector<ScreeningMatch> out;
+  const OfacName q = ofac_tokens(query.name);
+  if (q.tokens.empty()) return out;
+  // The tool scores every listed name; so does this profile (its tokens kept per index).
+  if (ofac_names_.size() != index_->names().size()) {
+    ofac_names_ = {};
+    for (const IndexedName& n : index_->names()) {
+      ofac_names_.add(index_->entries()[n.entry].names[n.name_index].text);
+    }
+  }
+  const std::string query_country = countries_.resolve(query.country);
+  const std::string query_id = identifier_key(query.identifier);
+  const NormalizedName normalized = normalizer_.normalize(query.name);
+  const std::string& allow_key = normalized.sorted;
+  std::vector<std::string> query_words;
+  for (const NameToken& t : normalized.tokens) query_words.push_back(t.text);
+  std::vector<std::pair<double, std::uint32_t>> best(index_->entries().size(), {-1.0, 0});
+  std::vector<OfacScore>& parts = ofac_scores_;
+  ofac_names_.score_all(q, parts);
+  for (std::uint32_t i = 0; i < index_->names().size(); ++i) {
+    const double score = parts[i].total();
+    auto& b = best[index_->names()[i].entry];
+    if (score >= min_score && score > b.first) b = {score, i};
+  }
+  for (std::uint32_t e = 0; e < best.size(); ++e) {
+    if (best[e].first < 0) continue;
+    const std::uint32_t i = best[e].second;
+    const IndexedName& listed = index_->names()[i];
+    const ListEntry& entry = index_->entries()[e];
+    const ListedName& listed_name = entry.names[listed.name_index];
+    const Evidence ev = evidence(query, query_country, query_id, entry, listed_name);
+    ScreeningMatch m;
+    m.ofac_profile = true;
+    m.ofac = parts[i];
+    m.name.total = parts[i].total();
+    m.dob_adjustment = ev.dob;
+    m.country_adjustment = ev.country;
+    m.identifier_adjustment = ev.identifier;
+    m.type_adjustment = ev.type;
+    m.alias_adjustment = ev.alias;
+    m.hit.list = entry.list;
+    m.hit.reference = entry.reference;
+    m.hit.matched_name = listed_name.text;
+    m.hit.programme = entry.programme;
+    m.hit.score = parts[i].total();
+    m.entry = e;
+    m.matched_kind = listed_name.kind;
+    m.query_normalized = q.joined;
+    m.listed_normalized = ofac_names_.joined(i);
+    m.threshold = config_.threshold;
+    m.distinctive_bits = config_.distinctive_name_bits;
+    // What the listed name's words the query also holds (as normalised) say about who is
+    // meant: the tool's score has no token pairs to take it from.
+    for (const NameToken& t : listed.normalized.tokens) {
+      if (t.role == TokenRole::kName && t.text.size() >= 2 &&
+          std::find(query_words.begin(), query_words.end(), t.text) != query_words.end()) {
+        m.name_information_bits +=
+            index_->token_information(t.id, entry.type == EntryType::kPerson);
+      }
+    }
+    m.corroborated_by = corroboration(ev.dob, ev.country, ev.identifier, entry);
+    if (const AllowListRecord* r = allow_list_.find(allow_key, entry.list, entry.reference)) {
+      m.suppressed_by = r->reason + " (" + r->reviewed_by + ", " + r->reviewed_on + ")";
+    }
+    out.push_back(std::move(m));
+  }
+  sort_matches(out);
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
 std::vector<ScreeningMatch> NameScreener::score_all(const ScreeningQuery& query, double min_score,
                                                     std::size_t limit) {
   std::vector<ScreeningMatch> out;
   if (!index_) return out;
+  if (config_.profile == ScoringProfile::kOfac) return score_all_ofac(query, min_score, limit);
   const NormalizedName q = normalizer_.normalize(query.name);
   if (q.empty()) return out;
   const std::string query_country = countries_.resolve(query.country);
@@ -170,29 +298,12 @@ std::vector<ScreeningMatch> NameScreener::score_all(const ScreeningQuery& query,
       const ListedName& listed_name = entry.names[listed.name_index];
       NameScore name = scorer_.score(form, listed.normalized, min_score - max_bonus, &pair_memo_);
       if (name.partial) continue;
-      const double dob = dob_adjustment(config_, query.date_of_birth, entry.dates_of_birth);
-      double country = 0;
-      if (!query_country.empty() && !entry.countries.empty()) {
-        const bool found = std::find(entry.countries.begin(), entry.countries.end(),
-                                     query_country) != entry.countries.end();
-        country = found ? config_.country_match_bonus : config_.country_mismatch_penalty;
-      }
-      double identifier = 0;
-      if (!query_id.empty()) {
-        for (const auto& id : entry.identifiers) {
-          if (identifier_key(id) == query_id) {
-            identifier = config_.identifier_match_bonus;
-            break;
-          }
-        }
-      }
-      double type = 0;
-      if (query.type != EntryType::kUnknown && entry.type != EntryType::kUnknown &&
-          is_organisation(query.type) != is_organisation(entry.type)) {
-        type = config_.type_mismatch_penalty;
-      }
-      const double alias =
-          listed_name.strength == AliasStrength::kWeak ? config_.weak_alias_penalty : 0.0;
+      const Evidence ev = evidence(query, query_country, query_id, entry, listed_name);
+      const double dob = ev.dob;
+      const double country = ev.country;
+      const double identifier = ev.identifier;
+      const double type = ev.type;
+      const double alias = ev.alias;
       const double score =
           std::clamp(name.total + dob + country + identifier + type + alias, 0.0, 1.0);
       if (score < min_score) continue;
@@ -244,11 +355,7 @@ std::vector<ScreeningMatch> NameScreener::score_all(const ScreeningQuery& query,
       if (!form.empty()) screen_form(form, true);
     }
   }
-  std::sort(out.begin(), out.end(), [](const ScreeningMatch& a, const ScreeningMatch& b) {
-    if (a.hit.score != b.hit.score) return a.hit.score > b.hit.score;
-    if (a.hit.list != b.hit.list) return a.hit.list < b.hit.list;
-    return a.hit.reference < b.hit.reference;
-  });
+  sort_matches(out);
   if (out.size() > limit) out.resize(limit);
   return out;
 }

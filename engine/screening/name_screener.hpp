@@ -59,6 +59,20 @@ class NameScreener final : public engine::Screener {
   /// ScreeningMatch::corroborated_by from the evidence adjustments of one hit.
   std::string corroboration(double dob, double country, double identifier,
                             const ListEntry& entry) const;
+  /// The secondary-evidence adjustments of one listed name (ScreeningConfig).
+  struct Evidence {
+    double dob = 0;
+    double country = 0;
+    double identifier = 0;
+    double type = 0;
+    double alias = 0;
+  };
+  Evidence evidence(const ScreeningQuery& query, const std::string& query_country,
+                    const std::string& query_id, const ListEntry& entry,
+                    const ListedName& listed_name) const;
+  /// score_all under ScoringProfile::kOfac: every indexed name by the tool's score.
+  std::vector<ScreeningMatch> score_all_ofac(const ScreeningQuery& query, double min_score,
+                                             std::size_t limit);
   /// ScreeningMatch::name_information_bits: the information of the listed name
   /// tokens that name's pairs matched.
   double name_information(const NormalizedName& listed, const NameScore& name,
@@ -74,6 +88,8 @@ class NameScreener final : public engine::Screener {
   CandidateScratch scratch_;
   PairMemo pair_memo_;
   std::vector<Candidate> candidates_;
+  OfacNameTable ofac_names_;  // ScoringProfile::kOfac: the tool's tokens of every indexed name
+  std::vector<OfacScore> ofac_scores_;    // ScoringProfile::kOfac: per indexed name, reused
   std::vector<ScreeningMatch> uncached_;  // result holder when the cache is disabled
 };
 

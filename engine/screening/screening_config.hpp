@@ -6,7 +6,18 @@
 
 namespace nexus::screening {
 
+/// How a name is scored. kDefault is Nexus's own scorer (name_scorer.hpp, the quality
+/// table of engine/screening/README.md); kOfac reproduces the scores of OFAC's Sanctions
+/// List Search (ofac_score.hpp) over every indexed name, for comparing with that tool.
+enum class ScoringProfile { kDefault, kOfac };
+
 struct ScreeningConfig {
+  /// Scoring profile. kOfac ignores the weights below (the score is the tool's name score,
+  /// with no secondary evidence added), scores every indexed name (no candidate
+  /// selection: about 30 ms a query on UN + OFAC SDN) and is meant for `nexus screen
+  /// --profile ofac`, not the stream. Default: kDefault.
+  ScoringProfile profile = ScoringProfile::kDefault;
+
   /// Operating threshold: hits scoring at or above it are returned and count as a
   /// match. Default: 0.88 (chosen on the quality report in engine/screening/README.md:
   /// recall >= 0.95 on UN variants at <= 2% false positives on non-listed names).
@@ -58,6 +69,9 @@ struct ScreeningConfig {
   // Secondary evidence, added to the name score (clamped to 0..1).
   /// Query date of birth equals a listed one (same day). Default: +0.06.
   double dob_exact_bonus = 0.06;
+  /// Query year and month of birth equal a listed one where one of the two dates stops at
+  /// the month (`--dob 1965-04`, or a list writing "1965-04"). Default: +0.045.
+  double dob_month_bonus = 0.045;
   /// Query year of birth equals a listed year. Default: +0.03.
   double dob_year_bonus = 0.03;
   /// Every listed year differs from the query's by more than dob_year_tolerance. Default: -0.12.
@@ -102,5 +116,14 @@ struct ScreeningConfig {
   /// Cached query results per NameScreener (LRU); 0 disables the cache. Default: 100000.
   std::size_t cache_capacity = 100000;
 };
+
+/// The configuration of ScoringProfile::kOfac: the tool's score, at a threshold of 0.90 (the
+/// tool's "minimum name score" slider runs 50-100; at 80 a shared given name is enough).
+inline ScreeningConfig ofac_profile_config() {
+  ScreeningConfig config;
+  config.profile = ScoringProfile::kOfac;
+  config.threshold = 0.90;
+  return config;
+}
 
 }  // namespace nexus::screening

@@ -47,6 +47,18 @@ std::string ScreeningMatch::explain() const {
                     "' of " + hit.list + " " + hit.reference;
   if (glossary_translated) out += "; organisation words translated by the glossary";
   out += "; query '" + query_normalized + "' vs listed '" + listed_normalized + "'";
+  if (ofac_profile) {
+    out += "; OFAC Sanctions List Search profile: whole name " + plain(ofac.whole_name) +
+           (query_normalized.empty() || listed_normalized.empty() ||
+                    query_normalized[0] != listed_normalized[0]
+                ? " (first letters differ)"
+                : "") +
+           ", name parts " + plain(ofac.name_parts) + " -> " + plain(ofac.total()) +
+           " (evidence not added); score " + plain(hit.score) +
+           (hit.score >= threshold ? " >= " : " < ") + "threshold " + plain(threshold);
+    if (!suppressed_by.empty()) out += "; suppressed by allow-list: " + suppressed_by;
+    return out + "; " + basis();
+  }
   const auto q = split(query_normalized);
   const auto l = split(listed_normalized);
   out += "; pairs";

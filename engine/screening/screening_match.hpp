@@ -6,6 +6,7 @@
 #include "engine/screener.hpp"
 #include "engine/screening/list_entry.hpp"
 #include "engine/screening/name_scorer.hpp"
+#include "engine/screening/ofac_score.hpp"
 
 #include <string>
 #include <vector>
@@ -30,6 +31,10 @@ struct ScreeningMatch {
   /// (organisation_glossary.hpp): query_normalized is the translated form.
   bool glossary_translated = false;
   NameScore name;  // name-score components and token pairs
+  /// Scored by ScoringProfile::kOfac: `ofac` holds the tool's two parts, `name` is unused
+  /// and the evidence adjustments below are recorded (for corroboration) but not added.
+  bool ofac_profile = false;
+  OfacScore ofac;
   double dob_adjustment = 0;
   double country_adjustment = 0;
   double identifier_adjustment = 0;

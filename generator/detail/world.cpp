@@ -1,5 +1,6 @@
 #include "generator/detail/world.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -32,27 +33,31 @@ enum NameRegion : uint8_t {
 
 using NameList = std::vector<const char*>;
 
+// No first x last name of a region, and no company stem x industry, may be a name on the
+// sanctions lists that ship with the project (tests/screening/generator_names_test.cpp
+// screens them all): "Tariq Aziz", "Luis Lopez", "Pioneer Logistics" and others were, and
+// made every demo raise sanctions hits on customers who were only namesakes.
 const std::vector<NameList> kFirstNames = {
     {"James", "Mary", "Robert", "Linda", "Michael", "Sarah", "David", "Emily", "Daniel", "Olivia"},
     {"Lukas", "Anna", "Felix", "Lena", "Jonas", "Marie", "Tobias", "Laura", "Stefan", "Julia"},
     {"Louis", "Camille", "Hugo", "Chloe", "Jules", "Manon", "Antoine", "Lea", "Mathieu", "Ines"},
     {"Daan", "Sanne", "Bram", "Fleur", "Thijs", "Lotte", "Ruben", "Eva", "Sem", "Noor"},
-    {"Omar", "Fatima", "Khalid", "Layla", "Yousef", "Mariam", "Hassan", "Noura", "Tariq", "Huda"},
-    {"Mehmet", "Ayse", "Emre", "Elif", "Burak", "Zeynep", "Murat", "Selin", "Can", "Derya"},
+    {"Omar", "Fatima", "Khalid", "Layla", "Yousef", "Mariam", "Hassan", "Noura", "Rami", "Huda"},
+    {"Kerem", "Ayse", "Emre", "Elif", "Burak", "Zeynep", "Murat", "Selin", "Can", "Derya"},
     {"Rahul", "Priya", "Arjun", "Ananya", "Vikram", "Kavya", "Rohan", "Sneha", "Amit", "Pooja"},
-    {"Imran", "Ayesha", "Bilal", "Sana", "Usman", "Hira", "Faisal", "Zainab", "Asad", "Mehwish"},
+    {"Imran", "Ayesha", "Bilal", "Sana", "Usman", "Hira", "Faisal", "Zainab", "Hamza", "Mehwish"},
     {"Chinedu", "Ngozi", "Emeka", "Amaka", "Tunde", "Funmi", "Ibrahim", "Aisha", "Segun", "Bola"},
     {"Kamau", "Wanjiru", "Otieno", "Achieng", "Mwangi", "Njeri", "Kiprop", "Chebet", "Juma",
      "Akinyi"},
     {"Jose", "Maria", "Mark", "Angelica", "Paolo", "Kristine", "Rafael", "Joy", "Carlo", "Bea"},
-    {"Juan", "Guadalupe", "Carlos", "Sofia", "Luis", "Valeria", "Miguel", "Camila", "Jorge",
+    {"Juan", "Guadalupe", "Carlos", "Sofia", "Diego", "Valeria", "Alejandro", "Camila", "Andres",
      "Lucia"},
     {"Hiroshi", "Yuki", "Takeshi", "Sakura", "Kenji", "Aiko", "Daichi", "Haruka", "Ren", "Mei"},
     {"Marco", "Giulia", "Luca", "Francesca", "Matteo", "Chiara", "Andrea", "Sara", "Davide",
      "Elena"},
     {"Abdi", "Hodan", "Mahad", "Ifrah", "Yusuf", "Sahra", "Abdirahman", "Ayaan", "Liban", "Hibo"},
-    {"Ahmad", "Zarghona", "Farid", "Mina", "Habib", "Parwana", "Jawid", "Nilofar", "Sami", "Laila"},
-    {"Wei", "Li", "Jun", "Xin", "Hao", "Ying", "Ming", "Fang", "Lei", "Jing"},
+    {"Nasir", "Zarghona", "Farid", "Mina", "Habib", "Parwana", "Jawid", "Nilofar", "Sami", "Laila"},
+    {"Tao", "Li", "Jun", "Xin", "Hao", "Ying", "Ming", "Fang", "Qiang", "Jing"},
     {"Andreas", "Eleni", "Nikos", "Maria", "Giorgos", "Sofia", "Kostas", "Anna", "Panos",
      "Katerina"},
     {"Amadou", "Aminata", "Moussa", "Fatoumata", "Oumar", "Mariam", "Seydou", "Awa", "Issa",
@@ -68,7 +73,7 @@ const std::vector<NameList> kLastNames = {
      "Garnier"},
     {"de Jong", "Jansen", "de Vries", "van Dijk", "Bakker", "Visser", "Smit", "Meijer", "Mulder",
      "Bos"},
-    {"Al-Mansouri", "Haddad", "Khoury", "Nasser", "Saleh", "Hamdan", "Rahman", "Aziz", "Karim",
+    {"Al-Mansouri", "Daher", "Khoury", "Nasser", "Saleh", "Hamdan", "Rahman", "Aziz", "Karim",
      "Farouk"},
     {"Yilmaz", "Kaya", "Demir", "Sahin", "Celik", "Yildiz", "Aydin", "Ozturk", "Arslan", "Dogan"},
     {"Sharma", "Patel", "Singh", "Kumar", "Gupta", "Reddy", "Iyer", "Nair", "Mehta", "Joshi"},
@@ -101,7 +106,7 @@ const std::vector<const char*> kCompanySuffixes = {
 
 const std::vector<const char*> kCompanyStems = {
     "Northwind",   "Bluewater", "Silverline", "Crescent", "Evergreen", "Summit", "Harbor",
-    "Golden Gate", "Riverside", "Oakwood",    "Sunrise",  "Pioneer",   "Atlas",  "Meridian",
+    "Golden Gate", "Riverside", "Oakwood",    "Sunrise",  "Pinecrest", "Alder",  "Meridian",
     "Cedar",       "Horizon",   "Lighthouse", "Keystone", "Falcon",    "Orchid"};
 
 const std::vector<const char*> kIndustries = {
@@ -299,6 +304,36 @@ uint8_t country_index(std::string_view code) {
   std::fprintf(stderr, "generator: unknown country %.*s\n", static_cast<int>(code.size()),
                code.data());
   std::abort();
+}
+
+std::vector<std::pair<std::string, bool>> all_background_names() {
+  std::vector<std::pair<std::string, bool>> out;
+  for (std::size_t region = 0; region < kNameRegionCount; ++region) {
+    for (const char* first : kFirstNames[region]) {
+      for (const char* last : kLastNames[region]) {
+        out.emplace_back(std::string(first) + ' ' + last, false);
+      }
+    }
+  }
+  for (const char* stem : kCompanyStems) {
+    for (const char* industry : kIndustries) {
+      for (const char* suffix : kCompanySuffixes) {
+        out.emplace_back(std::string(stem) + ' ' + industry + ' ' + suffix, true);
+      }
+    }
+    for (const MerchantCategory& category : kMerchantCategories) {
+      if (category.online) continue;
+      for (const Country& country : kCountries) {
+        for (const char* city : country.cities) {
+          out.emplace_back(std::string(stem) + ' ' + category.stem + ' ' + city, true);
+        }
+      }
+    }
+  }
+  for (const char* brand : kOnlineBrands) out.emplace_back(brand, true);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 uint32_t World::add_profile(uint8_t country, bool organization, int merchant_category) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace nexus::generator::detail {
@@ -49,6 +50,10 @@ extern const std::vector<Country> kCountries;
 
 /// Index of `code` in kCountries; aborts if unknown (a bug in a table).
 uint8_t country_index(std::string_view code);
+
+/// Every person and organisation name make_profile can produce, each once, sorted
+/// (generator.hpp: background_names). Organisation names carry `true`.
+std::vector<std::pair<std::string, bool>> all_background_names();
 
 /// One account and its holder as they appear on payments.
 struct Profile {

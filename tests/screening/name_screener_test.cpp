@@ -106,6 +106,54 @@ TEST_F(NameScreenerTest, DateOfBirthMismatchPullsBelowThresholdAndMatchLifts) {
   EXPECT_LT(other[0].hit.score, base[0].hit.score);
 }
 
+TEST_F(NameScreenerTest, PartialDatesOfBirthCompareAtTheirOwnPrecision) {
+  ScreeningConfig config;
+  auto entries = sample_entries();
+  entries[2].dates_of_birth = {"1980-01-01", "1975-06"};  // a full date and a month, as lists give
+  auto normalizer = NameNormalizer::create().value();
+  auto screener = make(config);
+  screener->set_index(ScreeningIndex::build(entries, normalizer));
+  auto dob = [&](const std::string& date) {
+    ScreeningQuery q = query("John Smith");
+    q.date_of_birth = date;
+    const auto m = screener->score_all(q, 0.0, 1);
+    EXPECT_FALSE(m.empty());
+    return m.empty() ? 99.0 : m[0].dob_adjustment;
+  };
+  EXPECT_DOUBLE_EQ(dob("1980-01-01"), config.dob_exact_bonus);
+  EXPECT_DOUBLE_EQ(dob("1980-01"), config.dob_month_bonus);     // a month against the full date
+  EXPECT_DOUBLE_EQ(dob("1975-06-30"), config.dob_month_bonus);  // a full date against the month
+  EXPECT_DOUBLE_EQ(dob("1975-07"), config.dob_year_bonus);      // same year, other month
+  EXPECT_DOUBLE_EQ(dob("1980"), config.dob_year_bonus);
+  EXPECT_DOUBLE_EQ(dob("1960-03"), config.dob_mismatch_penalty);
+  EXPECT_DOUBLE_EQ(dob(""), 0.0);
+}
+
+TEST_F(NameScreenerTest, OfacProfileScoresEveryNameAsTheOfacToolDoes) {
+  auto screener = make(ofac_profile_config());
+  // The tool's per-name-part score: SMITH and JOHN both found in "SMITH, John Robert".
+  const auto& hits = screener->screen_query(query("JOHN SMITH"));
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].hit.reference, "12345");
+  EXPECT_DOUBLE_EQ(hits[0].hit.score, 1.0);
+  EXPECT_TRUE(hits[0].ofac_profile);
+  EXPECT_NE(hits[0].explain().find("OFAC Sanctions List Search profile"), std::string::npos)
+      << hits[0].explain();
+  // Secondary evidence is recorded, never added: the tool scores names only.
+  ScreeningQuery q = query("JOHN SMITH");
+  q.date_of_birth = "1950";
+  const auto with_dob = screener->score_all(q, 0.0, 1);
+  ASSERT_FALSE(with_dob.empty());
+  EXPECT_DOUBLE_EQ(with_dob[0].hit.score, 1.0);
+  EXPECT_LT(with_dob[0].dob_adjustment, 0.0);
+  // One shared given name out of two: the tool's mean over name parts, below 0.90.
+  const auto tariq = screener->score_all(query("TARIQ HUSSEIN"), 0.0, 3);
+  ASSERT_FALSE(tariq.empty());
+  EXPECT_EQ(tariq[0].hit.reference, "IQi.025");
+  EXPECT_LT(tariq[0].hit.score, 0.9);
+  EXPECT_GT(tariq[0].hit.score, 0.5);
+}
+
 TEST_F(NameScreenerTest, IdentifierAndCountryAreSecondaryEvidence) {
   auto screener = make();
   ScreeningQuery q = query("Abu Bakr Bagdadi");

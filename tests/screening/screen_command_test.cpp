@@ -37,7 +37,7 @@ class ScreenCommandTest : public ::testing::Test {
     try {
       app.parse(reversed);
     } catch (const CLI::ParseError& e) {
-      exit_code_ = e.get_exit_code();
+      exit_code_ = args.empty() || args[0] != "screen" ? e.get_exit_code() : screen_exit_code(e);
     }
     std::cout.rdbuf(old);
     return out.str();
@@ -66,7 +66,7 @@ TEST_F(ScreenCommandTest, ImportDiffThenScreen) {
               std::string::npos);
 
   out = run({"screen", "Tariq Aziz", "--dob", "1936", "--country", "IQ", "--type", "person", data});
-  ASSERT_EQ(exit_code_, 0) << out;
+  ASSERT_EQ(exit_code_, kScreenMatch) << out;
   EXPECT_NE(out.find("MATCH at threshold"), std::string::npos) << out;
   EXPECT_NE(out.find("UN IQi.025  TARIQ AZIZ"), std::string::npos) << out;
   EXPECT_NE(out.find("dob +0.03"), std::string::npos) << out;
@@ -101,9 +101,34 @@ TEST_F(ScreenCommandTest, MalformedImportIsRefusedAndPreviousVersionStays) {
   EXPECT_NE(status.find("EU: version 1, 4 entries"), std::string::npos) << status;
 }
 
+TEST_F(ScreenCommandTest, OfacProfileShowsTheToolsScores) {
+  const std::string data = "--data-dir=" + dir_.string();
+  ASSERT_EQ(
+      (run({"lists", "import", shared_data("sanctions/un_consolidated_2026-02-27.xml"), data}),
+       exit_code_),
+      0);
+  std::string out = run({"screen", "TARIQ AZIZ", "--profile", "ofac", "--json", data});
+  ASSERT_EQ(exit_code_, kScreenMatch) << out;
+  auto j = nlohmann::json::parse(out);
+  EXPECT_EQ(j["profile"], "ofac");
+  EXPECT_DOUBLE_EQ(j["threshold"].get<double>(), 0.90);
+  EXPECT_EQ(j["hits"][0]["reference"], "IQi.025") << out;
+  EXPECT_DOUBLE_EQ(j["hits"][0]["score"].get<double>(), 1.0) << out;
+  EXPECT_NE(j["hits"][0]["explanation"].get<std::string>().find("OFAC Sanctions List Search"),
+            std::string::npos)
+      << out;
+  // The tool's order asymmetry: the whole name needs the same first letter.
+  out = run({"screen", "AZIZ TARIQ", "--profile", "ofac", "--json", data});
+  j = nlohmann::json::parse(out);
+  ASSERT_FALSE(j["hits"].empty()) << out;
+  EXPECT_EQ(j["hits"][0]["reference"], "IQi.025") << out;
+  run({"screen", "TARIQ AZIZ", "--profile", "nexus", data});
+  EXPECT_EQ(exit_code_, kScreenError);
+}
+
 TEST_F(ScreenCommandTest, ScreeningWithoutListsSaysWhatToDo) {
   run({"screen", "Anyone", "--data-dir=" + dir_.string()});
-  EXPECT_EQ(exit_code_, 1);
+  EXPECT_EQ(exit_code_, kScreenError);
 }
 
 }  // namespace
