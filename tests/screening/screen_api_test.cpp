@@ -300,6 +300,16 @@ TEST_F(ScreenApiTest, BadInputGetsA400WithTheReason) {
   Answer a = call("POST", "/match/default", "{\"queries\": ");
   EXPECT_EQ(a.status, 400);
   EXPECT_NE(detail(a).find("not JSON"), std::string::npos) << a.body;
+  // Nested a hundred thousand deep: refused before parsing (it overflowed the server's stack).
+  a = call("POST", "/match/default",
+           "{\"queries\": {\"q\": {\"schema\": \"Person\", \"properties\": {\"name\": " +
+               std::string(100'000, '[') + std::string(100'000, ']') + "}}}}");
+  EXPECT_EQ(a.status, 400);
+  EXPECT_NE(detail(a).find("nests deeper"), std::string::npos) << detail(a);
+  // Brackets inside strings do not count.
+  a = match(json::parse(R"({"queries": {"q": {"schema": "Person",
+      "properties": {"name": ["[[[[[[[[[[[[[[[[[[[[ \" {{{{{{{{{{{{{{{{{{{{{{{{"]}}}})"));
+  EXPECT_EQ(a.status, 200) << a.body;
   a = call("POST", "/match/default", "[1, 2]");
   EXPECT_EQ(a.status, 400);
   a = match(json{{"queries", json::object()}});
