@@ -9,6 +9,7 @@
 #include "base/json_text.hpp"
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -302,6 +303,22 @@ engine::EngineConfig engine_config_or_exit(const std::string& allowed_lateness) 
   // History that may arrive this far out of order may also jump as far ahead.
   config.max_future_ms = std::max(config.max_future_ms, config.allowed_lateness_ms);
   return config;
+}
+
+std::function<void(const std::string&, const std::string&)> dropped_handshake_log() {
+  return [dropped = uint64_t{0}, last_line = std::chrono::steady_clock::time_point{}](
+             const std::string& peer, const std::string& why) mutable {
+    ++dropped;
+    const auto now = std::chrono::steady_clock::now();
+    if (last_line != std::chrono::steady_clock::time_point{} &&
+        now - last_line < std::chrono::seconds(10)) {
+      return;
+    }
+    log_json("warn", "TLS handshake failed; connection dropped",
+             {{"peer", peer}, {"why", why}, {"dropped_since_last_line", std::to_string(dropped)}});
+    dropped = 0;
+    last_line = now;
+  };
 }
 
 }  // namespace nexus::app

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -28,6 +29,12 @@ std::shared_ptr<const rules::RuleSet> load_rules_or_exit(const std::filesystem::
 /// One JSON object per line on stderr: {"ts":..., "level":..., "msg":..., ...}.
 void log_json(const char* level, const std::string& message,
               const std::map<std::string, std::string>& fields = {});
+
+/// An HttpServer's report of a connection dropped in its TLS handshake (plain HTTP to the
+/// HTTPS port, a scanner, a client that never handshakes): one log line at most every 10 s,
+/// with how many were dropped since the last, so a flood of them cannot flood the log.
+/// Called on the server thread only.
+std::function<void(const std::string&, const std::string&)> dropped_handshake_log();
 
 /// Counts alerts per rule and keeps the first few for display.
 class AlertTally {

@@ -264,26 +264,6 @@ int run_desk(const DeskOptions& options) {
   return serve_desk(config);
 }
 
-/// The server's report of a connection dropped in its TLS handshake (plain HTTP to the
-/// HTTPS port, a scanner, a client that never handshakes): one log line at most every 10 s,
-/// with how many were dropped since the last, so a flood of them cannot flood the log.
-/// Called on the server thread only.
-std::function<void(const std::string&, const std::string&)> dropped_handshake_log() {
-  return [dropped = uint64_t{0}, last_line = std::chrono::steady_clock::time_point{}](
-             const std::string& peer, const std::string& why) mutable {
-    ++dropped;
-    const auto now = std::chrono::steady_clock::now();
-    if (last_line != std::chrono::steady_clock::time_point{} &&
-        now - last_line < std::chrono::seconds(10)) {
-      return;
-    }
-    log_json("warn", "TLS handshake failed; connection dropped",
-             {{"peer", peer}, {"why", why}, {"dropped_since_last_line", std::to_string(dropped)}});
-    dropped = 0;
-    last_line = now;
-  };
-}
-
 }  // namespace
 
 void apply_store_option(DeskConfig* config, const std::string& store) {

@@ -57,16 +57,6 @@ HttpResponse from_error(const Error& error) {
   return error_response(status, code, error.message);
 }
 
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> parts;
-  std::string part;
-  std::istringstream in(path);
-  while (std::getline(in, part, '/')) {
-    if (!part.empty()) parts.push_back(percent_decode(part));
-  }
-  return parts;
-}
-
 std::string cookie_value(const HttpRequest& request, std::string_view name) {
   const std::string header = request.header("cookie");
   size_t at = 0;

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cctype>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <type_traits>
 
@@ -43,6 +44,16 @@ std::string percent_decode(std::string_view text) {
     }
   }
   return out;
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(path);
+  while (std::getline(in, part, '/')) {
+    if (!part.empty()) parts.push_back(percent_decode(part));
+  }
+  return parts;
 }
 
 std::string HttpRequest::header(std::string_view name) const {
@@ -85,6 +96,15 @@ std::string HttpRequest::query(std::string_view name) const {
     if (key != name) return false;
     found = value;
     return true;
+  });
+  return found;
+}
+
+std::vector<std::string> HttpRequest::query_all(std::string_view name) const {
+  std::vector<std::string> found;
+  each_query_parameter(target, [&](const std::string& key, const std::string& value) {
+    if (key == name) found.push_back(value);
+    return false;
   });
   return found;
 }

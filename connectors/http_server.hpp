@@ -37,6 +37,8 @@ struct HttpRequest {
   std::string path() const;
   /// A query parameter, percent-decoded ("" when absent).
   std::string query(std::string_view name) const;
+  /// Every value of a repeated query parameter (`?a=1&a=2`), percent-decoded, in order.
+  std::vector<std::string> query_all(std::string_view name) const;
   bool has_query(std::string_view name) const;
 };
 
@@ -97,5 +99,8 @@ class HttpServer {
 
 /// "%41b+c" -> "Ab c" (query-string decoding); malformed escapes are kept as written.
 std::string percent_decode(std::string_view text);
+
+/// "/a/b%2Fc//d" -> {"a", "b/c", "d"}: a path's non-empty segments, each percent-decoded.
+std::vector<std::string> split_path(const std::string& path);
 
 }  // namespace nexus::connectors

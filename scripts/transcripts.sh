@@ -166,6 +166,43 @@ t_desk_tls() {
   desk_with_edit 's/missing.pem/other.key.pem/'
 }
 
+# `nexus screen-server`, the yente-compatible API: a token, the server on the UN and OFAC SDN
+# files, a /match with yente's request shape and a refusal without the token. The server
+# runs in the background on a free port and is stopped by its pid.
+t_screen_server() {
+  echo '$ nexus screen-server token add marble --tokens tokens.txt'
+  local token
+  token="$(nexus screen-server token add marble --tokens tokens.txt 2>&1 | tail -1)"
+  echo "token 'marble' (scopes match,search) added to tokens.txt; it is shown only now:"
+  echo "<the token, 43 characters>"
+  local lists='--list-file ../shared/data/sanctions/un_consolidated_2026-02-27.xml --list-file ../shared/data/sanctions/ofac_sdn_csv_2021-07/sdn.csv'
+  echo "\$ nexus screen-server $lists --tokens tokens.txt --listen 127.0.0.1:8000 &"
+  # shellcheck disable=SC2086
+  nexus screen-server $lists --tokens tokens.txt --listen 127.0.0.1:0 >server.out 2>&1 &
+  local pid=$! port="" i
+  for i in $(seq 1 600); do
+    port="$(grep -oE '127\.0\.0\.1:[0-9]+' server.out | head -1 | cut -d: -f2 || true)"
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  sed -E -e 's/loaded in [0-9]+ ms/loaded in ... ms/' -e 's/127\.0\.0\.1:[0-9]+/127.0.0.1:8000/' server.out
+  cat >query.json <<'JSON'
+{"queries": {"q1": {"schema": "Person",
+  "properties": {"name": ["Arkadiii Romanovich Rotenberg", "Ротенберг Аркадий"],
+                 "birthDate": ["1951"]}}}}
+JSON
+  show cat query.json
+  local filter='.responses.q1 | {total, query}, (.results[] | {id, caption, schema, datasets, score, match, features, birthDate: .properties.birthDate}), .results[0].explanations.name_score.detail'
+  echo "\$ curl -s -H \"Authorization: Bearer \$TOKEN\" \"127.0.0.1:8000/match/sanctions?limit=1\" -d @query.json | jq -c '$filter'"
+  curl -s -H "Authorization: Bearer $token" "127.0.0.1:$port/match/sanctions?limit=1" -d @query.json |
+    jq -c "$filter"
+  echo '$ curl -s -i 127.0.0.1:8000/match/sanctions -d @query.json'
+  curl -s -i "127.0.0.1:$port/match/sanctions" -d @query.json | tr -d '\r' | grep -v '^Content-Length'
+  echo
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
 run_transcripts() {
   local name
   for name in $(grep -oE '<!-- transcript: [a-z_]+ -->' "$root/README.md" |
