@@ -290,6 +290,25 @@ InputFile open_input_or_exit(const std::string& path, const std::string& format_
   return input;
 }
 
+desk::TransactionReader transaction_reader(InputFile& file) {
+  // Shared by the copies of the function: the decoder and the FX table it reads CSV with.
+  struct Decoding {
+    engine::FxTable fx = engine::FxTable::defaults();
+    engine::TransactionDecoder decoder;
+  };
+  auto decoding = std::make_shared<Decoding>();
+  if (file.csv) decoding->decoder.set_csv(file.csv, &decoding->fx);
+  return [&file, decoding]() -> std::optional<nexus::v1::Transaction> {
+    while (auto record = file.source->next()) {
+      nexus::v1::Transaction tx;
+      if (decoding->decoder.decode(*record, file.format, &tx, file.source->ordinal()).ok) {
+        return tx;
+      }
+    }
+    return std::nullopt;
+  };
+}
+
 engine::EngineConfig engine_config_or_exit(const std::string& allowed_lateness) {
   engine::EngineConfig config;
   auto ms = rules::parse_duration_ms(allowed_lateness);

@@ -9,6 +9,8 @@
 #include "nexus/v1/alert.pb.h"
 #include "rules/rule_set.hpp"
 
+#include "desk/case_evidence.hpp"
+
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -56,6 +58,10 @@ struct InputFile {
 /// preset name or mapping file). Exits with status 2 and a plain message on failure.
 InputFile open_input_or_exit(const std::string& path, const std::string& format_override,
                              const std::string& csv_map);
+
+/// The transactions of an opened file, in its order, for desk::gather_case_evidence (records
+/// that do not decode are skipped, as the engine dead-letters them). `file` must outlive it.
+desk::TransactionReader transaction_reader(InputFile& file);
 
 /// Engine settings from command-line text (`allowed_lateness` a duration such as 1h, 30d);
 /// exits with status 2 on a bad value.

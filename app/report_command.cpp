@@ -4,9 +4,9 @@
 #include "app/common.hpp"
 #include "app/config_reader.hpp"
 #include "app/desk_setup.hpp"
-#include "engine/transaction_decoder.hpp"
 #include "rules/compiler.hpp"
 
+#include "desk/case_evidence.hpp"
 #include "desk/goaml_report.hpp"
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -111,42 +111,22 @@ int run_report(const ReportOptions& options) {
     return 2;
   }
   auto& desk_store = *store.value();
-  const desk::CaseId case_id{options.case_id};
-  auto found = desk_store.get_case(case_id);
-  if (!found || !found.value()) {
-    std::fprintf(stderr, "nexus: %s: no case %lld\n", where.c_str(),
-                 static_cast<long long>(options.case_id));
+  std::optional<InputFile> file;
+  if (!options.transactions.empty()) file.emplace(open_input_or_exit(options.transactions, "", ""));
+  auto gathered = desk::gather_case_evidence(desk_store, desk::CaseId{options.case_id},
+                                             file ? transaction_reader(*file) : nullptr);
+  if (!gathered) {
+    std::fprintf(stderr, "nexus: %s: %s\n", where.c_str(), gathered.error().message.c_str());
     return 2;
   }
   desk::GoamlCaseInput input;
-  input.case_row = *found.value();
-  auto alert_ids = desk_store.case_alert_ids(case_id);
-  if (!alert_ids) {
-    std::fprintf(stderr, "nexus: %s\n", alert_ids.error().message.c_str());
-    return 2;
-  }
-  for (const auto& id : alert_ids.value()) {
-    auto stored = desk_store.get_alert(id);
-    if (!stored || !stored.value()) continue;
-    nexus::v1::Alert alert;
-    if (!alert.ParseFromString(stored.value()->record.alert_pb)) {
-      std::fprintf(stderr, "nexus: alert %s: stored bytes do not parse\n", id.c_str());
-      return 2;
-    }
-    input.alerts.push_back(std::move(alert));
-  }
+  input.case_row = gathered.value().case_row;
+  input.alerts = std::move(gathered.value().alerts);
+  // goAML reports the transactions the alerts and their evidence name (not network pictures).
   const auto wanted_list = desk::goaml_transaction_ids(input.alerts);
   const std::set<std::string> wanted(wanted_list.begin(), wanted_list.end());
-  if (!options.transactions.empty() && !wanted.empty()) {
-    InputFile file = open_input_or_exit(options.transactions, "", "");
-    engine::TransactionDecoder decoder;
-    std::set<std::string> kept;
-    while (auto record = file.source->next()) {
-      nexus::v1::Transaction tx;
-      if (!decoder.decode(*record, file.format, &tx, file.source->ordinal()).ok) continue;
-      if (wanted.count(tx.id()) == 0 || !kept.insert(tx.id()).second) continue;
-      input.transactions.push_back(std::move(tx));
-    }
+  for (auto& tx : gathered.value().transactions) {
+    if (wanted.count(tx.id())) input.transactions.push_back(std::move(tx));
   }
   input.submission_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())

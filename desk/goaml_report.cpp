@@ -1,5 +1,6 @@
 #include "desk/goaml_report.hpp"
 
+#include "desk/case_evidence.hpp"
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
 
@@ -317,18 +318,7 @@ GoamlEntity placeholder_goaml_entity() {
 }
 
 std::vector<std::string> goaml_transaction_ids(std::span<const nexus::v1::Alert> alerts) {
-  std::vector<std::string> out;
-  std::set<std::string, std::less<>> seen;
-  auto add = [&](const std::string& id) {
-    if (!id.empty() && seen.insert(id).second) out.push_back(id);
-  };
-  for (const auto& alert : alerts) {
-    for (const auto& id : alert.transaction_ids()) add(id);
-    for (const auto& evidence : alert.evidence()) {
-      for (const auto& id : evidence.transaction_ids()) add(id);
-    }
-  }
-  return out;
+  return alert_transaction_ids(alerts, false);
 }
 
 std::string goaml_transmode_code(const GoamlEntity& entity, std::string_view channel) {
