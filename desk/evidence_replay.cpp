@@ -91,6 +91,7 @@ std::vector<std::string> compare(const nexus::v1::Alert& bundled,
 // on state outside the bundle. `raised` holds the ids the replay raised.
 std::vector<std::string> outside_state(const nexus::v1::Alert& alert,
                                        const std::unordered_set<std::string>& raised,
+                                       const std::unordered_set<std::string>& supporting,
                                        const rules::RuleSet& rules, bool screened) {
   std::vector<std::string> out;
   bool screening = alert.sanctions_hits_size() > 0;
@@ -119,7 +120,10 @@ std::vector<std::string> outside_state(const nexus::v1::Alert& alert,
         out.push_back("needs state from before the bundle: " + name + " raised by " + rule_id +
                       " on transaction " + tx_id +
                       (raiser.empty() ? "" : " (alert " + short_id(raiser) + ")") +
-                      ", which the bundle's transactions do not raise again");
+                      (supporting.count(raiser)
+                           ? ", which the bundle's transactions do not raise again"
+                           : ", whose own alert is not in the package (it fired while suppressed, "
+                             "or is not in the desk), so the payments behind it are not either"));
       }
     }
   }
@@ -189,6 +193,8 @@ Result<EvidenceReplay> replay_evidence(const EvidenceBundle& bundle, engine::Scr
   result.dead_letters = dead_letters.letters.size();
   result.alerts_raised = alerts.alerts.size();
 
+  std::unordered_set<std::string> supporting;
+  for (const auto& alert : bundle.supporting_alerts) supporting.insert(alert.id());
   std::unordered_map<std::string, const nexus::v1::Alert*> by_id;
   std::unordered_set<std::string> raised;
   for (const auto& alert : alerts.alerts) {
@@ -206,7 +212,7 @@ Result<EvidenceReplay> replay_evidence(const EvidenceBundle& bundle, engine::Scr
       replay.differences = compare(bundled, *found->second);
     }
     if (!replay.differences.empty()) {
-      replay.needs = outside_state(bundled, raised, *rule_set, screener != nullptr);
+      replay.needs = outside_state(bundled, raised, supporting, *rule_set, screener != nullptr);
       replay.outcome =
           replay.needs.empty() ? ReplayOutcome::kDiffers : ReplayOutcome::kNeedsOutside;
     }
