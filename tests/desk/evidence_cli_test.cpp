@@ -217,5 +217,69 @@ TEST_F(EvidenceCliTest, PackRefusesWhatCannotMakeAPackage) {
   EXPECT_FALSE(std::filesystem::exists(at("p.tar")));
 }
 
+// Sanctions hits rest on the lists: the package records their versions and matched entries,
+// and replay reproduces the hits only when given a lists directory to screen against.
+TEST(EvidenceCliSanctions, HitsReproduceOnlyWithTheListsScreenedAgainst) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("nexus-test-sx-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto at = [&](const std::string& name) { return (dir / name).string(); };
+  ASSERT_EQ(run("lists import --data-dir " + at("lists") + " " + NEXUS_SHARED_DATA_DIR +
+                "/sanctions/un_consolidated.xml")
+                .status,
+            0);
+  ASSERT_EQ(run("generate --seed 7 --accounts 2000 --transactions 20000 --listed-parties --out " +
+                at("tx.ndjson"))
+                .status,
+            0);
+  ASSERT_EQ(run("replay --input " + at("tx.ndjson") + " --out " + at("alerts.ndjson") +
+                " --lists " + at("lists"))
+                .status,
+            0);
+  ASSERT_GT(store_engine_alerts(at("alerts.ndjson"), at("desk.db")), 0u);
+  connectors::SqliteDeskConfig config;
+  config.path = at("desk.db");
+  auto store = connectors::open_sqlite_desk_store(config);
+  ASSERT_TRUE(store);
+  auto cases = store.value()->list_cases("");
+  ASSERT_TRUE(cases);
+  int64_t case_id = 0;
+  std::string reference;
+  for (const auto& row : cases.value()) {
+    auto alerts = store.value()->case_alerts(row.id, 100);
+    ASSERT_TRUE(alerts);
+    for (const auto& stored : alerts.value()) {
+      nexus::v1::Alert alert;
+      alert.ParseFromString(stored.record.alert_pb);
+      if (alert.rule_id() == "SANCTIONS-PARTY-HIT" && case_id == 0) {
+        case_id = static_cast<int64_t>(row.id);
+        reference = alert.sanctions_hits(0).reference();
+      }
+    }
+  }
+  ASSERT_NE(case_id, 0) << "no sanctions hit in this data set";
+  const nexus::testing::Run packed =
+      run("evidence pack --store " + at("desk.db") + " --case " + std::to_string(case_id) +
+          " --transactions " + at("tx.ndjson") + " --lists " + at("lists") + " --out " +
+          at("case.tar"));
+  ASSERT_EQ(packed.status, 0) << packed.output;
+  auto files = desk::read_evidence_files(slurp(at("case.tar")));
+  ASSERT_TRUE(files);
+  EXPECT_NE(files.value()["lists/versions.json"].find("\"list\": \"UN\""), std::string::npos)
+      << files.value()["lists/versions.json"];
+  EXPECT_NE(files.value()["lists/matched_entries.json"].find(reference), std::string::npos);
+
+  nexus::testing::Run replayed = run("evidence replay " + at("case.tar"));
+  EXPECT_EQ(replayed.status, 3) << replayed.output;
+  EXPECT_NE(replayed.output.find("needs the sanctions lists screened against"), std::string::npos)
+      << replayed.output;
+  replayed = run("evidence replay " + at("case.tar") + " --lists " + at("lists"));
+  EXPECT_EQ(replayed.status, 0) << replayed.output;
+  EXPECT_NE(replayed.output.find("SANCTIONS-PARTY-HIT: reproduced"), std::string::npos)
+      << replayed.output;
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace nexus::testing
