@@ -10,6 +10,7 @@
 #include "rules/compiler.hpp"
 
 #include "desk/audit_chain.hpp"
+#include "desk/audit_json.hpp"
 #include "desk/desk_store.hpp"
 #include <CLI/CLI.hpp>
 #include <google/protobuf/util/time_util.h>
@@ -36,20 +37,6 @@ std::string audit_key_path(const DeskConfig& config) {
 std::string audit_heads_path(const DeskConfig& config) { return audit_key_path(config) + ".heads"; }
 
 namespace {
-
-json head_json(const desk::SignedHead& head) {
-  return {{"id", head.id},
-          {"seq", head.seq},
-          {"hash", head.hash},
-          {"signed_ms", head.signed_ms},
-          {"public_key", head.public_key},
-          {"signature", head.signature}};
-}
-
-desk::SignedHead head_from(const json& h) {
-  return {h.at("id"),        h.at("seq"),        h.at("hash"),
-          h.at("signed_ms"), h.at("public_key"), h.at("signature")};
-}
 
 // The first line of a key file, trimmed; errors name the file.
 Result<std::string> read_hex_line(const std::string& path, std::string_view what) {
@@ -185,7 +172,7 @@ Result<std::optional<desk::SignedHead>> AuditSigner::tick() {
   if (head) {
     if (!heads_file_.empty()) {
       std::ofstream out(heads_file_, std::ios::app);
-      out << json{{"head", head_json(*head)}}.dump() << "\n";
+      out << json{{"head", desk::signed_head_json(*head)}}.dump() << "\n";
       if (!out.flush()) {
         return make_error("audit", heads_file_ + ": cannot append the signed head");
       }
@@ -195,6 +182,21 @@ Result<std::optional<desk::SignedHead>> AuditSigner::tick() {
     verdict_ = verifier_->snapshot();
   }
   return head;
+}
+
+std::optional<std::string> sign_head_for_export(const DeskConfig& config, const desk::AuditKey& key,
+                                                const std::string& where) {
+  std::string ignored;
+  auto second = open_desk_store(config, &ignored);
+  if (!second) return "audit log: " + second.error().message;
+  AuditSigner signer(std::move(second).value(), key, audit_heads_path(config));
+  auto signed_head = signer.tick();
+  if (!signed_head) return "audit log: " + signed_head.error().message;
+  if (!signer.verdict().intact) {
+    print_audit_verdict(signer.verdict(), "audit log in " + where, desk::public_key_hex(key));
+    return std::string("the audit log does not verify");
+  }
+  return std::nullopt;
 }
 
 namespace {
@@ -226,19 +228,6 @@ std::optional<int64_t> parse_when(const std::string& text) {
   const std::string full = text.size() == 10 ? text + "T00:00:00Z" : text;
   if (!google::protobuf::util::TimeUtil::FromString(full, &at)) return std::nullopt;
   return google::protobuf::util::TimeUtil::TimestampToMilliseconds(at);
-}
-
-json entry_json(const desk::AuditEntry& entry) {
-  return {{"seq", entry.seq},
-          {"at_ms", entry.at_ms},
-          {"actor", entry.actor},
-          {"role", entry.role},
-          {"action", entry.action},
-          {"object", entry.object},
-          {"before", entry.before_json},
-          {"after", entry.after_json},
-          {"prev_hash", entry.prev_hash},
-          {"hash", entry.hash}};
 }
 
 int fail(const std::string& message) {
@@ -277,7 +266,7 @@ int verify_store(const AuditOptions& options) {
       ++number;
       if (line.empty()) continue;
       try {
-        copies.push_back(head_from(json::parse(line).at("head")));
+        copies.push_back(desk::signed_head_from_json(json::parse(line).at("head")));
       } catch (const json::exception& e) {
         return fail(heads_file + ":" + std::to_string(number) + ": " + e.what());
       }
@@ -335,12 +324,9 @@ int verify_export(const AuditOptions& options) {
         }
         header = row;
       } else if (row.contains("head")) {
-        heads.push_back(head_from(row["head"]));
+        heads.push_back(desk::signed_head_from_json(row["head"]));
       } else if (row.contains("entry")) {
-        const json& e = row["entry"];
-        entries.push_back({e.at("seq"), e.at("at_ms"), e.at("actor"), e.at("role"), e.at("action"),
-                           e.at("object"), e.at("before"), e.at("after"), e.at("prev_hash"),
-                           e.at("hash")});
+        entries.push_back(desk::audit_entry_from_json(row["entry"]));
       } else if (row.contains("end")) {
         ended = row["end"].value("entries", -1) == static_cast<int64_t>(entries.size()) &&
                 row["end"].value("heads", -1) == static_cast<int64_t>(heads.size());
@@ -414,21 +400,8 @@ int export_audit(const AuditOptions& options) {
   bool created = false;
   auto key = load_or_create_audit_key(audit_key_path(config), &created);
   if (!key) return fail(key.error().message);
-  // Every export signs the head first (only a chain that verifies is signed), so the
-  // export ends at a signed head.
-  AuditSigner signer(
-      [&]() {
-        std::string ignored;
-        auto second = open_desk_store(config, &ignored);
-        return second ? std::move(second).value() : nullptr;
-      }(),
-      key.value(), audit_heads_path(config));
-  auto signed_head = signer.tick();
-  if (!signed_head) return fail("audit log: " + signed_head.error().message);
-  if (!signer.verdict().intact) {
-    print_audit_verdict(signer.verdict(), "audit log in " + where,
-                        desk::public_key_hex(key.value()));
-    return fail("the audit log does not verify: nothing exported (run nexus audit verify)");
+  if (auto refused = sign_head_for_export(config, key.value(), where)) {
+    return fail(*refused + ": nothing exported (run nexus audit verify)");
   }
   // The selected entries: the seq range from the first to the last entry in [from, to).
   auto first_page = store.audit_entries(range, 0, 1);
@@ -474,7 +447,8 @@ int export_audit(const AuditOptions& options) {
               {"public_key", desk::public_key_hex(key.value())}}
              .dump()
       << "\n";
-  for (const auto& head : covering) out << json{{"head", head_json(head)}}.dump() << "\n";
+  for (const auto& head : covering)
+    out << json{{"head", desk::signed_head_json(head)}}.dump() << "\n";
   int64_t written = 0;
   for (int64_t after = first_seq - 1; after < end_seq;) {
     auto page = store.audit_entries({}, after, 10000);
@@ -482,7 +456,7 @@ int export_audit(const AuditOptions& options) {
     if (page.value().empty()) break;
     for (const auto& entry : page.value()) {
       if (entry.seq > end_seq) break;
-      out << json{{"entry", entry_json(entry)}}.dump() << "\n";
+      out << json{{"entry", desk::audit_entry_json(entry)}}.dump() << "\n";
       ++written;
       after = entry.seq;
     }

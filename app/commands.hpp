@@ -18,5 +18,6 @@ void add_desk_command(CLI::App& app);
 void add_audit_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_screen_server_command(CLI::App& app);
+void add_evidence_command(CLI::App& app);
 
 }  // namespace nexus::app

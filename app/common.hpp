@@ -9,6 +9,8 @@
 #include "nexus/v1/alert.pb.h"
 #include "rules/rule_set.hpp"
 
+#include "desk/case_evidence.hpp"
+
 #include <chrono>
 #include <filesystem>
 #include <functional>

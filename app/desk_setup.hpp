@@ -126,6 +126,12 @@ class AuditSigner {
   desk::AuditVerdict verdict_;
 };
 
+/// Before an export: signs the chain's head with `key` on a connection of its own, so the
+/// export ends at a signed head. Prints the verdict and returns a message when the chain
+/// does not verify or cannot be read (nothing is signed then); nullopt when it is signed.
+std::optional<std::string> sign_head_for_export(const DeskConfig& config, const desk::AuditKey& key,
+                                                const std::string& where);
+
 /// Runs the desk until SIGINT/SIGTERM; returns the exit code (2: refused before serving).
 int serve_desk(const DeskConfig& config);
 

@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
   nexus::app::add_desk_command(app);
   nexus::app::add_audit_command(app);
   nexus::app::add_report_command(app);
+  nexus::app::add_evidence_command(app);
   nexus::app::add_screening_commands(app);
   nexus::app::add_screen_server_command(app);
   if (refuse_unknown_command(app, argc, argv, "nexus", 1)) return 2;

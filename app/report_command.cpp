@@ -5,9 +5,9 @@
 #include "app/config_reader.hpp"
 #include "app/desk_setup.hpp"
 #include "connectors/case_material.hpp"
-#include "engine/transaction_decoder.hpp"
 #include "rules/compiler.hpp"
 
+#include "desk/case_evidence.hpp"
 #include "desk/goaml_report.hpp"
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -59,22 +59,20 @@ int run_report(const ReportOptions& options) {
     std::fprintf(stderr, "nexus: %s: %s\n", where.c_str(), material.error().message.c_str());
     return 2;
   }
+  desk::CaseEvidence& gathered = material.value().evidence;
   for (const auto& file : material.value().unreadable) {
     std::fprintf(stderr, "nexus: warning: transactions file not read: %s\n", file.c_str());
   }
-  if (!material.value().missing.empty()) {
+  if (!gathered.missing_transactions.empty()) {
     std::fprintf(stderr,
                  "nexus: warning: %zu transaction(s) behind the alerts are neither kept by the "
                  "desk nor in the transaction files (first: %s); the report leaves them out\n",
-                 material.value().missing.size(), material.value().missing.front().c_str());
+                 gathered.missing_transactions.size(), gathered.missing_transactions.front().c_str());
   }
-  desk::GoamlCaseInput input;
-  input.case_row = material.value().case_row;
-  input.alerts = std::move(material.value().alerts);
-  input.transactions = std::move(material.value().transactions);
-  input.submission_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+  const desk::GoamlCaseInput input = desk::goaml_case_input(
+      std::move(gathered), std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count());
   auto report =
       desk::build_goaml_report(entity, input, engine::FxTable::defaults(), schema.value());
   if (!report) {

@@ -3,26 +3,25 @@
 #include "connectors/file_source.hpp"
 #include "engine/transaction_decoder.hpp"
 
-#include "desk/case_rules.hpp"
-#include "desk/goaml_report.hpp"
-
+#include <algorithm>
 #include <set>
-#include <unordered_map>
+#include <unordered_set>
 
 namespace nexus::connectors {
 
-namespace errc = desk::errc;
-
 namespace {
 
-// Reads the wanted transactions out of `files` (each file once, first copy of an id wins).
-Result<std::unordered_map<std::string, nexus::v1::Transaction>> read_wanted(
-    std::span<const std::string> files, const std::set<std::string>& wanted,
-    std::vector<std::string>* unreadable) {
-  std::unordered_map<std::string, nexus::v1::Transaction> found;
+constexpr int kFileShift = 40;  // read_order = file index << 40 | record ordinal
+
+// The wanted transactions in `files`, in file order (first copy of an id wins).
+std::vector<desk::KeptTransaction> read_wanted(std::span<const std::string> files,
+                                               const std::set<std::string>& wanted,
+                                               std::vector<std::string>* unreadable) {
+  std::vector<desk::KeptTransaction> found;
+  std::unordered_set<std::string> seen;
   engine::TransactionDecoder decoder;
-  for (const auto& path : files) {
-    if (found.size() == wanted.size()) break;
+  for (size_t index = 0; index < files.size() && seen.size() < wanted.size(); ++index) {
+    const std::string& path = files[index];
     auto format = format_for(path, "");
     if (!format) {
       unreadable->push_back(path + ": " + format.error().message);
@@ -39,12 +38,15 @@ Result<std::unordered_map<std::string, nexus::v1::Transaction>> read_wanted(
     }
     auto& source = opened.value();
     while (const auto record = source->next()) {
-      nexus::v1::Transaction transaction;
-      if (!decoder.decode(*record, format.value(), &transaction, source->ordinal()).ok) continue;
-      if (wanted.count(transaction.id()) == 0 || found.count(transaction.id()) != 0) continue;
-      const std::string id = transaction.id();
-      found.emplace(id, std::move(transaction));
-      if (found.size() == wanted.size()) break;
+      desk::KeptTransaction kept;
+      if (!decoder.decode(*record, format.value(), &kept.transaction, source->ordinal()).ok) {
+        continue;
+      }
+      const std::string& id = kept.transaction.id();
+      if (wanted.count(id) == 0 || !seen.insert(id).second) continue;
+      kept.read_order = (static_cast<int64_t>(index) << kFileShift) | source->ordinal();
+      found.push_back(std::move(kept));
+      if (seen.size() == wanted.size()) break;
     }
   }
   return found;
@@ -53,56 +55,34 @@ Result<std::unordered_map<std::string, nexus::v1::Transaction>> read_wanted(
 }  // namespace
 
 Result<CaseMaterial> gather_case_material(desk::DeskStore& store, desk::CaseId id,
-                                          std::span<const std::string> transaction_files) {
+                                          std::span<const std::string> transaction_files,
+                                          const desk::CaseEvidenceOptions& options) {
   CaseMaterial material;
-  NEXUS_TRY(found, store.get_case(id));
-  if (!found) {
-    return make_error(std::string(errc::kNotFound),
-                      "no case " + std::to_string(static_cast<int64_t>(id)));
-  }
-  material.case_row = *found;
-  NEXUS_TRY(alert_ids, store.case_alert_ids(id));
-  for (const auto& alert_id : alert_ids) {
-    NEXUS_TRY(stored, store.get_alert(alert_id));
-    if (!stored) continue;
-    nexus::v1::Alert alert;
-    if (!alert.ParseFromString(stored->record.alert_pb)) {
-      return make_error(std::string(errc::kInvalidState),
-                        "alert " + alert_id + ": its stored bytes do not parse");
-    }
-    material.alerts.push_back(std::move(alert));
-  }
-
-  const std::vector<std::string> wanted = desk::goaml_transaction_ids(material.alerts);
+  // A first pass without a source names every transaction the case needs.
+  desk::CaseEvidenceOptions naming = options;
+  naming.audit = false;
+  NEXUS_TRY(first, desk::gather_case_evidence(store, id, nullptr, naming));
+  const std::vector<std::string>& wanted = first.missing_transactions;
   NEXUS_TRY(kept, store.kept_transactions(wanted));
-  std::unordered_map<std::string, nexus::v1::Transaction> by_id;
-  for (auto& transaction : kept) {
-    const std::string key = transaction.id();
-    by_id.emplace(key, std::move(transaction));
-  }
-  std::set<std::string> still_wanted;
-  for (const auto& wanted_id : wanted) {
-    if (by_id.count(wanted_id) == 0) still_wanted.insert(wanted_id);
-  }
-  if (!still_wanted.empty() && !transaction_files.empty()) {
-    NEXUS_TRY(read, read_wanted(transaction_files, still_wanted, &material.unreadable));
-    std::vector<nexus::v1::Transaction> to_keep;
-    for (const auto& wanted_id : wanted) {
-      const auto at = read.find(wanted_id);
-      if (at != read.end()) to_keep.push_back(at->second);
-    }
-    NEXUS_TRY(added, store.keep_transactions(to_keep));
+  std::set<std::string> still(wanted.begin(), wanted.end());
+  for (const auto& item : kept) still.erase(item.transaction.id());
+  if (!still.empty() && !transaction_files.empty()) {
+    std::vector<desk::KeptTransaction> read =
+        read_wanted(transaction_files, still, &material.unreadable);
+    NEXUS_TRY(added, store.keep_transactions(read));
     material.newly_kept = added;
-    for (auto& [key, transaction] : read) by_id.emplace(key, std::move(transaction));
+    for (auto& item : read) kept.push_back(std::move(item));
   }
-  for (const auto& wanted_id : wanted) {
-    const auto at = by_id.find(wanted_id);
-    if (at == by_id.end()) {
-      material.missing.push_back(wanted_id);
-    } else {
-      material.transactions.push_back(at->second);
-    }
-  }
+  std::stable_sort(kept.begin(), kept.end(),
+                   [](const auto& a, const auto& b) { return a.read_order < b.read_order; });
+  // The second pass reads them in the engine's order.
+  size_t next = 0;
+  desk::TransactionReader reader = [&kept, &next]() -> std::optional<nexus::v1::Transaction> {
+    if (next >= kept.size()) return std::nullopt;
+    return kept[next++].transaction;
+  };
+  NEXUS_TRY(evidence, desk::gather_case_evidence(store, id, reader, options));
+  material.evidence = std::move(evidence);
   return material;
 }
 

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace nexus::connectors {
@@ -1128,7 +1129,8 @@ HttpResponse DeskApi::goaml_export(const desk::Actor& actor, desk::CaseId id) {
   }
   auto material = gather_case_material(store_, id, config_.transaction_files);
   if (!material) return from_error(material.error());
-  const auto& missing = material.value().missing;
+  desk::CaseEvidence& evidence = material.value().evidence;
+  const auto& missing = evidence.missing_transactions;
   if (!missing.empty()) {
     std::string first;
     for (size_t i = 0; i < missing.size() && i < 5; ++i) first += (i ? ", " : "") + missing[i];
@@ -1142,11 +1144,7 @@ HttpResponse DeskApi::goaml_export(const desk::Actor& actor, desk::CaseId id) {
                               ": add the file that holds them to the desk config's "
                               "transactions:");
   }
-  desk::GoamlCaseInput input;
-  input.case_row = material.value().case_row;
-  input.alerts = std::move(material.value().alerts);
-  input.transactions = std::move(material.value().transactions);
-  input.submission_ms = clock_();
+  const desk::GoamlCaseInput input = desk::goaml_case_input(std::move(evidence), clock_());
   auto report = desk::build_goaml_report(config_.goaml_entity, input, engine::FxTable::defaults(),
                                          *config_.goaml_schema);
   if (!report) {

@@ -123,32 +123,40 @@ Result<std::array<unsigned char, 32>> parse_public_key_hex(std::string_view hex)
   return key;
 }
 
+std::string sign_message_hex(const AuditKey& key, std::string_view message) {
+  ensure_sodium();
+  std::array<unsigned char, crypto_sign_BYTES> signature{};
+  crypto_sign_detached(signature.data(), nullptr,
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                       key.secret_key.data());
+  return to_hex({reinterpret_cast<const char*>(signature.data()), signature.size()});
+}
+
+bool message_signature_valid(std::string_view message, std::string_view signature_hex,
+                             const std::array<unsigned char, 32>& key) {
+  ensure_sodium();
+  auto signature = from_hex(signature_hex, crypto_sign_BYTES, "a signature");
+  if (!signature) return false;
+  return crypto_sign_verify_detached(
+             reinterpret_cast<const unsigned char*>(signature.value().data()),
+             reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+             key.data()) == 0;
+}
+
 SignedHead sign_head(const AuditKey& key, int64_t seq, std::string_view hash_hex,
                      int64_t signed_ms) {
-  ensure_sodium();
   SignedHead head;
   head.seq = seq;
   head.hash = std::string(hash_hex);
   head.signed_ms = signed_ms;
   head.public_key = public_key_hex(key);
-  const std::string message = head_message(seq, hash_hex, signed_ms);
-  std::array<unsigned char, crypto_sign_BYTES> signature{};
-  crypto_sign_detached(signature.data(), nullptr,
-                       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-                       key.secret_key.data());
-  head.signature = to_hex({reinterpret_cast<const char*>(signature.data()), signature.size()});
+  head.signature = sign_message_hex(key, head_message(seq, hash_hex, signed_ms));
   return head;
 }
 
 bool head_signature_valid(const SignedHead& head, const std::array<unsigned char, 32>& key) {
-  ensure_sodium();
-  auto signature = from_hex(head.signature, crypto_sign_BYTES, "a signature");
-  if (!signature) return false;
-  const std::string message = head_message(head.seq, head.hash, head.signed_ms);
-  return crypto_sign_verify_detached(
-             reinterpret_cast<const unsigned char*>(signature.value().data()),
-             reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-             key.data()) == 0;
+  return message_signature_valid(head_message(head.seq, head.hash, head.signed_ms), head.signature,
+                                 key);
 }
 
 std::string describe_entry(const AuditEntry& entry) {

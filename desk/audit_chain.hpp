@@ -86,6 +86,12 @@ std::string public_key_hex(const AuditKey& key);
 /// A public key from 64 hex characters.
 Result<std::array<unsigned char, 32>> parse_public_key_hex(std::string_view hex);
 
+/// Ed25519 signature (hex) of any message, and its check: what heads and evidence
+/// manifests are signed with.
+std::string sign_message_hex(const AuditKey& key, std::string_view message);
+bool message_signature_valid(std::string_view message, std::string_view signature_hex,
+                             const std::array<unsigned char, 32>& key);
+
 SignedHead sign_head(const AuditKey& key, int64_t seq, std::string_view hash_hex,
                      int64_t signed_ms);
 bool head_signature_valid(const SignedHead& head, const std::array<unsigned char, 32>& key);

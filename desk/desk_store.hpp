@@ -35,6 +35,14 @@
 
 namespace nexus::desk {
 
+/// A payment the desk keeps, with where it stood in the input the engine read: the
+/// transaction files' order (file index << 40 | record ordinal), so a case's payments are
+/// replayed in the engine's order.
+struct KeptTransaction {
+  nexus::v1::Transaction transaction;
+  int64_t read_order = 0;
+};
+
 /// Milliseconds since the Unix epoch; injected so tests run on a manual clock.
 using DeskClock = std::function<int64_t()>;
 /// The wall clock, for production wiring.
@@ -204,10 +212,10 @@ class DeskStore {
 
   /// Keeps `transactions` (by id; ids already kept are left as they are); returns how many
   /// were new.
-  virtual Result<size_t> keep_transactions(
-      std::span<const nexus::v1::Transaction> transactions) = 0;
-  /// The kept transactions among `ids`, in the order of `ids`; ids not kept are left out.
-  virtual Result<std::vector<nexus::v1::Transaction>> kept_transactions(
+  virtual Result<size_t> keep_transactions(std::span<const KeptTransaction> transactions) = 0;
+  /// The kept transactions among `ids`, by read_order (the order the engine read them);
+  /// ids not kept are left out.
+  virtual Result<std::vector<KeptTransaction>> kept_transactions(
       std::span<const std::string> ids) = 0;
 };
 

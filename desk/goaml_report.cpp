@@ -1,5 +1,6 @@
 #include "desk/goaml_report.hpp"
 
+#include "desk/case_evidence.hpp"
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
 
@@ -317,18 +318,7 @@ GoamlEntity placeholder_goaml_entity() {
 }
 
 std::vector<std::string> goaml_transaction_ids(std::span<const nexus::v1::Alert> alerts) {
-  std::vector<std::string> out;
-  std::set<std::string, std::less<>> seen;
-  auto add = [&](const std::string& id) {
-    if (!id.empty() && seen.insert(id).second) out.push_back(id);
-  };
-  for (const auto& alert : alerts) {
-    for (const auto& id : alert.transaction_ids()) add(id);
-    for (const auto& evidence : alert.evidence()) {
-      for (const auto& id : evidence.transaction_ids()) add(id);
-    }
-  }
-  return out;
+  return alert_transaction_ids(alerts, false);
 }
 
 std::string goaml_transmode_code(const GoamlEntity& entity, std::string_view channel) {
@@ -568,6 +558,19 @@ Result<GoamlReport> build_goaml_report(const GoamlEntity& entity, const GoamlCas
   report.alerts = input.alerts.size();
   report.transactions = input.transactions.size();
   return report;
+}
+
+GoamlCaseInput goaml_case_input(CaseEvidence evidence, int64_t submission_ms) {
+  GoamlCaseInput input;
+  input.case_row = std::move(evidence.case_row);
+  input.alerts = std::move(evidence.alerts);
+  const auto named = goaml_transaction_ids(input.alerts);
+  const std::set<std::string> wanted(named.begin(), named.end());
+  for (auto& tx : evidence.transactions) {
+    if (wanted.count(tx.id())) input.transactions.push_back(std::move(tx));
+  }
+  input.submission_ms = submission_ms;
+  return input;
 }
 
 }  // namespace nexus::desk

@@ -12,6 +12,7 @@
 
 #include "base/result.hpp"
 #include "desk/case.hpp"
+#include "desk/case_evidence.hpp"
 #include "desk/goaml_schema.hpp"
 
 #include <cstddef>
@@ -80,6 +81,10 @@ struct GoamlCaseInput {
   std::vector<nexus::v1::Transaction> transactions;
   int64_t submission_ms = 0;  // the report's submission_date (UTC)
 };
+
+/// A report's input from a gathered case: its row, its alerts, and of its transactions those
+/// the alerts and their evidence name (goaml_transaction_ids; not the network pictures').
+GoamlCaseInput goaml_case_input(CaseEvidence evidence, int64_t submission_ms);
 
 /// A report that validated.
 struct GoamlReport {

@@ -123,7 +123,8 @@ const std::vector<std::string> kSchemaV3 = {
 // unchanged.
 const std::vector<std::string> kSchemaV4 = {
     "CREATE TABLE transactions (id TEXT{c} PRIMARY KEY, event_time_ms BIGINT NOT NULL,"
-    " transaction_pb {bytes} NOT NULL, sha256 TEXT NOT NULL, kept_ms BIGINT NOT NULL)",
+    " read_order BIGINT NOT NULL, transaction_pb {bytes} NOT NULL, sha256 TEXT NOT NULL,"
+    " kept_ms BIGINT NOT NULL)",
 };
 
 constexpr int kSchemaVersion = 4;
@@ -1053,11 +1054,11 @@ class SqlDeskStore final : public desk::DeskStore {
     return heads;
   }
 
-  Result<size_t> keep_transactions(std::span<const nexus::v1::Transaction> transactions) override {
+  Result<size_t> keep_transactions(std::span<const desk::KeptTransaction> kept) override {
     return in_transaction([&]() -> Result<size_t> {
       const int64_t now = clock_();
       size_t added = 0;
-      for (const auto& transaction : transactions) {
+      for (const auto& [transaction, read_order] : kept) {
         std::string bytes;
         if (!transaction.SerializeToString(&bytes)) {
           return error(errc::kInvalidArgument,
@@ -1065,30 +1066,36 @@ class SqlDeskStore final : public desk::DeskStore {
         }
         const int64_t event_ms = transaction.event_time().seconds() * 1000 +
                                  transaction.event_time().nanos() / 1'000'000;
-        NEXUS_TRY(rows, session_->query("INSERT INTO transactions (id, event_time_ms,"
-                                        " transaction_pb, sha256, kept_ms) VALUES (?, ?, ?, ?, ?)"
+        NEXUS_TRY(rows, session_->query("INSERT INTO transactions (id, event_time_ms, read_order,"
+                                        " transaction_pb, sha256, kept_ms)"
+                                        " VALUES (?, ?, ?, ?, ?, ?)"
                                         " ON CONFLICT DO NOTHING RETURNING id",
-                                        Params{transaction.id(), event_ms, SqlBlob{bytes},
-                                               rules::sha256_hex(bytes), now}));
+                                        Params{transaction.id(), event_ms, read_order,
+                                               SqlBlob{bytes}, rules::sha256_hex(bytes), now}));
         added += rows.size();
       }
       return added;
     });
   }
 
-  Result<std::vector<nexus::v1::Transaction>> kept_transactions(
+  Result<std::vector<desk::KeptTransaction>> kept_transactions(
       std::span<const std::string> ids) override {
-    std::vector<nexus::v1::Transaction> out;
+    std::vector<desk::KeptTransaction> out;
     for (const auto& id : ids) {
-      NEXUS_TRY(rows, session_->query("SELECT transaction_pb FROM transactions WHERE id = ?",
-                                      Params{id}));
+      NEXUS_TRY(rows,
+                session_->query("SELECT transaction_pb, read_order FROM transactions WHERE id = ?",
+                                Params{id}));
       if (rows.empty()) continue;
-      nexus::v1::Transaction transaction;
-      if (!transaction.ParseFromString(as_text(rows[0][0]))) {
+      desk::KeptTransaction kept;
+      if (!kept.transaction.ParseFromString(as_text(rows[0][0]))) {
         return error(errc::kInvalidState, "kept transaction " + id + " does not parse");
       }
-      out.push_back(std::move(transaction));
+      kept.read_order = as_int(rows[0][1]);
+      out.push_back(std::move(kept));
     }
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      return a.read_order < b.read_order;
+    });
     return out;
   }
 

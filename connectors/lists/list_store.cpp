@@ -113,6 +113,8 @@ Result<std::vector<ListEntry>> ListStore::load_list(const std::string& list) con
   return std::move(snap.entries);
 }
 
+std::string list_entry_json(const screening::ListEntry& entry) { return to_json(entry).dump(); }
+
 Result<ImportResult> ListStore::import(const LoadedList& loaded) {
   const fs::path dir = list_dir(loaded.list);
   std::error_code ec;

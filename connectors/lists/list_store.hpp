@@ -40,6 +40,9 @@ struct StoredSnapshot {
   std::vector<screening::ListEntry> entries;
 };
 
+/// One entry as a snapshot file holds it (a JSON object), for evidence packages.
+std::string list_entry_json(const screening::ListEntry& entry);
+
 class ListStore {
  public:
   explicit ListStore(std::string data_dir) : data_dir_(std::move(data_dir)) {}

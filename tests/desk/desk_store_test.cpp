@@ -296,27 +296,30 @@ TEST_P(DeskStoreTest, MigratesAFreshDatabaseAndReopensIt) {
 
 // ---- the transactions behind the alerts ----
 
-TEST_P(DeskStoreTest, KeepsTransactionsOnceAsReceivedAndReturnsThemInTheAskedOrder) {
-  auto make = [](const std::string& id, int64_t amount) {
-    nexus::v1::Transaction tx;
-    tx.set_id(id);
-    tx.set_amount_minor(amount);
-    tx.mutable_event_time()->set_seconds(1'700'000'000);
-    return tx;
+TEST_P(DeskStoreTest, KeepsTransactionsOnceAsReceivedAndReturnsThemInTheOrderTheyWereRead) {
+  auto make = [](const std::string& id, int64_t amount, int64_t read_order) {
+    KeptTransaction kept;
+    kept.transaction.set_id(id);
+    kept.transaction.set_amount_minor(amount);
+    kept.transaction.mutable_event_time()->set_seconds(1'700'000'000);
+    kept.read_order = read_order;
+    return kept;
   };
-  const std::vector<nexus::v1::Transaction> first = {make("t-1", 100), make("t-2", 200)};
+  const std::vector<KeptTransaction> first = {make("t-1", 100, 30), make("t-2", 200, 10)};
   EXPECT_EQ(this->store_->keep_transactions(first).value(), 2u);
   // A second copy of an id, even with another amount, leaves the kept one as it was.
-  const std::vector<nexus::v1::Transaction> second = {make("t-2", 999), make("t-3", 300)};
+  const std::vector<KeptTransaction> second = {make("t-2", 999, 5), make("t-3", 300, 20)};
   EXPECT_EQ(this->store_->keep_transactions(second).value(), 1u);
   const std::vector<std::string> ids = {"t-3", "t-none", "t-2", "t-1"};
   const auto kept = this->store_->kept_transactions(ids);
   ASSERT_TRUE(kept) << kept.error().message;
+  // In the order they were read, whatever order they are asked for in.
   ASSERT_EQ(kept.value().size(), 3u);
-  EXPECT_EQ(kept.value()[0].id(), "t-3");
-  EXPECT_EQ(kept.value()[1].id(), "t-2");
-  EXPECT_EQ(kept.value()[1].amount_minor(), 200);
-  EXPECT_EQ(kept.value()[2].id(), "t-1");
+  EXPECT_EQ(kept.value()[0].transaction.id(), "t-2");
+  EXPECT_EQ(kept.value()[0].transaction.amount_minor(), 200);
+  EXPECT_EQ(kept.value()[0].read_order, 10);
+  EXPECT_EQ(kept.value()[1].transaction.id(), "t-3");
+  EXPECT_EQ(kept.value()[2].transaction.id(), "t-1");
 }
 
 TEST_P(DeskStoreTest, RefusesADatabaseFromANewerBinary) {

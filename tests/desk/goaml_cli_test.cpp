@@ -9,6 +9,7 @@
 #include "desk/goaml_report.hpp"
 #include "desk/goaml_schema.hpp"
 #include "tests/cli_run.hpp"
+#include "tests/desk/desk_cli_fixture.hpp"
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
@@ -21,23 +22,7 @@ namespace {
 
 class GoamlCliTest : public ScratchDirTest {
  protected:
-  // Stores the engine's alerts (alerts.ndjson) in desk.db as `nexus desk --alerts` does;
-  // returns how many.
-  size_t store_alerts() {
-    std::vector<desk::AlertRecord> records;
-    std::ifstream in(at("alerts.ndjson"));
-    for (std::string line; std::getline(in, line);) {
-      nexus::v1::Alert alert;
-      EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(line, &alert).ok());
-      records.push_back(desk::alert_record_from(alert));
-    }
-    auto store = connectors::open_sqlite_desk_store(config());
-    EXPECT_TRUE(store) << store.error().message;
-    if (store) {
-      EXPECT_TRUE(store.value()->insert_batch(records));
-    }
-    return records.size();
-  }
+  size_t store_alerts() { return store_engine_alerts(at("alerts.ndjson"), at("desk.db")); }
   connectors::SqliteDeskConfig config() {
     connectors::SqliteDeskConfig out;
     out.path = at("desk.db");
