@@ -332,8 +332,12 @@ void add_run_command(CLI::App& app) {
       log_json("error", "final checkpoint failed", {{"error", durable.error().message}});
       status = 1;
     }
+    // The metrics server's thread may call the reload handler, which reads list_reloader:
+    // stop it first. Then join a list load in flight (std::exit below runs no destructors of
+    // these locals).
+    metrics.reset();
     g_list_reloader = nullptr;
-    list_reloader.reset();  // joins a list load in flight
+    list_reloader.reset();
     log_json("info", "engine stopped",
              {{"events", std::to_string(engine.metrics().events_processed.load())},
               {"alerts", std::to_string(engine.metrics().alerts.load())}});
