@@ -37,13 +37,16 @@ std::shared_ptr<const rules::RuleSet> load_rules_or_exit(const std::filesystem::
   return compiled.value();
 }
 
+int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 void log_json(const char* level, const std::string& message,
               const std::map<std::string, std::string>& fields) {
   nlohmann::json line;
-  const auto now = std::chrono::system_clock::now();
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  line["ts"] = engine::format_rfc3339_ms(ms);
+  line["ts"] = engine::format_rfc3339_ms(wall_clock_ms());
   line["level"] = level;
   line["msg"] = message;
   for (const auto& [key, value] : fields) line[key] = value;
@@ -138,6 +141,12 @@ void print_alert(const nexus::v1::Alert& alert) {
                 hit.list().c_str(), hit.reference().c_str(), hit.matched_name().c_str(),
                 hit.score(), hit.programme().c_str());
     if (!hit.basis().empty()) std::printf("    basis: %s\n", hit.basis().c_str());
+    if (hit.list_version() > 0) {
+      std::printf("    list: %s version %u%s\n", hit.list().c_str(), hit.list_version(),
+                  hit.list_source_version().empty()
+                      ? ""
+                      : (" (published " + hit.list_source_version() + ")").c_str());
+    }
   }
   std::printf("  source: %s\n", alert.source().c_str());
 }

@@ -28,6 +28,10 @@ std::filesystem::path default_rules_dir();
 /// Compiles a rule directory or exits with status 2 and the compiler's messages.
 std::shared_ptr<const rules::RuleSet> load_rules_or_exit(const std::filesystem::path& dir);
 
+/// The wall clock in ms since 1970: for the process's own events, logs and the future-event
+/// guard, never for what a rule sees (that is event time).
+int64_t wall_clock_ms();
+
 /// One JSON object per line on stderr: {"ts":..., "level":..., "msg":..., ...}.
 void log_json(const char* level, const std::string& message,
               const std::map<std::string, std::string>& fields = {});

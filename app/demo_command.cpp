@@ -6,6 +6,7 @@
 #include "app/common.hpp"
 #include "app/desk_setup.hpp"
 #include "app/engine_events.hpp"
+#include "app/list_reloader.hpp"
 #include "app/screening_setup.hpp"
 #include "app/stream_runner.hpp"
 #include "connectors/embedded_broker.hpp"
@@ -297,8 +298,23 @@ int run_demo(const DemoOptions& options) {
                       {"rules", rule_set->rules.size()},
                       {"input", "transactions"},
                       {"demo", true}});
+  // With --lists, a new snapshot imported while the demo runs (--follow) is adopted between
+  // events, as `nexus run` does.
+  std::unique_ptr<ListReloader> list_reloader;
+  if (screener) {
+    list_reloader = std::make_unique<ListReloader>(options.lists_dir, *screener, engine.metrics());
+    list_reloader->on_change(
+        [&engine_events, &list_reloader](const std::string& action, const nlohmann::json& details) {
+          engine_events.emit(action, list_reloader->live_object(), details);
+        });
+    engine_events.emit("engine.lists_loaded", list_reloader->live_object(),
+                       list_reloader->live_details());
+  }
   StreamOptions stream;
   stream.checkpoint_events = 100'000;
+  stream.between_events = [&list_reloader] {
+    if (list_reloader) list_reloader->maybe_reload();
+  };
   const int status = run_stream(engine, *source.value(), stop, stream, [&] {
     const auto now = Clock::now();
     const uint64_t done = engine.metrics().records_in.load();
@@ -334,6 +350,7 @@ int run_demo(const DemoOptions& options) {
       stop = true;
     }
   });
+  list_reloader.reset();  // joins a list load in flight
   engine_events.emit("engine.stop", "ruleset:" + rule_set->content_hash,
                      {{"events", engine.metrics().events_processed.load()},
                       {"alerts", engine.metrics().alerts.load()},

@@ -6,20 +6,10 @@
 #include <google/protobuf/util/time_util.h>
 #include <unistd.h>
 
-#include <chrono>
-
 namespace nexus::app {
 
-namespace {
-int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
-
 EngineEvents::EngineEvents(connectors::KafkaProducer* producer, std::string topic)
-    : producer_(producer), topic_(std::move(topic)), start_ms_(wall_ms()) {
+    : producer_(producer), topic_(std::move(topic)), start_ms_(wall_clock_ms()) {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
   instance_ = std::string(host) + ":" + std::to_string(::getpid());
@@ -33,7 +23,7 @@ void EngineEvents::emit(const std::string& action, const std::string& object,
   event.set_instance(instance_);
   event.set_action(action);
   event.set_object(object);
-  *event.mutable_at() = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(wall_ms());
+  *event.mutable_at() = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(wall_clock_ms());
   event.set_details_json(details.dump());
   auto produced = producer_->produce(topic_, instance_, event.SerializeAsString());
   if (produced) produced = producer_->flush();

@@ -5,7 +5,6 @@
 #include "rules/rule_diff.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -13,12 +12,6 @@
 namespace nexus::app {
 
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 /// What a reload changes, rule by rule, for the log: which rules came, went or changed
 /// (version, and each part of the definition before and after), so a reviewer sees more than two
@@ -65,18 +58,14 @@ std::map<std::string, std::string> rule_changes(const rules::RuleSet& before,
 
 }  // namespace
 
-RuleReloader::RuleReloader(std::filesystem::path dir, engine::Engine& engine, int64_t interval_ms)
-    : dir_(std::move(dir)), engine_(engine), interval_ms_(interval_ms) {
-  live_signature_ = signature();
-  last_check_ms_ = now_ms();
-}
+namespace {
 
-std::string RuleReloader::signature() const {
-  // Names, sizes and modification times: enough to notice an edit, a new file or a
-  // removed one without reading the files every second.
+// Names, sizes and modification times: enough to notice an edit, a new file or a removed one
+// without reading the files every second.
+std::string rule_dir_signature(const std::filesystem::path& dir) {
   std::vector<std::string> parts;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const auto extension = entry.path().extension();
     if (!entry.is_regular_file(ec) || (extension != ".yaml" && extension != ".yml")) continue;
     const auto size = entry.file_size(ec);
@@ -90,25 +79,25 @@ std::string RuleReloader::signature() const {
   return out;
 }
 
+}  // namespace
+
+RuleReloader::RuleReloader(std::filesystem::path dir, engine::Engine& engine, int64_t interval_ms)
+    : dir_(std::move(dir)),
+      engine_(engine),
+      watch_([this] { return rule_dir_signature(dir_); }, rule_dir_signature(dir_), interval_ms) {}
+
 void RuleReloader::maybe_reload() {
-  const bool requested = requested_.exchange(false, std::memory_order_relaxed);
-  const int64_t now = now_ms();
-  if (!requested && now - last_check_ms_ < interval_ms_) return;
-  last_check_ms_ = now;
-  const std::string current = signature();
-  if (current == live_signature_) {
-    if (!refused_signature_.empty()) {
-      refused_signature_.clear();
-      log_json("info", "refused rule change withdrawn; the live rules are unchanged",
-               {{"dir", dir_.string()}, {"live", engine_.rules().content_hash}});
-    }
+  const ChangeWatch::Check check = watch_.check();
+  if (check.kind == ChangeWatch::Check::Kind::kWithdrawn) {
+    log_json("info", "refused rule change withdrawn; the live rules are unchanged",
+             {{"dir", dir_.string()}, {"live", engine_.rules().content_hash}});
     return;
   }
-  if (current == refused_signature_ && !requested) return;
+  if (check.kind != ChangeWatch::Check::Kind::kChanged) return;
   auto compiled = rules::compile_rule_dir(dir_);
   if (!compiled) {
     ++failures_;
-    refused_signature_ = current;
+    watch_.refuse(check.signature);
     engine_.note_reload(false);
     const std::map<std::string, std::string> fields = {{"dir", dir_.string()},
                                                        {"live", engine_.rules().content_hash},
@@ -117,8 +106,7 @@ void RuleReloader::maybe_reload() {
     if (listener_) listener_("engine.rules_refused", fields);
     return;
   }
-  live_signature_ = current;
-  refused_signature_.clear();
+  watch_.accept(check.signature);
   if (compiled.value()->content_hash == engine_.rules().content_hash) return;
   const std::string previous = engine_.rules().content_hash;
   auto fields = rule_changes(engine_.rules(), *compiled.value());

@@ -1,15 +1,15 @@
 // RuleReloader: hot reload of a rule directory into a running engine. Between
-// events it checks (at most once per interval, or at once after request(), e.g.
-// on SIGHUP) whether any rule file changed; a changed set is compiled and
+// events it checks (ChangeWatch: at most once per interval, or at once after request(),
+// e.g. on SIGHUP) whether any rule file changed; a changed set is compiled and
 // checked in full and swapped in atomically between two events. A set that
 // does not compile is refused with every file:line:column message and the old
 // set keeps running. Main (engine) thread, except request(), which is
 // async-signal-safe.
 #pragma once
 
+#include "app/change_watch.hpp"
 #include "engine/engine.hpp"
 
-#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -25,7 +25,7 @@ class RuleReloader {
   /// Call between events; cheap when nothing is due.
   void maybe_reload();
   /// Ask for a check at the next maybe_reload() (signal handlers may call it).
-  void request() { requested_.store(true, std::memory_order_relaxed); }
+  void request() { watch_.request(); }
 
   /// Called after each reload ("engine.rules_reloaded") and refusal ("engine.rules_refused")
   /// with the fields it logs: the engine's events topic takes them to the audit chain.
@@ -37,15 +37,9 @@ class RuleReloader {
   uint64_t failures() const { return failures_; }
 
  private:
-  std::string signature() const;
-
   std::filesystem::path dir_;
   engine::Engine& engine_;
-  int64_t interval_ms_;
-  std::atomic<bool> requested_{false};
-  int64_t last_check_ms_ = 0;
-  std::string live_signature_;
-  std::string refused_signature_;
+  ChangeWatch watch_;
   uint64_t reloads_ = 0;
   uint64_t failures_ = 0;
   ChangeListener listener_;

@@ -3,6 +3,7 @@
 #include "app/common.hpp"
 #include "app/config_reader.hpp"
 #include "app/engine_events.hpp"
+#include "app/list_reloader.hpp"
 #include "app/rule_reloader.hpp"
 #include "app/screening_setup.hpp"
 #include "app/stream_runner.hpp"
@@ -30,6 +31,7 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 std::atomic<RuleReloader*> g_reloader{nullptr};
+std::atomic<ListReloader*> g_list_reloader{nullptr};
 
 struct RunConfig {
   std::map<std::string, std::string> kafka;
@@ -215,16 +217,29 @@ void add_run_command(CLI::App& app) {
       engine_events.emit(action, "ruleset:" + (fields.count("live") ? fields.at("live") : ""),
                          nlohmann::json(fields));
     });
+    // The lists are watched the same way (a new snapshot from `nexus lists import`), loaded
+    // beside the live ones on a thread of their own and adopted between two events.
+    std::unique_ptr<ListReloader> list_reloader;
+    if (screener) {
+      list_reloader = std::make_unique<ListReloader>(config.lists_dir, *screener, engine.metrics());
+      g_list_reloader = list_reloader.get();
+      list_reloader->on_change([&engine_events, &list_reloader](const std::string& action,
+                                                                const nlohmann::json& details) {
+        engine_events.emit(action, list_reloader->live_object(), details);
+      });
+    }
     std::unique_ptr<connectors::MetricsServer> metrics;
     if (config.metrics_port >= 0) {
       auto server = connectors::MetricsServer::start(
           config.metrics_address, static_cast<uint16_t>(config.metrics_port),
           [&engine] { return engine.metrics().prometheus(); },
-          [&reloader] {
+          [&reloader, &list_reloader] {
             reloader.request();
+            if (list_reloader) list_reloader->request();
             return std::string(
-                "reload requested: the engine checks its rule directory before the next "
-                "event; the outcome is logged and counted in nexus_rule_reloads_total\n");
+                "reload requested: the engine checks its rule directory (and its lists "
+                "directory) before the next event; the outcome is logged and counted in "
+                "nexus_rule_reloads_total (and nexus_list_reloads_total)\n");
           },
           config.reload_token);
       if (!server) {
@@ -240,16 +255,21 @@ void add_run_command(CLI::App& app) {
                                : "POST /-/reload with Authorization: Bearer <token>"}});
     }
 
-    config.stream.between_events = [&reloader] { reloader.maybe_reload(); };
+    config.stream.between_events = [&reloader, &list_reloader] {
+      reloader.maybe_reload();
+      if (list_reloader) list_reloader->maybe_reload();
+    };
     std::signal(SIGHUP, [](int) {
       if (auto* live = g_reloader.load()) live->request();
+      if (auto* lists = g_list_reloader.load()) lists->request();
     });
     std::signal(SIGINT, [](int) { g_stop = true; });
     std::signal(SIGTERM, [](int) { g_stop = true; });
     log_json("info", "engine running",
              {{"bootstrap", config.kafka["bootstrap.servers"]},
               {"input", config.input_topic},
-              {"rules", rule_set->content_hash}});
+              {"rules", rule_set->content_hash},
+              {"lists", screener ? screener->snapshot()->versions() : std::string("off")}});
     {
       // Where it resumes: the input offsets of the last checkpoint in its state.
       nlohmann::json recovered = nlohmann::json::object();
@@ -263,6 +283,10 @@ void add_run_command(CLI::App& app) {
                           {"input", config.input_topic},
                           {"state_dir", config.state_dir},
                           {"recovered_offsets", recovered}});
+      if (list_reloader) {
+        engine_events.emit("engine.lists_loaded", list_reloader->live_object(),
+                           list_reloader->live_details());
+      }
     }
     // Progress on stderr every 10 s whether or not metrics are served, and a word on why
     // nothing flows while the consumer group has not assigned this member its partitions
@@ -308,6 +332,12 @@ void add_run_command(CLI::App& app) {
       log_json("error", "final checkpoint failed", {{"error", durable.error().message}});
       status = 1;
     }
+    // The metrics server's thread may call the reload handler, which reads list_reloader:
+    // stop it first. Then join a list load in flight (std::exit below runs no destructors of
+    // these locals).
+    metrics.reset();
+    g_list_reloader = nullptr;
+    list_reloader.reset();
     log_json("info", "engine stopped",
              {{"events", std::to_string(engine.metrics().events_processed.load())},
               {"alerts", std::to_string(engine.metrics().alerts.load())}});

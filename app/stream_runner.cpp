@@ -31,10 +31,7 @@ int run_stream(engine::Engine& engine, connectors::KafkaSource& source,
   while (!stop.load()) {
     if (options.between_events) options.between_events();
     if (options.max_ahead_of_wall_clock_ms > 0) {
-      const auto wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
-      engine.set_latest_plausible_time(wall_ms + options.max_ahead_of_wall_clock_ms);
+      engine.set_latest_plausible_time(wall_clock_ms() + options.max_ahead_of_wall_clock_ms);
     }
     if (auto record = source.poll(50)) {
       engine::InputRecord input{record->value(), options.format, record->topic(),

@@ -390,6 +390,8 @@ Result<void> Engine::evaluate(const EnrichedEvent& event) {
       hit->set_score(party_hit.hit.score);
       hit->set_programme(party_hit.hit.programme);
       hit->set_basis(party_hit.hit.basis);
+      hit->set_list_version(party_hit.hit.list_version);
+      hit->set_list_source_version(party_hit.hit.list_source_version);
     }
     alerts_.publish(alert_);
     metrics_.alerts.fetch_add(1, std::memory_order_relaxed);

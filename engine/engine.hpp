@@ -99,6 +99,8 @@ class Engine {
   void note_reload(bool ok) { metrics_.count_reload(ok); }
 
   const Metrics& metrics() const { return metrics_; }
+  /// For the app's list reloader, which records the lists it adopts (Metrics locks itself).
+  Metrics& metrics() { return metrics_; }
 
   /// Live streams only (`nexus run`, the demo): events later than `epoch_ms` (the wall
   /// clock plus a margin, set by the caller before each record) are dead-lettered as

@@ -30,6 +30,31 @@ void Metrics::set_rules_info(const std::string& content_hash, size_t rule_count)
   rule_count_ = rule_count;
 }
 
+void Metrics::set_lists_info(std::vector<ListInfo> lists, int64_t loaded_at_s) {
+  std::lock_guard lock(mutex_);
+  screening_ = true;
+  lists_ = std::move(lists);
+  lists_loaded_at_s_ = loaded_at_s;
+}
+
+void Metrics::count_list_reload(bool ok) {
+  std::lock_guard lock(mutex_);
+  ++(ok ? list_reloads_ok_ : list_reloads_refused_);
+}
+
+namespace {
+// A Prometheus label value: backslash, double quote and newline escaped (list names come from
+// directory names, publisher versions from the files).
+std::string label(const std::string& value) {
+  std::string out;
+  for (const char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    out += c == '\n' ? std::string("\\n") : std::string(1, c);
+  }
+  return out;
+}
+}  // namespace
+
 std::map<std::string, uint64_t> Metrics::dead_letters_by_reason() const {
   std::lock_guard lock(mutex_);
   return dead_letter_reasons_;
@@ -73,6 +98,32 @@ std::string Metrics::prometheus() const {
   out += "# TYPE nexus_rule_reloads_total counter\n";
   out += "nexus_rule_reloads_total{result=\"ok\"} " + std::to_string(reloads_ok_) + "\n";
   out += "nexus_rule_reloads_total{result=\"refused\"} " + std::to_string(reloads_failed_) + "\n";
+  if (screening_) {
+    out +=
+        "# HELP nexus_list_info The sanctions lists screening now: snapshot version in the "
+        "lists data directory and the publisher's version.\n# TYPE nexus_list_info gauge\n";
+    for (const auto& list : lists_) {
+      out += "nexus_list_info{list=\"" + label(list.list) + "\",version=\"" +
+             std::to_string(list.version) + "\",source_version=\"" + label(list.source_version) +
+             "\"} 1\n";
+    }
+    out += "# HELP nexus_list_entries Entries of each list screening now.\n";
+    out += "# TYPE nexus_list_entries gauge\n";
+    for (const auto& list : lists_) {
+      out += "nexus_list_entries{list=\"" + label(list.list) + "\"} " +
+             std::to_string(list.entries) + "\n";
+    }
+    out +=
+        "# HELP nexus_lists_last_reload_timestamp_seconds When the lists screening now were "
+        "loaded (at start or by the last reload), seconds since 1970.\n";
+    out += "# TYPE nexus_lists_last_reload_timestamp_seconds gauge\n";
+    out += "nexus_lists_last_reload_timestamp_seconds " + std::to_string(lists_loaded_at_s_) + "\n";
+    out += "# HELP nexus_list_reloads_total Reloads of the lists data directory, by result.\n";
+    out += "# TYPE nexus_list_reloads_total counter\n";
+    out += "nexus_list_reloads_total{result=\"ok\"} " + std::to_string(list_reloads_ok_) + "\n";
+    out += "nexus_list_reloads_total{result=\"refused\"} " + std::to_string(list_reloads_refused_) +
+           "\n";
+  }
   out += "# HELP nexus_dead_letters_total Records refused, by reason.\n";
   out += "# TYPE nexus_dead_letters_total counter\n";
   for (const auto& [reason, count] : dead_letter_reasons_) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace nexus::engine {
 
@@ -30,6 +31,19 @@ class Metrics {
   void count_reload(bool ok);
   void set_rules_info(const std::string& content_hash, size_t rule_count);
 
+  /// One sanctions list as it screens now (for nexus_list_info / nexus_list_entries).
+  struct ListInfo {
+    std::string list;
+    uint32_t version = 0;        // snapshot number in the lists data directory
+    std::string source_version;  // the publisher's version, "" when none
+    size_t entries = 0;
+  };
+  /// The lists now screening and when they were loaded (wall clock, seconds since 1970: the
+  /// time of a process event, never an input to the rules). Turns the list metrics on.
+  void set_lists_info(std::vector<ListInfo> lists, int64_t loaded_at_s);
+  /// A list reload adopted (ok) or refused.
+  void count_list_reload(bool ok);
+
   std::map<std::string, uint64_t> dead_letters_by_reason() const;
   struct RuleStats {
     uint64_t evaluations = 0;
@@ -47,6 +61,11 @@ class Metrics {
   size_t rule_count_ = 0;
   uint64_t reloads_ok_ = 0;
   uint64_t reloads_failed_ = 0;
+  bool screening_ = false;
+  std::vector<ListInfo> lists_;
+  int64_t lists_loaded_at_s_ = 0;
+  uint64_t list_reloads_ok_ = 0;
+  uint64_t list_reloads_refused_ = 0;
 };
 
 }  // namespace nexus::engine

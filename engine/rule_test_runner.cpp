@@ -21,8 +21,8 @@ class FixtureScreener final : public Screener {
   std::vector<ScreeningHit> screen(const nexus::v1::Party& party) override {
     const std::string name = fold(party.name());
     if (std::find(names_.begin(), names_.end(), name) == names_.end()) return {};
-    return {
-        ScreeningHit{"TEST", "TEST-" + name, party.name(), "test fixture", 1.0, "test fixture"}};
+    return {ScreeningHit{"TEST", "TEST-" + name, party.name(), "test fixture", 1.0, "test fixture",
+                         0, ""}};
   }
 
  private:

@@ -6,6 +6,7 @@
 
 #include "nexus/v1/transaction.pb.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ struct ScreeningHit {
   /// corroborated a common name ("common name (13.3 bits), corroborated by date of
   /// birth"). Empty from screeners that do not judge names.
   std::string basis;
+  /// The snapshot of the list that matched: its version in the lists data directory (0 when
+  /// the screener's lists are not versioned) and the publisher's version ("2026-02-27").
+  /// Alerts carry both, so an auditor sees which list screened a payment.
+  uint32_t list_version = 0;
+  std::string list_source_version;
 };
 
 /// Screens one party against the loaded lists. Called from the engine thread only;

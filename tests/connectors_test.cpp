@@ -11,6 +11,7 @@
 #include "generator/generator.hpp"
 #include "rules/compiler.hpp"
 
+#include "tests/http_client.hpp"
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -28,6 +29,9 @@ namespace nexus {
 namespace {
 
 namespace fs = std::filesystem;
+using nexus::testing::connect_to;
+using nexus::testing::http_get;
+using nexus::testing::http_request;
 
 class TempDir {
  public:
@@ -190,44 +194,6 @@ TEST(FileSource, FormatFollowsExtensionUnlessOverridden) {
   EXPECT_EQ(connectors::format_for("a.ndjson", "").value(), engine::InputFormat::kNdjson);
   EXPECT_EQ(connectors::format_for("a.pb", "ndjson").value(), engine::InputFormat::kNdjson);
   EXPECT_FALSE(connectors::format_for("a.pb", "xml"));
-}
-
-/// A connected loopback socket, or -1. Reads on it give up after `timeout_s` seconds.
-int connect_to(uint16_t port, int timeout_s = 30) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  timeval timeout{timeout_s, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-std::string http_request(uint16_t port, const std::string& method, const std::string& target,
-                         const std::string& body = "", int timeout_s = 30,
-                         const std::string& headers = "") {
-  const int fd = connect_to(port, timeout_s);
-  if (fd < 0) return "";
-  const std::string request = method + " " + target +
-                              " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + headers +
-                              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  (void)!write(fd, request.data(), request.size());
-  std::string response;
-  char buffer[4096];
-  ssize_t got;
-  while ((got = read(fd, buffer, sizeof buffer)) > 0)
-    response.append(buffer, static_cast<size_t>(got));
-  close(fd);
-  return response;
-}
-
-std::string http_get(uint16_t port, const std::string& target) {
-  return http_request(port, "GET", target);
 }
 
 TEST(MetricsServer, ServesPrometheusTextAndHealth) {

@@ -5,6 +5,7 @@
 #include "generator/generator.hpp"
 
 #include "tests/cli_run.hpp"
+#include "tests/http_client.hpp"
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -166,6 +168,8 @@ TEST_F(E2e, ReplayScreensPartiesAgainstImportedListsAndAlertsWithTheEntry) {
   EXPECT_EQ(hit["party_role"], "beneficiary");
   EXPECT_EQ(hit["list"], "UN");
   EXPECT_EQ(hit["reference"], "QDi.299");
+  EXPECT_EQ(hit["list_version"], 1) << "the snapshot that screened it";
+  EXPECT_EQ(hit["list_source_version"], "2026-02-27");
   EXPECT_GE(hit["score"].get<double>(), 0.88);
   EXPECT_NE(hit["basis"].get<std::string>().find("corroborated by year of birth and country"),
             std::string::npos)
@@ -445,6 +449,36 @@ int stop_run(pid_t child) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/// Reads the alerts topic as a downstream system would, in a consumer group of its own.
+class AlertReader {
+ public:
+  AlertReader(const std::string& bootstrap, const std::string& group) {
+    nexus::connectors::KafkaSourceConfig config;
+    config.properties = {{"bootstrap.servers", bootstrap}, {"group.id", group}};
+    config.topics = {"alerts"};
+    if (auto source = nexus::connectors::KafkaSource::create(std::move(config))) {
+      source_ = std::move(source.value());
+    }
+  }
+  bool ok() const { return source_ != nullptr; }
+  /// The next alert (of `rule` when one is given; others are passed over), or an empty one
+  /// when none came within 30 s.
+  nexus::v1::Alert next(const std::string& rule = "") {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (auto record = source_->poll(100)) {
+        nexus::v1::Alert alert;
+        alert.ParseFromArray(record->value().data(), static_cast<int>(record->value().size()));
+        if (rule.empty() || alert.rule_id() == rule) return alert;
+      }
+    }
+    return {};
+  }
+
+ private:
+  std::unique_ptr<nexus::connectors::KafkaSource> source_;
+};
+
 TEST_F(E2e, HotReloadRefusesABrokenRuleFileAndKeepsTheOldRulesAlerting) {
   const auto broker = broker_with_topics();
   ASSERT_TRUE(broker);
@@ -466,22 +500,9 @@ TEST_F(E2e, HotReloadRefusesABrokenRuleFileAndKeepsTheOldRulesAlerting) {
     }
     ASSERT_TRUE(producer.value()->flush());
   };
-  nexus::connectors::KafkaSourceConfig reader_config;
-  reader_config.properties = {{"bootstrap.servers", bootstrap}, {"group.id", "reload-reader"}};
-  reader_config.topics = {"alerts"};
-  auto reader = nexus::connectors::KafkaSource::create(std::move(reader_config));
-  ASSERT_TRUE(reader);
-  auto next_alert = [&]() -> nexus::v1::Alert {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (auto record = reader.value()->poll(100)) {
-        nexus::v1::Alert alert;
-        alert.ParseFromArray(record->value().data(), static_cast<int>(record->value().size()));
-        return alert;
-      }
-    }
-    return {};
-  };
+  AlertReader reader(bootstrap, "reload-reader");
+  ASSERT_TRUE(reader.ok());
+  auto next_alert = [&reader] { return reader.next(); };
 
   structuring("ACC-BEFORE", 0);
   const auto first = next_alert();
@@ -538,6 +559,174 @@ TEST_F(E2e, HotReloadRefusesABrokenRuleFileAndKeepsTheOldRulesAlerting) {
   EXPECT_NE(third.ruleset_hash(), live_hash);
 
   EXPECT_EQ(stop_run(child), 0);
+}
+
+/// A wire payment from `originator` to a person, as a bank's system would publish it.
+nexus::v1::Transaction payment_to(const std::string& id, const std::string& originator,
+                                  const std::string& name, const std::string& dob,
+                                  int64_t seconds) {
+  nexus::v1::Transaction tx;
+  tx.set_id(id);
+  tx.mutable_event_time()->set_seconds(seconds);
+  tx.set_amount_minor(120000);
+  tx.set_currency("USD");
+  tx.set_channel(nexus::v1::CHANNEL_WIRE);
+  tx.mutable_originator()->set_account(originator);
+  tx.mutable_originator()->set_name("Jane Doe");
+  tx.mutable_beneficiary()->set_account("NE-" + id);
+  tx.mutable_beneficiary()->set_name(name);
+  tx.mutable_beneficiary()->set_date_of_birth(dob);
+  tx.mutable_beneficiary()->set_type(nexus::v1::PARTY_TYPE_PERSON);
+  tx.mutable_beneficiary()->set_country("NE");
+  return tx;
+}
+
+// Issue 13: a list imported while `nexus run` runs is adopted between events; a payment to a
+// newly designated name alerts after the reload and not before, with the new version on its
+// hit; a damaged snapshot is refused, the old lists keep screening, and the metrics and the
+// events topic say so.
+TEST_F(E2e, RunReloadsANewListSnapshotBetweenEventsAndRefusesADamagedOne) {
+  const auto broker = broker_with_topics();
+  ASSERT_TRUE(broker);
+  ASSERT_TRUE(broker->create_topic("nexus-events", 1));
+  const std::string bootstrap = broker->bootstrap_servers();
+  const std::string fixtures = std::string(NEXUS_SOURCE_DIR) + "/tests/fixtures/lists/";
+  auto imported =
+      run("lists import --data-dir " + at("data") + " " + fixtures + "un_2026-03-01.xml");
+  ASSERT_EQ(imported.status, 0) << imported.output;
+  EXPECT_NE(imported.output.find("2 entries; version 0 -> 1"), std::string::npos)
+      << imported.output;
+  std::ofstream(at("nexus.yaml")) << "kafka:\n  bootstrap.servers: " << bootstrap
+                                  << "\n  group.id: lists\ntopics:\n  events: nexus-events\n"
+                                  << "lists_dir: " << at("data") << "\nstate_dir: " << at("state")
+                                  << "\nmetrics:\n  port: 0\n";
+  const pid_t child = start_run(at("nexus.yaml"), at("nexus.log"));
+  ASSERT_GE(child, 0);
+  ASSERT_TRUE(wait_for_text(at("nexus.log"), "/metrics\"", 30)) << slurp(at("nexus.log"));
+  std::smatch port_match;
+  const std::string started = slurp(at("nexus.log"));
+  ASSERT_TRUE(std::regex_search(started, port_match, std::regex(R"(127\.0\.0\.1:(\d+)/metrics)")));
+  const auto port = static_cast<uint16_t>(std::stoi(port_match[1].str()));
+  EXPECT_NE(nexus::testing::http_get(port, "/metrics")
+                .find("nexus_list_info{list=\"UN\",version=\"1\",source_version=\"2026-03-01\"} 1"),
+            std::string::npos);
+
+  auto producer = nexus::connectors::KafkaProducer::create({{"bootstrap.servers", bootstrap}});
+  ASSERT_TRUE(producer);
+  auto pay = [&](const nexus::v1::Transaction& tx) {
+    ASSERT_TRUE(producer.value()->produce("transactions", tx.originator().account(),
+                                          tx.SerializeAsString()));
+    ASSERT_TRUE(producer.value()->flush());
+  };
+  AlertReader reader(bootstrap, "lists-reader");
+  ASSERT_TRUE(reader.ok());
+  // The next sanctions alert (alerts of other rules are passed over).
+  auto next_sanctions_alert = [&reader] { return reader.next("SANCTIONS-PARTY-HIT"); };
+  const std::string designated = "Moussa Adamou Gueskerou", dob = "1981-03-14";
+  const int64_t t0 = 1'772'409'600;  // 2026-03-02T00:00:00Z
+
+  // Before: one partition keeps order, so the alert on the listed name (p2) comes after any
+  // alert the payment to the name not yet listed (p1) could have raised.
+  pay(payment_to("p1", "ORIG-1", designated, dob, t0));
+  pay(payment_to("p2", "ORIG-2", "Karim Oumarou Tessaoua", "1970-01-01", t0 + 60));
+  const auto listed = next_sanctions_alert();
+  ASSERT_EQ(listed.transaction_ids_size(), 1) << slurp(at("nexus.log"));
+  EXPECT_EQ(listed.transaction_ids(0), "p2") << "the payment to the unlisted name alerted";
+  ASSERT_EQ(listed.sanctions_hits_size(), 1);
+  EXPECT_EQ(listed.sanctions_hits(0).reference(), "QDi.901");
+  EXPECT_EQ(listed.sanctions_hits(0).list_version(), 1u);
+
+  // The UN designates the name: imported while the engine runs, adopted between events.
+  imported = run("lists import --data-dir " + at("data") + " " + fixtures + "un_2026-03-02.xml");
+  ASSERT_EQ(imported.status, 0) << imported.output;
+  EXPECT_NE(imported.output.find("3 entries; version 1 -> 2; added 1, removed 0, changed 0"),
+            std::string::npos)
+      << imported.output;
+  ASSERT_TRUE(wait_for_text(at("nexus.log"), "\"msg\":\"lists reloaded\"", 30))
+      << slurp(at("nexus.log"));
+  EXPECT_NE(slurp(at("nexus.log"))
+                .find("UN v1->v2 (2026-03-02): 3 entries, added 1, changed 0, removed 0"),
+            std::string::npos)
+      << slurp(at("nexus.log"));
+  pay(payment_to("p3", "ORIG-3", designated, dob, t0 + 120));
+  const auto after = next_sanctions_alert();
+  ASSERT_EQ(after.transaction_ids_size(), 1) << slurp(at("nexus.log"));
+  EXPECT_EQ(after.transaction_ids(0), "p3");
+  ASSERT_EQ(after.sanctions_hits_size(), 1);
+  EXPECT_EQ(after.sanctions_hits(0).reference(), "QDi.903");
+  EXPECT_EQ(after.sanctions_hits(0).list(), "UN");
+  EXPECT_EQ(after.sanctions_hits(0).list_version(), 2u);
+  EXPECT_EQ(after.sanctions_hits(0).list_source_version(), "2026-03-02");
+  std::string metrics = nexus::testing::http_get(port, "/metrics");
+  EXPECT_NE(
+      metrics.find("nexus_list_info{list=\"UN\",version=\"2\",source_version=\"2026-03-02\"} 1"),
+      std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("nexus_list_entries{list=\"UN\"} 3"), std::string::npos);
+  EXPECT_NE(metrics.find("nexus_list_reloads_total{result=\"ok\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.find("nexus_lists_last_reload_timestamp_seconds "), std::string::npos);
+
+  // A snapshot cut short (a copy that stopped half-way) made current by hand: refused at its
+  // line, and version 2 keeps screening.
+  {
+    const std::string whole = slurp(at("data/lists/UN/v000002.jsonl"));
+    const size_t second_line = whole.find('\n', whole.find('\n') + 1) + 1;
+    std::ofstream(at("data/lists/UN/v000003.jsonl")) << whole.substr(0, second_line);
+    std::ofstream(at("data/lists/UN/CURRENT.tmp")) << "v000003.jsonl\n";
+    fs::rename(at("data/lists/UN/CURRENT.tmp"), at("data/lists/UN/CURRENT"));
+  }
+  ASSERT_TRUE(wait_for_text(at("nexus.log"), "list reload refused", 30)) << slurp(at("nexus.log"));
+  EXPECT_NE(slurp(at("nexus.log"))
+                .find("v000003.jsonl:2: the header declares 3 entries but the file holds 1"),
+            std::string::npos)
+      << slurp(at("nexus.log"));
+  pay(payment_to("p4", "ORIG-4", designated, dob, t0 + 180));
+  const auto during = next_sanctions_alert();
+  ASSERT_EQ(during.sanctions_hits_size(), 1) << slurp(at("nexus.log"));
+  EXPECT_EQ(during.transaction_ids(0), "p4");
+  EXPECT_EQ(during.sanctions_hits(0).list_version(), 2u);
+  metrics = nexus::testing::http_get(port, "/metrics");
+  EXPECT_NE(metrics.find("nexus_list_reloads_total{result=\"refused\"} 1"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("nexus_list_info{list=\"UN\",version=\"2\""), std::string::npos);
+  EXPECT_EQ(stop_run(child), 0);
+
+  // The audit trail's view: the events topic holds the load at start, the reload with its diff
+  // counts and the refusal with its reason.
+  nexus::connectors::KafkaSourceConfig events_config;
+  events_config.properties = {{"bootstrap.servers", bootstrap}, {"group.id", "lists-events"}};
+  events_config.topics = {"nexus-events"};
+  auto events = nexus::connectors::KafkaSource::create(std::move(events_config));
+  ASSERT_TRUE(events);
+  std::map<std::string, nlohmann::json> details;
+  std::map<std::string, std::string> objects;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!details.count("engine.stop") && std::chrono::steady_clock::now() < deadline) {
+    if (auto record = events.value()->poll(100)) {
+      nexus::v1::EngineEvent event;
+      ASSERT_TRUE(
+          event.ParseFromArray(record->value().data(), static_cast<int>(record->value().size())));
+      details[event.action()] = nlohmann::json::parse(event.details_json());
+      objects[event.action()] = event.object();
+    }
+  }
+  ASSERT_TRUE(details.count("engine.lists_loaded"));
+  EXPECT_EQ(objects["engine.lists_loaded"], "lists:UN=1");
+  EXPECT_EQ(details["engine.lists_loaded"]["lists"]["UN"]["version"], 1);
+  EXPECT_EQ(details["engine.lists_loaded"]["lists"]["UN"]["entries"], 2);
+  ASSERT_TRUE(details.count("engine.lists_reloaded"));
+  EXPECT_EQ(objects["engine.lists_reloaded"], "lists:UN=2");
+  const auto& un = details["engine.lists_reloaded"]["lists"]["UN"];
+  EXPECT_EQ(un["version"], 2);
+  EXPECT_EQ(un["previous_version"], 1);
+  EXPECT_EQ(un["source_version"], "2026-03-02");
+  EXPECT_EQ(un["added"], 1);
+  EXPECT_EQ(un["changed"], 0);
+  EXPECT_EQ(un["removed"], 0);
+  ASSERT_TRUE(details.count("engine.lists_refused"));
+  EXPECT_EQ(details["engine.lists_refused"]["live"], "UN=2");
+  EXPECT_NE(details["engine.lists_refused"]["error"].get<std::string>().find("v000003.jsonl:2:"),
+            std::string::npos);
 }
 
 TEST_F(E2e, RunDeadLettersEachHostileRecordOnItsTopicWithItsReasonAndKeepsAlerting) {

@@ -325,13 +325,36 @@ TEST(Engine, InlineTestsCatchAMutatedThreshold) {
   EXPECT_EQ(failed, 1);
 }
 
+TEST(Metrics, ListMetricsAppearOnceListsAreSetAndSayTheirVersionsAndReloads) {
+  Metrics metrics;
+  EXPECT_EQ(metrics.prometheus().find("nexus_list"), std::string::npos) << "screening off";
+  metrics.set_lists_info({{"UN", 4, "2026-03-02", 1004}, {"OFAC \"SDN\"", 2, "", 12}},
+                         1'772'409'600);
+  metrics.count_list_reload(true);
+  metrics.count_list_reload(false);
+  metrics.count_list_reload(false);
+  const std::string text = metrics.prometheus();
+  EXPECT_NE(
+      text.find("nexus_list_info{list=\"UN\",version=\"4\",source_version=\"2026-03-02\"} 1\n"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find("nexus_list_entries{list=\"UN\"} 1004\n"), std::string::npos) << text;
+  // A label value is escaped, so a quote in a list's name cannot break the exposition format.
+  EXPECT_NE(text.find("nexus_list_entries{list=\"OFAC \\\"SDN\\\"\"} 12\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("nexus_lists_last_reload_timestamp_seconds 1772409600\n"), std::string::npos);
+  EXPECT_NE(text.find("nexus_list_reloads_total{result=\"ok\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("nexus_list_reloads_total{result=\"refused\"} 2\n"), std::string::npos);
+}
+
 /// Answers every party named "Listed Person" with one hit; counts its calls.
 class FakeScreener final : public Screener {
  public:
   std::vector<ScreeningHit> screen(const nexus::v1::Party& party) override {
     ++calls;
     if (party.name() != "Listed Person") return {};
-    return {ScreeningHit{"UN", "QDi.999", "LISTED PERSON", "Al-Qaida", 0.97, "test"}};
+    return {
+        ScreeningHit{"UN", "QDi.999", "LISTED PERSON", "Al-Qaida", 0.97, "test", 7, "2026-02-27"}};
   }
   int calls = 0;
 };
@@ -366,6 +389,9 @@ TEST(Engine, SanctionsHitsBecomeRuleInputsAndAlertEvidence) {
   ASSERT_EQ(alert.sanctions_hits_size(), 1);
   EXPECT_EQ(alert.sanctions_hits(0).party_role(), "beneficiary");
   EXPECT_EQ(alert.sanctions_hits(0).reference(), "QDi.999");
+  // The list's snapshot travels with the hit, so the alert says which list screened it.
+  EXPECT_EQ(alert.sanctions_hits(0).list_version(), 7u);
+  EXPECT_EQ(alert.sanctions_hits(0).list_source_version(), "2026-02-27");
   bool saw_score = false;
   for (const auto& evidence : alert.evidence()) {
     if (evidence.name() == "sanctions.score") {

@@ -96,6 +96,19 @@ Result<Snapshot> read_snapshot(const fs::path& file) {
       return make_error("parse", file.string() + ":" + std::to_string(n) + ": " + ex.what());
     }
   }
+  // The header counts the entries the importer wrote: fewer means a file cut short (a copy or
+  // a disk that stopped half-way), which would otherwise screen without the entries it lost.
+  if (n == 0 || !s.header.is_object()) {
+    return make_error("parse", file.string() + ":1: no snapshot header (empty file?)");
+  }
+  const auto declared = s.header.find("entries");
+  if (declared != s.header.end() && declared->is_number_unsigned() &&
+      declared->get<std::size_t>() != s.entries.size()) {
+    return make_error("parse", file.string() + ":" + std::to_string(n) + ": the header declares " +
+                                   std::to_string(declared->get<std::size_t>()) +
+                                   " entries but the file holds " +
+                                   std::to_string(s.entries.size()) + " (cut short?)");
+  }
   return s;
 }
 
@@ -190,12 +203,16 @@ std::vector<std::string> ListStore::list_names() const {
   return names;
 }
 
+std::string ListStore::snapshot_path(const std::string& list, int version) const {
+  return (fs::path(list_dir(list)) / snapshot_name(version)).string();
+}
+
 int ListStore::current_version(const std::string& list) const {
   return current_version_in(list_dir(list));
 }
 
 Result<StoredSnapshot> ListStore::load_version(const std::string& list, int version) const {
-  const fs::path file = fs::path(list_dir(list)) / snapshot_name(version);
+  const fs::path file = snapshot_path(list, version);
   std::error_code ec;
   const auto written = fs::last_write_time(file, ec);
   if (ec) return make_error("io", file.string() + ": " + ec.message());

@@ -68,6 +68,8 @@ class ListStore {
   /// One stored version of a list: its facts, when it was written (the snapshot's mtime,
   /// ms since 1970) and its entries. Errors as load_current(); "io" when it is missing.
   Result<StoredSnapshot> load_version(const std::string& list, int version) const;
+  /// Where one stored version of a list lives (whether or not it exists).
+  std::string snapshot_path(const std::string& list, int version) const;
   const std::string& data_dir() const { return data_dir_; }
 
  private:

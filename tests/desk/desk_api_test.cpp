@@ -689,7 +689,17 @@ TEST_F(DeskApiTest, EngineEventsLandInTheAuditChainOnceEach) {
   reload.set_id("host:7/1700000000000/1");
   reload.set_action("engine.rules_reloaded");
   reload.set_details_json(R"({"previous":"abc123","live":"def456"})");
-  for (const auto* event : {&start, &reload, &start}) {  // the start twice: read at least once
+  // A list reload as `nexus run` publishes it (app/list_reloader.cpp): per list its versions
+  // and what changed, kept whole in the chain.
+  nexus::v1::EngineEvent lists = start;
+  lists.set_id("host:7/1700000000000/2");
+  lists.set_action("engine.lists_reloaded");
+  lists.set_object("lists:UN=2");
+  lists.set_details_json(
+      R"({"lists_dir":"/srv/lists","previous":"UN=1","lists":{"UN":{"version":2,)"
+      R"("previous_version":1,"source_version":"2026-03-02","entries":3,"added":1,)"
+      R"("changed":0,"removed":0}}})");
+  for (const auto* event : {&start, &reload, &lists, &start}) {  // start twice: read at least once
     ASSERT_TRUE(producer.value()->produce("nexus-events", "host:7", event->SerializeAsString()));
   }
   ASSERT_TRUE(producer.value()->produce("nexus-events", "x", std::string("\x08\x01junk", 6)));
@@ -709,15 +719,15 @@ TEST_F(DeskApiTest, EngineEventsLandInTheAuditChainOnceEach) {
   auto ingest = DeskIngest::start(std::move(ingest_config), std::move(connection.value()));
   ASSERT_TRUE(ingest) << ingest.error().message;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (ingest.value()->counts().read < 4 && std::chrono::steady_clock::now() < deadline) {
+  while (ingest.value()->counts().read < 5 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   ingest.value().reset();
-  EXPECT_EQ(refused, std::vector<std::string>{"nexus-events/0@3"});
+  EXPECT_EQ(refused, std::vector<std::string>{"nexus-events/0@4"});
   desk::AuditFilter engine;
   engine.object = "engine:host:7";
   const auto entries = store_->audit_entries(engine, 0, 100).value();
-  ASSERT_EQ(entries.size(), 2u);
+  ASSERT_EQ(entries.size(), 3u);
   EXPECT_EQ(entries[0].action, "engine.start");
   EXPECT_EQ(entries[0].role, "system");
   EXPECT_EQ(entries[0].actor, "engine:host:7");
@@ -726,6 +736,12 @@ TEST_F(DeskApiTest, EngineEventsLandInTheAuditChainOnceEach) {
   EXPECT_EQ(facts["recovered_offsets"]["transactions/0"], 1200);
   EXPECT_EQ(facts["at_ms"], 1'700'000'000'000);
   EXPECT_EQ(entries[1].action, "engine.rules_reloaded");
+  EXPECT_EQ(entries[2].action, "engine.lists_reloaded");
+  const json reloaded = json::parse(entries[2].after_json);
+  EXPECT_EQ(reloaded["about"], "lists:UN=2");
+  EXPECT_EQ(reloaded["lists"]["UN"]["previous_version"], 1);
+  EXPECT_EQ(reloaded["lists"]["UN"]["version"], 2);
+  EXPECT_EQ(reloaded["lists"]["UN"]["added"], 1);
   EXPECT_TRUE(desk::verify_audit(*store_, std::nullopt).value().intact);
 }
 

@@ -670,7 +670,7 @@ class PlantedListScreener final : public nexus::engine::Screener {
   std::vector<nexus::engine::ScreeningHit> screen(const nexus::v1::Party& party) override {
     for (const char* name : {"Al-Kawthar Money Exchange", "Selselat al-Thahab"}) {
       if (party.name() == name)
-        return {{"UN", "QDe", name, "ISIL (Da'esh) and Al-Qaida", 1.0, "planted"}};
+        return {{"UN", "QDe", name, "ISIL (Da'esh) and Al-Qaida", 1.0, "planted", 0, ""}};
     }
     return {};
   }
