@@ -5,11 +5,13 @@
 #include "app/common.hpp"
 #include "app/config_reader.hpp"
 #include "app/desk_setup.hpp"
+#include "connectors/case_material.hpp"
 #include "connectors/desk_api.hpp"
 #include "connectors/desk_ingest.hpp"
 #include "connectors/desk_postgres_store.hpp"
 #include "connectors/desk_sqlite_store.hpp"
 #include "connectors/http_server.hpp"
+#include "rules/compiler.hpp"
 
 #include "desk/alert_record.hpp"
 #include "desk/auth.hpp"
@@ -301,6 +303,24 @@ int serve_desk(const DeskConfig& config) {
     const auto rule_set = load_rules_or_exit(config.rules_dir);
     api_config.rules_dir = config.rules_dir;
     api_config.ruleset_hash = rule_set->content_hash;
+    // The bytes an evidence package bundles, and the rule set compiled from those bytes.
+    auto files = connectors::read_rule_files(config.rules_dir);
+    if (!files) {
+      std::fprintf(stderr, "nexus: rules: %s\n", files.error().message.c_str());
+      return 2;
+    }
+    std::vector<rules::RuleSource> sources;
+    for (const auto& file : files.value()) {
+      sources.push_back(
+          {(std::filesystem::path(config.rules_dir) / file.name).string(), file.bytes});
+    }
+    auto compiled = rules::compile_rules(sources);
+    if (!compiled) {
+      std::fprintf(stderr, "nexus: rules refused:\n%s\n", compiled.error().message.c_str());
+      return 2;
+    }
+    api_config.rule_files = std::move(files.value());
+    api_config.rule_set = compiled.value();
     for (const auto& rule : rule_set->rules) {
       // rules::Severity numbers its values as nexus.v1.Severity does (alert_builder.cpp).
       api_config.rules.push_back({rule.id, rule.version, rule.title,
@@ -461,6 +481,7 @@ int serve_desk(const DeskConfig& config) {
   api_config.secure_cookies = config.secure_cookies;
   api_config.web_dir = config.web_dir;
   api_config.audit_public_key = key.value().public_key;
+  api_config.signing_key = key.value();
   static std::atomic<bool> sign_requested{false};
   api_config.on_export = [] { sign_requested = true; };
   connectors::DeskApi api(store, desk::system_desk_clock(), api_config);

@@ -9,8 +9,8 @@
 #include "app/common.hpp"
 #include "app/config_reader.hpp"
 #include "app/desk_setup.hpp"
-#include "connectors/case_material.hpp"
 #include "app/screening_setup.hpp"
+#include "connectors/case_material.hpp"
 #include "connectors/lists/list_store.hpp"
 #include "engine/transaction_decoder.hpp"
 #include "rules/compiler.hpp"
@@ -61,66 +61,6 @@ Result<std::string> read_whole(const std::string& path) {
   return bytes.str();
 }
 
-// The rule files of a directory as the compiler reads them (*.yaml, *.yml, name order).
-Result<std::vector<desk::EvidenceRuleFile>> read_rule_files(const fs::path& dir) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    return make_error("rule_dir", dir.string() + ": not a directory of rule files");
-  }
-  std::vector<fs::path> paths;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const auto extension = entry.path().extension();
-    if (entry.is_regular_file() && (extension == ".yaml" || extension == ".yml")) {
-      paths.push_back(entry.path());
-    }
-  }
-  std::sort(paths.begin(), paths.end());
-  std::vector<desk::EvidenceRuleFile> out;
-  for (const auto& path : paths) {
-    NEXUS_TRY(bytes, read_whole(path.string()));
-    out.push_back({path.filename().string(), std::move(bytes)});
-  }
-  return out;
-}
-
-std::string list_of(const std::vector<std::string>& ids, size_t shown) {
-  std::string out;
-  for (size_t i = 0; i < ids.size() && i < shown; ++i) out += (i ? ", " : "") + ids[i];
-  if (ids.size() > shown) out += ", ...";
-  return out;
-}
-
-// The list snapshots in `dir` and the entries the alerts' sanctions hits name, as JSON.
-Result<std::pair<std::string, std::string>> list_evidence(
-    const std::string& dir, const std::vector<nexus::v1::Alert>& alerts) {
-  if (dir.empty()) return std::pair<std::string, std::string>{"[]", "[]"};
-  lists::ListStore store(dir);
-  NEXUS_TRY(stored, store.stored_lists());
-  json versions = json::array();
-  for (const auto& info : stored) {
-    versions.push_back({{"list", info.list},
-                        {"version", info.version},
-                        {"source_version", info.source_version},
-                        {"entries", info.entries}});
-  }
-  std::set<std::pair<std::string, std::string>> wanted;
-  for (const auto& alert : alerts) {
-    for (const auto& hit : alert.sanctions_hits()) wanted.insert({hit.list(), hit.reference()});
-  }
-  json matched = json::array();
-  std::set<std::string> read_lists;
-  for (const auto& [list, reference] : wanted) {
-    if (!read_lists.insert(list).second) continue;
-    NEXUS_TRY(entries, store.load_list(list));
-    for (const auto& entry : entries) {
-      if (wanted.count({entry.list, entry.reference})) {
-        matched.push_back(json::parse(lists::list_entry_json(entry)));
-      }
-    }
-  }
-  return std::pair<std::string, std::string>{versions.dump(2) + "\n", matched.dump(2) + "\n"};
-}
-
 int pack(const EvidenceOptions& options) {
   if (options.out.empty()) return fail(2, "evidence pack needs --out FILE");
   DeskConfig config = load_desk_config(options.config);
@@ -133,7 +73,7 @@ int pack(const EvidenceOptions& options) {
   const fs::path rules_dir = !options.rules_dir.empty()  ? fs::path(options.rules_dir)
                              : !config.rules_dir.empty() ? fs::path(config.rules_dir)
                                                          : default_rules_dir();
-  auto rule_files = read_rule_files(rules_dir);
+  auto rule_files = connectors::read_rule_files(rules_dir);
   if (!rule_files) return fail(2, rule_files.error().message);
   std::vector<rules::RuleSource> sources;
   for (const auto& file : rule_files.value()) {
@@ -143,39 +83,8 @@ int pack(const EvidenceOptions& options) {
   if (!rule_set) return fail(2, "rules refused:\n" + rule_set.error().message);
 
   if (!options.transactions.empty()) config.transaction_files = {options.transactions};
-  desk::CaseEvidenceOptions gather_options;
-  gather_options.rules = rule_set.value().get();
-  gather_options.audit = true;
-  auto gathered = connectors::gather_case_material(store, desk::CaseId{options.case_id},
-                                                   config.transaction_files, gather_options);
-  if (!gathered) return fail(2, where + ": " + gathered.error().message);
-  for (const auto& file : gathered.value().unreadable) {
-    std::fprintf(stderr, "nexus: warning: transactions file not read: %s\n", file.c_str());
-  }
-  desk::CaseEvidence& evidence = gathered.value().evidence;
-  const std::string case_name = "case " + std::to_string(options.case_id);
-  if (evidence.alerts.empty()) return fail(2, case_name + " has no alerts: nothing to package");
-  if (!evidence.missing_transactions.empty()) {
-    std::string files;
-    for (const auto& file : config.transaction_files) files += (files.empty() ? "" : ", ") + file;
-    return fail(2, std::to_string(evidence.missing_transactions.size()) +
-                       " transaction(s) the alerts of " + case_name +
-                       " name are neither kept by the desk nor in " +
-                       (files.empty() ? std::string("any transactions file") : files) + ": " +
-                       list_of(evidence.missing_transactions, 5) +
-                       " (give --transactions the file the engine read)");
-  }
-  for (const auto& alert : evidence.alerts) {
-    if (alert.ruleset_hash() != rule_set.value()->content_hash) {
-      return fail(2, "alert " + alert.id() + " (" + alert.rule_id() + ") was raised by rule set " +
-                         alert.ruleset_hash() + "; the rules in " + rules_dir.string() +
-                         " hash to " + rule_set.value()->content_hash +
-                         ": give --rules the directory of that rule set");
-    }
-  }
   const std::string lists_dir = !options.lists_dir.empty() ? options.lists_dir : config.lists_dir;
-  auto lists = list_evidence(lists_dir, evidence.alerts);
-  if (!lists) return fail(2, "lists in " + lists_dir + ": " + lists.error().message);
+  const std::string case_name = "case " + std::to_string(options.case_id);
 
   const std::string key_path = !options.key.empty() ? options.key : audit_key_path(config);
   bool created = false;
@@ -185,31 +94,22 @@ int pack(const EvidenceOptions& options) {
   if (auto refused = sign_head_for_export(config, key.value(), where)) {
     return fail(1, *refused + ": no package written (run nexus audit verify)");
   }
-  auto heads = store.signed_heads();
-  if (!heads) return fail(1, "audit log: " + heads.error().message);
-
-  desk::EvidenceInput input;
-  input.case_row = evidence.case_row;
-  input.timeline = std::move(evidence.timeline);
-  input.alerts = std::move(evidence.alerts);
-  input.supporting_alerts = std::move(evidence.supporting_alerts);
-  input.transactions = std::move(evidence.transactions);
-  input.rule_files = std::move(rule_files.value());
-  input.ruleset_hash = rule_set.value()->content_hash;
-  input.list_versions_json = lists.value().first;
-  input.matched_entries_json = lists.value().second;
-  input.audit_entries = std::move(evidence.audit_entries);
-  // The heads from the first bundled entry up to the first one past the last.
-  const int64_t first_seq = input.audit_entries.empty() ? 0 : input.audit_entries.front().seq;
-  const int64_t last_seq = input.audit_entries.empty() ? 0 : input.audit_entries.back().seq;
-  for (const auto& head : heads.value()) {
-    if (head.seq < first_seq) continue;
-    input.signed_heads.push_back(head);
-    if (head.seq >= last_seq) break;
+  auto gathered = connectors::case_evidence_input(
+      store, desk::CaseId{options.case_id}, config.transaction_files, rule_files.value(),
+      *rule_set.value(), lists_dir,
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  if (!gathered) {
+    return fail(gathered.error().code == "store" ? 1 : 2,
+                where + ": " + gathered.error().message +
+                    (gathered.error().code == "transactions_missing"
+                         ? " (give --transactions the file the engine read)"
+                     : gathered.error().code == "rule_set_mismatch"
+                         ? ": give --rules the directory of that rule set"
+                         : ""));
   }
-  input.created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+  const desk::EvidenceInput& input = gathered.value();
   auto package = desk::build_evidence_package(input, key.value());
   if (!package) return fail(1, "the package of " + case_name + ": " + package.error().message);
   {
@@ -294,7 +194,7 @@ int replay(const EvidenceOptions& options) {
   }
   if (!options.lists_dir.empty()) {
     // The snapshots screened against then, and those in the given directory now.
-    auto now = list_evidence(options.lists_dir, {});
+    auto now = connectors::list_evidence(options.lists_dir, {});
     if (!now) return fail(2, "lists in " + options.lists_dir + ": " + now.error().message);
     const json then = json::parse(bundle.value().list_versions_json, nullptr, false);
     const json here = json::parse(now.value().first);
@@ -353,10 +253,9 @@ void add_evidence_command(CLI::App& app) {
   packer->add_option("--store", options->store,
                      "SQLite file, or postgres:<libpq connection string> (overrides the config)");
   packer->add_option("--case", options->case_id, "The case id")->required();
-  packer
-      ->add_option("--transactions", options->transactions,
-                   "The transactions file the engine read (.ndjson or .pb); default: the desk "
-                   "config's transactions: (and what the desk already keeps)");
+  packer->add_option("--transactions", options->transactions,
+                     "The transactions file the engine read (.ndjson or .pb); default: the desk "
+                     "config's transactions: (and what the desk already keeps)");
   packer->add_option("--rules", options->rules_dir,
                      "Rule directory that raised the alerts (default: the config's, else the "
                      "shipped packs)");

@@ -67,7 +67,8 @@ int run_report(const ReportOptions& options) {
     std::fprintf(stderr,
                  "nexus: warning: %zu transaction(s) behind the alerts are neither kept by the "
                  "desk nor in the transaction files (first: %s); the report leaves them out\n",
-                 gathered.missing_transactions.size(), gathered.missing_transactions.front().c_str());
+                 gathered.missing_transactions.size(),
+                 gathered.missing_transactions.front().c_str());
   }
   const desk::GoamlCaseInput input = desk::goaml_case_input(
       std::move(gathered), std::chrono::duration_cast<std::chrono::milliseconds>(

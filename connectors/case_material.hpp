@@ -10,13 +10,19 @@
 // One call does file and database I/O on the caller's thread; not for the engine thread.
 #pragma once
 
+#include "rules/rule_set.hpp"
+
 #include "base/result.hpp"
 #include "desk/case_evidence.hpp"
 #include "desk/desk_store.hpp"
+#include "desk/evidence_package.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <filesystem>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nexus::connectors {
@@ -34,5 +40,25 @@ struct CaseMaterial {
 Result<CaseMaterial> gather_case_material(desk::DeskStore& store, desk::CaseId id,
                                           std::span<const std::string> transaction_files,
                                           const desk::CaseEvidenceOptions& options = {});
+
+/// The rule files of a directory as the compiler reads them (*.yaml, *.yml, name order).
+Result<std::vector<desk::EvidenceRuleFile>> read_rule_files(const std::filesystem::path& dir);
+
+/// The list snapshots in `dir` and the entries the alerts' sanctions hits name, as JSON
+/// (versions, matched entries); "[]" each for no dir.
+Result<std::pair<std::string, std::string>> list_evidence(
+    const std::string& dir, const std::vector<nexus::v1::Alert>& alerts);
+
+/// Everything an evidence package of case `id` holds but its signature: the case gathered
+/// (gather_case_material, with the flags' supporting alerts and the audit entries), checked,
+/// the lists' versions and matched entries, and the signed heads that cover its entries
+/// (sign one first). Errors: errc::kNotFound, errc::kInvalidState (no alerts),
+/// "transactions_missing", "rule_set_mismatch" (an alert raised by another rule set),
+/// "lists", and the store's.
+Result<desk::EvidenceInput> case_evidence_input(desk::DeskStore& store, desk::CaseId id,
+                                                std::span<const std::string> transaction_files,
+                                                std::vector<desk::EvidenceRuleFile> rule_files,
+                                                const rules::RuleSet& rule_set,
+                                                const std::string& lists_dir, int64_t created_ms);
 
 }  // namespace nexus::connectors

@@ -256,6 +256,11 @@ Result<desk::AlertFilter> filter_from(const HttpRequest& request) {
 
 /// The body as a JSON object; fails when it is not one.
 Result<json> body_object(const HttpRequest& request) {
+  // No desk body nests deeper than 3; a deep one would overflow the parser's stack.
+  if (json_nests_deeper_than(request.body, 16)) {
+    return make_error(std::string(desk::errc::kInvalidArgument),
+                      "the request body nests deeper than 16 levels");
+  }
   auto parsed = json::parse(request.body, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) {
     return make_error(std::string(desk::errc::kInvalidArgument),
@@ -314,6 +319,7 @@ std::vector<std::string> DeskApi::routes() {
           "POST /api/v1/cases/{id}/merge",
           "POST /api/v1/cases/{id}/split",
           "GET /api/v1/cases/{id}/goaml",
+          "GET /api/v1/cases/{id}/evidence",
           "POST /api/v1/proposals/{id}/approve",
           "POST /api/v1/proposals/{id}/reject",
           "GET /api/v1/hits",
@@ -692,6 +698,10 @@ HttpResponse DeskApi::route(const HttpRequest& request) {
     const auto id = id_from(rest[1]);
     if (!id) return error_response(404, "not_found", "no case " + rest[1]);
     const desk::CaseId case_id{*id};
+    if (is({"cases", "*", "evidence"}) && method == "GET") {
+      if (auto refused = require(desk::Action::kExportCase)) return *refused;
+      return evidence_export(actor, case_id);
+    }
     if (is({"cases", "*", "goaml"}) && method == "GET") {
       if (auto refused = require(desk::Action::kExportCase)) return *refused;
       return goaml_export(actor, case_id);
@@ -1167,6 +1177,54 @@ HttpResponse DeskApi::goaml_export(const desk::Actor& actor, desk::CaseId id) {
   if (!recorded) return from_error(recorded.error());
   if (config_.on_export) config_.on_export();
   HttpResponse response{200, "application/xml; charset=utf-8", std::move(report.value().xml), {}};
+  response.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + file + "\"");
+  response.headers.emplace_back("X-Content-SHA256", sha256);
+  response.headers.emplace_back("X-Audit-Seq", std::to_string(recorded.value()));
+  return response;
+}
+
+HttpResponse DeskApi::evidence_export(const desk::Actor& actor, desk::CaseId id) {
+  if (!config_.rule_set || !config_.signing_key) {
+    return error_response(503, "unavailable",
+                          "evidence packages need the desk's rules: directory and its audit key");
+  }
+  // The head signed now covers the case's entries; only a chain that verifies is signed.
+  auto checked = audit_verification(false);
+  if (!checked) return from_error(checked.error());
+  if (!checked.value().value("intact", false)) {
+    return error_response(409, "audit_broken",
+                          "the audit log does not verify: no package is signed (see nexus audit "
+                          "verify)");
+  }
+  if (auto head = store_.sign_audit_head(*config_.signing_key); !head) {
+    return from_error(head.error());
+  }
+  const std::string object = "case:" + std::to_string(static_cast<int64_t>(id));
+  auto input = case_evidence_input(store_, id, config_.transaction_files, config_.rule_files,
+                                   *config_.rule_set, config_.lists_dir, clock_());
+  if (!input) {
+    const std::string& code = input.error().code;
+    if (code == "transactions_missing" || code == "rule_set_mismatch" ||
+        code == desk::errc::kInvalidState) {
+      return error_response(409, code, input.error().message);
+    }
+    return from_error(input.error());
+  }
+  auto package = desk::build_evidence_package(input.value(), *config_.signing_key);
+  if (!package) return from_error(package.error());
+  const std::string sha256 = rules::sha256_hex(package.value());
+  const std::string file = "case-" + std::to_string(static_cast<int64_t>(id)) + "-evidence.tar";
+  const json after = {{"file", file},
+                      {"sha256", sha256},
+                      {"alerts", input.value().alerts.size()},
+                      {"transactions", input.value().transactions.size()},
+                      {"ruleset_hash", input.value().ruleset_hash},
+                      {"audit_entries", input.value().audit_entries.size()}};
+  auto recorded = store_.record({actor.user, std::string(desk::role_name(actor.role)),
+                                 "evidence.export", object, "{}", json_text(after)});
+  if (!recorded) return from_error(recorded.error());
+  if (config_.on_export) config_.on_export();
+  HttpResponse response{200, "application/x-tar", std::move(package.value()), {}};
   response.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + file + "\"");
   response.headers.emplace_back("X-Content-SHA256", sha256);
   response.headers.emplace_back("X-Audit-Seq", std::to_string(recorded.value()));

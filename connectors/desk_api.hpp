@@ -10,9 +10,11 @@
 #pragma once
 
 #include "connectors/http_server.hpp"
+#include "rules/rule_set.hpp"
 
 #include "desk/auth.hpp"
 #include "desk/desk_store.hpp"
+#include "desk/evidence_package.hpp"
 #include "desk/goaml_report.hpp"
 #include "desk/goaml_schema.hpp"
 #include <nlohmann/json.hpp>
@@ -73,6 +75,12 @@ struct DeskApiConfig {
   /// Called after each export is recorded: the desk signs the audit chain's head then ("at
   /// every export"), off the HTTP thread. Empty: heads are signed on the desk's interval.
   std::function<void()> on_export;
+  /// GET /api/v1/cases/{id}/evidence: the rule files of `rules_dir` as read at start and the
+  /// rule set compiled from them (its hash must be the alerts'), and the key that signs the
+  /// package's manifest and the chain head before it. Without them the route answers 503.
+  std::vector<desk::EvidenceRuleFile> rule_files;
+  std::shared_ptr<const rules::RuleSet> rule_set;
+  std::optional<desk::AuditKey> signing_key;
 };
 
 class DeskApi {
@@ -120,6 +128,8 @@ class DeskApi {
   HttpResponse lists_page();
   /// GET /api/v1/cases/{id}/goaml: the case's goAML report, validated, its export audited.
   HttpResponse goaml_export(const desk::Actor& actor, desk::CaseId id);
+  /// GET /api/v1/cases/{id}/evidence: the case's signed evidence package, audited.
+  HttpResponse evidence_export(const desk::Actor& actor, desk::CaseId id);
 
   desk::DeskStore& store_;
   desk::DeskClock clock_;

@@ -56,31 +56,6 @@ HttpResponse error_response(int status, const std::string& detail) {
   return json_response(status, {{"detail", detail}});
 }
 
-/// Whether JSON text nests arrays and objects deeper than `limit` (strings skipped). Checked
-/// before parsing: nlohmann::json parses and frees nested values recursively, so a body of a
-/// few hundred thousand '[' would overflow the server thread's stack. O(size), no allocation.
-bool nests_deeper_than(std::string_view text, int limit) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) return true;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return false;
-}
-
 double round4(double value) { return std::round(value * 10000) / 10000; }
 
 bool starts_with_scheme(const std::string& header, std::string_view scheme) {
@@ -597,7 +572,7 @@ struct ScreenApi::Impl {
     // A query is {"queries": {"q": {"properties": {"name": [...]}}}}: depth 5; yente's
     // Motiva extensions nest one or two more.
     constexpr int kMaxDepth = 16;
-    if (nests_deeper_than(request.body, kMaxDepth)) {
+    if (json_nests_deeper_than(request.body, kMaxDepth)) {
       return error_response(400, "Request body nests deeper than " + std::to_string(kMaxDepth) +
                                      " levels; a match query needs 5");
     }

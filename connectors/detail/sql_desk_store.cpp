@@ -1093,9 +1093,8 @@ class SqlDeskStore final : public desk::DeskStore {
       kept.read_order = as_int(rows[0][1]);
       out.push_back(std::move(kept));
     }
-    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-      return a.read_order < b.read_order;
-    });
+    std::stable_sort(out.begin(), out.end(),
+                     [](const auto& a, const auto& b) { return a.read_order < b.read_order; });
     return out;
   }
 

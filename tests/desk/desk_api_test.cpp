@@ -620,6 +620,16 @@ TEST_F(DeskApiTest, InjectionStringsInFiltersAndTextChangeNothingAndEveryAnswerH
   EXPECT_EQ(call("GET", "/api/v1/alerts?cursor=zz", &ana).status, 400);
 }
 
+TEST_F(DeskApiTest, ADeeplyNestedBodyIsRefusedInsteadOfOverflowingTheParser) {
+  const Client admin = login("root");
+  // 400,000 '[' overflowed the server thread's stack in nlohmann::json's recursive parser.
+  const auto refused = call("POST", "/api/v1/users", &admin, std::string(400'000, '['));
+  EXPECT_EQ(refused.status, 400) << refused.body.substr(0, 200);
+  EXPECT_NE(refused.body.find("nests deeper"), std::string::npos) << refused.body;
+  // The desk goes on answering.
+  EXPECT_EQ(call("GET", "/api/v1/users", &admin).status, 200);
+}
+
 TEST_F(DeskApiTest, TheEleventhWrongPasswordInAMinuteIsRefusedWithoutCheckingIt) {
   for (int i = 0; i < 10; ++i) {
     const auto wrong =

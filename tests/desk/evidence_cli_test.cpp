@@ -202,7 +202,8 @@ TEST_F(EvidenceCliTest, PackRefusesWhatCannotMakeAPackage) {
   refused = run("evidence pack --store " + at("desk.db") + " --case 1 --transactions " +
                 at("other.ndjson") + " --out " + at("p.tar"));
   EXPECT_EQ(refused.status, 2) << refused.output;
-  EXPECT_NE(refused.output.find("transaction(s) the alerts of case 1 name are neither kept by the desk nor in"),
+  EXPECT_NE(refused.output.find(
+                "transaction(s) the alerts of case 1 name are neither kept by the desk nor in"),
             std::string::npos)
       << refused.output;
   // Rules that did not raise the alerts.

@@ -389,6 +389,7 @@ export const api = {
   split: (id: number, alert_ids: string[]) =>
     call<{ case_id: number }>('POST', path('cases', id, 'split'), { alert_ids }),
   goaml: (id: number) => download(path('cases', id, 'goaml')),
+  evidence: (id: number) => download(path('cases', id, 'evidence')),
   approve: (proposal: number, note: string) =>
     call('POST', path('proposals', proposal, 'approve'), { note }),
   reject: (proposal: number, note: string) =>

@@ -85,7 +85,8 @@ function makeAlerts() {
   assert.ok(graphed.length > 0, 'the generated data holds a high-severity alert with a subgraph');
   target = graphed[0];
   reportTarget = alerts
-    .filter((alert) => alert.subject !== target.subject && ['SEVERITY_HIGH', 'SEVERITY_CRITICAL'].includes(severity(alert)))
+    // Not a network or nexus rule: its package replays from the bundle alone (README).
+    .filter((alert) => alert.subject !== target.subject && ['SEVERITY_HIGH', 'SEVERITY_CRITICAL'].includes(severity(alert)) && !/^(NET|NX)-/.test(alert.rule_id))
     .sort((a, b) => (b.transaction_ids ?? []).length - (a.transaction_ids ?? []).length)[0];
   assert.ok(reportTarget && reportTarget.transaction_ids.length >= 2, 'a high alert on another subject with several payments');
   const hostile = structuredClone(alerts[0]);
@@ -522,6 +523,21 @@ test('the supervisor approves the report and downloads the goAML XML, which vali
   const digest = createHash('sha256').update(readFileSync(file)).digest('hex');
   assert.equal(await page.getAttribute('#export-done', 'data-sha256'), digest, 'the page shows the SHA-256 of the file');
   await shot('15-case-reported.png');
+
+  // The evidence package, checked offline with the desk's public key and re-run.
+  const packaged = page.waitForEvent('download');
+  await page.click('button[data-action="export-evidence"]');
+  await page.waitForSelector('#export-done[data-file$="-evidence.tar"], #case-message .notice-error');
+  if ((await page.locator('#case-message .notice-error').count()) > 0) {
+    assert.fail('the evidence package was refused: ' + (await page.textContent('#case-message .notice-error')));
+  }
+  const tar = join(dir, (await packaged).suggestedFilename());
+  await (await packaged).saveAs(tar);
+  const verified = execFileSync(binary, ['evidence', 'verify', tar, '--key', join(dir, 'desk-audit.key.pub')], { encoding: 'utf8' });
+  assert.match(verified, /verified/, verified);
+  const replayed = execFileSync(binary, ['evidence', 'replay', tar, '--lists', join(dir, 'lists')], { encoding: 'utf8' });
+  assert.match(replayed, new RegExp(reportTarget.id), replayed);
+  assert.doesNotMatch(replayed, /differs/, replayed);
   await logOut();
 });
 
@@ -536,6 +552,7 @@ test('the auditor sees the report, its approval and its export in the trail, ver
   assert.ok(seen('case.close_proposed', /ana.*reported/), 'the proposal to report');
   assert.ok(seen('case.close_approved', /sam/), 'the approval by sam');
   assert.ok(seen('report.goaml', /sam/), 'the goAML export by sam');
+  assert.ok(seen('evidence.export', /sam/), 'the evidence package export by sam');
   await page.click('#audit-verify');
   await page.waitForFunction(() => document.querySelector('#audit-state')?.dataset.state?.startsWith('verified'));
   await shot('16-audit-report.png');

@@ -233,11 +233,12 @@ function exportActions(item: CaseDetail, context: PageContext, runner: Runner): 
       `), recorded as audit entry ${file.auditSeq}.`,
     );
   let goaml: Download | null = null;
+  let evidence: Download | null = null;
   return h(
     'div',
     { class: 'action-group', id: 'export-actions' },
     h('h3', null, 'Report to the FIU'),
-    h('p', { class: 'muted small' }, 'Validated against the goAML 5.0.1 schema before it downloads; every export is in the audit trail.'),
+    h('p', { class: 'muted small' }, 'The goAML report is validated against the 5.0.1 schema before it downloads; the evidence package holds the alerts, their payments, the rules, the list entries and the audit entries, signed. Every export is in the audit trail.'),
     h(
       'div',
       { class: 'button-row' },
@@ -251,7 +252,18 @@ function exportActions(item: CaseDetail, context: PageContext, runner: Runner): 
           () => exported('goAML report', goaml as Download),
         ),
       ),
+      actionButton('Evidence package (signed tar)', 'export-evidence', '', (button) =>
+        void runner.run(
+          button,
+          async () => {
+            evidence = await api.evidence(item.id);
+            save(evidence);
+          },
+          () => exported('Evidence package', evidence as Download),
+        ),
+      ),
     ),
+    h('p', { class: 'muted small' }, 'Check a package offline: nexus evidence verify FILE --key desk-audit.key.pub, and nexus evidence replay FILE.'),
   );
 }
 
