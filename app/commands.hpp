@@ -19,5 +19,7 @@ void add_audit_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_screen_server_command(CLI::App& app);
 void add_evidence_command(CLI::App& app);
+/// `nexus lists rescreen`, under the `lists` command.
+void add_rescreen_command(CLI::App& lists_command);
 
 }  // namespace nexus::app

@@ -53,6 +53,15 @@ void log_json(const char* level, const std::string& message,
   std::cerr << json_text(line) << "\n";
 }
 
+void log_json_object(const char* level, const std::string& message, const nlohmann::json& fields) {
+  nlohmann::json line;
+  line["ts"] = engine::format_rfc3339_ms(wall_clock_ms());
+  line["level"] = level;
+  line["msg"] = message;
+  for (const auto& [key, value] : fields.items()) line[key] = value;
+  std::cerr << json_text(line) << "\n";
+}
+
 void AlertTally::add(const nexus::v1::Alert& alert) {
   ++by_rule_[alert.rule_id()];
   ++total_;

@@ -10,6 +10,7 @@
 #include "rules/rule_set.hpp"
 
 #include "desk/case_evidence.hpp"
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -35,6 +36,8 @@ int64_t wall_clock_ms();
 /// One JSON object per line on stderr: {"ts":..., "level":..., "msg":..., ...}.
 void log_json(const char* level, const std::string& message,
               const std::map<std::string, std::string>& fields = {});
+/// The same with any JSON values (numbers, arrays, objects): each member of `fields`.
+void log_json_object(const char* level, const std::string& message, const nlohmann::json& fields);
 
 /// An HttpServer's report of a connection dropped in its TLS handshake (plain HTTP to the
 /// HTTPS port, a scanner, a client that never handshakes): one log line at most every 10 s,

@@ -7,6 +7,7 @@
 #include "app/desk_setup.hpp"
 #include "app/engine_events.hpp"
 #include "app/list_reloader.hpp"
+#include "app/party_rescreen.hpp"
 #include "app/screening_setup.hpp"
 #include "app/stream_runner.hpp"
 #include "connectors/embedded_broker.hpp"
@@ -307,6 +308,16 @@ int run_demo(const DemoOptions& options) {
         [&engine_events, &list_reloader](const std::string& action, const nlohmann::json& details) {
           engine_events.emit(action, list_reloader->live_object(), details);
         });
+    // The parties seen before are screened against what a new snapshot added or changed.
+    list_reloader->on_adopt([&](const auto& before, const auto& after) {
+      auto facts = rescreen_engine(engine, async_store, alerts, before, after);
+      if (!facts) {
+        log_json("error", "re-screening after the list reload failed",
+                 {{"error", facts.error().message}});
+        return;
+      }
+      engine_events.emit("engine.lists_rescreened", list_reloader->live_object(), facts.value());
+    });
     engine_events.emit("engine.lists_loaded", list_reloader->live_object(),
                        list_reloader->live_details());
   }

@@ -163,6 +163,7 @@ void ListReloader::finish_load() {
   bool any = false;
   for (const auto& change : changes_) any = any || change.version != change.previous_version;
   if (!any) return;  // the same versions again (a file touched, a request with no change)
+  const std::shared_ptr<const lists::ListsSnapshot> previous = screener_.snapshot();
   screener_.adopt(result.value());
   ++reloads_;
   metrics_.set_lists_info(list_infos(*result.value()), wall_clock_ms() / 1000);
@@ -177,6 +178,7 @@ void ListReloader::finish_load() {
     for (const auto& change : changes_) lists[change.list] = change_json(change);
     listener_("engine.lists_reloaded", {{"lists_dir", dir_}, {"previous", live}, {"lists", lists}});
   }
+  if (adopt_listener_) adopt_listener_(previous, result.value());
 }
 
 }  // namespace nexus::app

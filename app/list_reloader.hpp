@@ -51,6 +51,13 @@ class ListReloader {
   using ChangeListener = std::function<void(const std::string& action, const nlohmann::json&)>;
   void on_change(ChangeListener listener) { listener_ = std::move(listener); }
 
+  /// Called after each adoption (and after the change listener), with the snapshot it
+  /// replaced and the new one: re-screening of the parties seen hooks in here.
+  using AdoptListener =
+      std::function<void(const std::shared_ptr<const lists::ListsSnapshot>& before,
+                         const std::shared_ptr<const lists::ListsSnapshot>& after)>;
+  void on_adopt(AdoptListener listener) { adopt_listener_ = std::move(listener); }
+
   /// The facts of the lists screening now (engine.lists_loaded at start): per list its
   /// version, the publisher's version and its entries.
   nlohmann::json live_details() const;
@@ -69,6 +76,7 @@ class ListReloader {
   engine::Metrics& metrics_;
   ChangeWatch watch_;
   ChangeListener listener_;
+  AdoptListener adopt_listener_;
   uint64_t reloads_ = 0;
   uint64_t refusals_ = 0;
 

@@ -64,6 +64,8 @@ int main(int argc, char** argv) {
   nexus::app::add_report_command(app);
   nexus::app::add_evidence_command(app);
   nexus::app::add_screening_commands(app);
+  // `nexus lists rescreen` needs the engine and the state store; `lists` itself is above.
+  nexus::app::add_rescreen_command(*app.get_subcommand("lists"));
   nexus::app::add_screen_server_command(app);
   if (refuse_unknown_command(app, argc, argv, "nexus", 1)) return 2;
   try {

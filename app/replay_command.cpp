@@ -4,6 +4,7 @@
 #include "app/screening_setup.hpp"
 #include "connectors/file_sink.hpp"
 #include "connectors/file_source.hpp"
+#include "connectors/lists/rescreen.hpp"
 #include "connectors/rocksdb_state_store.hpp"
 #include "engine/async_state_store.hpp"
 #include "engine/engine.hpp"
@@ -221,6 +222,20 @@ int run_replay(const ReplayOptions& options) {
   if (auto durable = async_store.drain(); !durable) {
     std::fprintf(stderr, "nexus: checkpoint failed: %s\n", durable.error().message.c_str());
     return 1;
+  }
+  // A kept state remembers which list versions screened its parties, so `nexus lists
+  // rescreen` later knows what is new to them. A state that already says leaves it be (its
+  // older parties have not met these lists: rescreen from what it says).
+  if (screener && !temporary_state) {
+    auto recorded = lists::screened_versions(*store.value());
+    if (recorded && recorded.value().empty()) {
+      engine::StateBatch batch;
+      lists::record_screened(*screener->snapshot(), {}, &batch);
+      if (auto written = store.value()->write(batch); !written) {
+        std::fprintf(stderr, "nexus: %s\n", written.error().message.c_str());
+        return 1;
+      }
+    }
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -4,6 +4,7 @@
 #include "app/config_reader.hpp"
 #include "app/engine_events.hpp"
 #include "app/list_reloader.hpp"
+#include "app/party_rescreen.hpp"
 #include "app/rule_reloader.hpp"
 #include "app/screening_setup.hpp"
 #include "app/stream_runner.hpp"
@@ -227,6 +228,18 @@ void add_run_command(CLI::App& app) {
                                                                 const nlohmann::json& details) {
         engine_events.emit(action, list_reloader->live_object(), details);
       });
+      // The parties seen before are screened against what the new lists added or changed.
+      list_reloader->on_adopt([&](const auto& before, const auto& after) {
+        auto facts = rescreen_engine(engine, async_store, alerts, before, after);
+        if (!facts) {
+          log_json("error",
+                   "re-screening after the list reload failed; it runs again at the "
+                   "next start",
+                   {{"error", facts.error().message}});
+          return;
+        }
+        engine_events.emit("engine.lists_rescreened", list_reloader->live_object(), facts.value());
+      });
     }
     std::unique_ptr<connectors::MetricsServer> metrics;
     if (config.metrics_port >= 0) {
@@ -286,6 +299,17 @@ void add_run_command(CLI::App& app) {
       if (list_reloader) {
         engine_events.emit("engine.lists_loaded", list_reloader->live_object(),
                            list_reloader->live_details());
+        // Lists imported while the engine was down: the parties seen before meet them now.
+        auto caught_up = rescreen_at_start(engine, async_store, alerts, screener->snapshot());
+        if (!caught_up) {
+          std::fprintf(stderr, "nexus: re-screening at start: %s\n",
+                       caught_up.error().message.c_str());
+          std::exit(2);
+        }
+        if (caught_up.value()) {
+          engine_events.emit("engine.lists_rescreened", list_reloader->live_object(),
+                             *caught_up.value());
+        }
       }
     }
     // Progress on stderr every 10 s whether or not metrics are served, and a word on why

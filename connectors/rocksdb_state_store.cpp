@@ -81,6 +81,17 @@ Result<std::vector<std::pair<std::string, std::string>>> RocksDbStateStore::scan
   return out;
 }
 
+Result<void> RocksDbStateStore::scan_each(std::string_view prefix, const Visitor& visit) {
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
+  const rocksdb::Slice slice(prefix.data(), prefix.size());
+  for (it->Seek(slice); it->Valid() && it->key().starts_with(slice); it->Next()) {
+    NEXUS_TRY(visit(std::string_view(it->key().data(), it->key().size()),
+                    std::string_view(it->value().data(), it->value().size())));
+  }
+  if (!it->status().ok()) return make_error("state_io", "scan failed: " + it->status().ToString());
+  return outcome::success();
+}
+
 Result<bool> RocksDbStateStore::any_with_prefix(std::string_view prefix) {
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
   const rocksdb::Slice slice(prefix.data(), prefix.size());

@@ -19,6 +19,7 @@ class RocksDbStateStore final : public engine::StateStore {
   Result<std::optional<std::string>> get(std::string_view key) override;
   Result<void> write(const engine::StateBatch& batch) override;
   Result<std::vector<std::pair<std::string, std::string>>> scan(std::string_view prefix) override;
+  Result<void> scan_each(std::string_view prefix, const Visitor& visit) override;
   Result<bool> any_with_prefix(std::string_view prefix) override;
   /// Approximate on-disk size in bytes (SST + WAL estimate).
   uint64_t approximate_size() const;

@@ -65,6 +65,11 @@ Result<std::vector<std::pair<std::string, std::string>>> AsyncStateStore::scan(
   return inner_.scan(prefix);
 }
 
+Result<void> AsyncStateStore::scan_each(std::string_view prefix, const Visitor& visit) {
+  NEXUS_TRY(drain());
+  return inner_.scan_each(prefix, visit);
+}
+
 Result<bool> AsyncStateStore::any_with_prefix(std::string_view prefix) {
   NEXUS_TRY(drain());
   return inner_.any_with_prefix(prefix);

@@ -30,6 +30,7 @@ class AsyncStateStore final : public StateStore {
   /// Hands the batch to the writer and returns; the error of an earlier batch, if any.
   Result<void> write(const StateBatch& batch) override;
   Result<std::vector<std::pair<std::string, std::string>>> scan(std::string_view prefix) override;
+  Result<void> scan_each(std::string_view prefix, const Visitor& visit) override;
   Result<bool> any_with_prefix(std::string_view prefix) override;
   /// Blocks until the batch in flight is durable; its error, if any.
   Result<void> drain();

@@ -55,6 +55,7 @@ Engine::Engine(std::shared_ptr<const rules::RuleSet> rules, FxTable fx, StateSto
       windows_(store, config.windows),
       flags_(store),
       seen_(store, config.duplicate_horizon_ms) {
+  if (screener_) parties_ = std::make_unique<PartyIndex>(store_, config_.parties);
   auto any = store_.any_with_prefix("s/");
   suppressions_complete_ = any && !any.value();
   set_rules(rules_);
@@ -82,6 +83,12 @@ void Engine::set_rules(std::shared_ptr<const rules::RuleSet> rules) {
 
 std::string Engine::offset_key(std::string_view topic, int32_t partition) {
   return "o/" + std::string(topic) + "/" + std::to_string(partition);
+}
+
+int64_t Engine::watermark_ms() const {
+  int64_t latest = 0;
+  for (const auto& state : partitions_) latest = std::max(latest, state.watermark_ms);
+  return latest;
 }
 
 Engine::PartitionState& Engine::partition_state(std::string_view topic, int32_t partition) {
@@ -225,6 +232,11 @@ Result<void> Engine::process(const InputRecord& record) {
     std::stable_sort(
         event.hits.begin(), event.hits.end(),
         [](const PartyHit& a, const PartyHit& b) { return a.hit.score > b.hit.score; });
+    // Remembered for re-screening when a list changes (SANCTIONS-RETRO-HIT).
+    NEXUS_TRY(parties_->observe(tx_.originator(), "originator", tx_.id(), event.time_ms,
+                                event.amount_usd, tx_.beneficiary().account()));
+    NEXUS_TRY(parties_->observe(tx_.beneficiary(), "beneficiary", tx_.id(), event.time_ms,
+                                event.amount_usd, tx_.originator().account()));
   }
 
   // The network first (aggregates may be keyed by cluster id); it ignores a redelivered
@@ -418,6 +430,7 @@ Result<void> Engine::checkpoint() {
   flags_.collect_dirty(&batch);
   seen_.collect_dirty(&batch);
   if (network_) network_->collect_dirty(&batch);
+  if (parties_) parties_->collect_dirty(&batch);
   for (auto& [key, suppression] : suppressions_) {
     if (!suppression.dirty) continue;
     batch.put(key, std::to_string(suppression.until_ms));
@@ -438,6 +451,7 @@ Result<void> Engine::checkpoint() {
   }
   windows_.evict();
   if (network_) network_->evict();
+  if (parties_) parties_->evict();
   for (size_t i = 0; i < rule_counts_.size(); ++i) flush_rule_counts(i);
   metrics_.checkpoints.fetch_add(1, std::memory_order_relaxed);
   metrics_.cached_windows.store(windows_.cached_keys(), std::memory_order_relaxed);

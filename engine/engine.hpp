@@ -14,6 +14,7 @@
 #include "engine/flag_store.hpp"
 #include "engine/fx_table.hpp"
 #include "engine/metrics.hpp"
+#include "engine/party_index.hpp"
 #include "engine/screener.hpp"
 #include "engine/seen_transactions.hpp"
 #include "engine/sinks.hpp"
@@ -54,6 +55,8 @@ struct EngineConfig {
   WindowStoreConfig windows;
   /// String field limits for validation.
   FieldLimits limits;
+  /// The parties remembered for re-screening (see PartyIndex). Defaults there.
+  PartyIndexConfig parties;
 };
 
 /// One input record and where it came from (topic/partition/offset for Kafka;
@@ -120,6 +123,12 @@ class Engine {
   }
   uint64_t records_since_checkpoint() const { return since_checkpoint_; }
 
+  /// The latest event time over the input partitions (0 before any event): the "now" of
+  /// the stream, which re-screening anchors its look-back to.
+  int64_t watermark_ms() const;
+  /// The parties seen (kept when the engine screens, i.e. has a screener), or null.
+  const PartyIndex* parties() const { return parties_.get(); }
+
  private:
   void dead_letter(const InputRecord& record, const std::string& reason, const std::string& detail);
   Result<void> evaluate(const EnrichedEvent& event);
@@ -141,9 +150,10 @@ class Engine {
   WindowStore windows_;
   FlagStore flags_;
   SeenTransactions seen_;
-  int64_t latest_plausible_ms_ = 0;  // see set_latest_plausible_time()
-  bool seen_loaded_ = false;         // read from the store at the first event
-  std::string fingerprint_buffer_;   // the decoded transaction, serialised for its fingerprint
+  std::unique_ptr<PartyIndex> parties_;  // with a screener only
+  int64_t latest_plausible_ms_ = 0;      // see set_latest_plausible_time()
+  bool seen_loaded_ = false;             // read from the store at the first event
+  std::string fingerprint_buffer_;       // the decoded transaction, serialised for its fingerprint
   /// The money-flow network, created when a rule set reads it (and kept across reloads).
   std::unique_ptr<graph::Network> network_;
   graph::NetworkFacts network_facts_;

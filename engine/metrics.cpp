@@ -123,6 +123,21 @@ std::string Metrics::prometheus() const {
     out += "nexus_list_reloads_total{result=\"ok\"} " + std::to_string(list_reloads_ok_) + "\n";
     out += "nexus_list_reloads_total{result=\"refused\"} " + std::to_string(list_reloads_refused_) +
            "\n";
+    out += "# HELP nexus_rescreens_total Re-screenings of the parties seen, after a list change.\n";
+    out += "# TYPE nexus_rescreens_total counter\n";
+    out += "nexus_rescreens_total " + std::to_string(rescreens.load()) + "\n";
+    out += "# HELP nexus_rescreened_parties_total Party records screened again by them.\n";
+    out += "# TYPE nexus_rescreened_parties_total counter\n";
+    out += "nexus_rescreened_parties_total " + std::to_string(rescreened_parties.load()) + "\n";
+    out += "# HELP nexus_retro_hits_total SANCTIONS-RETRO-HIT alerts they published.\n";
+    out += "# TYPE nexus_retro_hits_total counter\n";
+    out += "nexus_retro_hits_total " + std::to_string(retro_hits.load()) + "\n";
+    out += "# HELP nexus_last_rescreen_seconds How long the last re-screening took (wall time).\n";
+    out += "# TYPE nexus_last_rescreen_seconds gauge\n";
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.3f",
+                  static_cast<double>(last_rescreen_ms.load()) / 1000.0);
+    out += "nexus_last_rescreen_seconds " + std::string(seconds) + "\n";
   }
   out += "# HELP nexus_dead_letters_total Records refused, by reason.\n";
   out += "# TYPE nexus_dead_letters_total counter\n";

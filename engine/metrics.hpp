@@ -25,6 +25,11 @@ class Metrics {
   std::atomic<uint64_t> state_misses{0};
   std::atomic<uint64_t> cached_windows{0};
   std::atomic<int64_t> watermark_ms{0};
+  // Re-screening of the parties seen when the lists change (connectors/lists/rescreen.hpp).
+  std::atomic<uint64_t> rescreens{0};           // runs
+  std::atomic<uint64_t> rescreened_parties{0};  // party records screened again
+  std::atomic<uint64_t> retro_hits{0};          // SANCTIONS-RETRO-HIT alerts published
+  std::atomic<uint64_t> last_rescreen_ms{0};    // wall time of the last run
 
   void count_dead_letter(const std::string& reason);
   void count_rule(const std::string& rule_id, uint64_t evaluations, uint64_t hits, double seconds);

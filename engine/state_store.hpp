@@ -7,6 +7,7 @@
 
 #include "base/result.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,17 @@ class StateStore {
   /// Every key starting with `prefix`, with its value (used for offsets at start-up).
   virtual Result<std::vector<std::pair<std::string, std::string>>> scan(
       std::string_view prefix) = 0;
+  /// Calls `visit` for every key starting with `prefix`, in key order, without holding
+  /// them all at once (re-screening reads a million party records so); stops at the
+  /// first error `visit` returns and returns it. The default reads them with scan().
+  using Visitor = std::function<Result<void>(std::string_view key, std::string_view value)>;
+  virtual Result<void> scan_each(std::string_view prefix, const Visitor& visit) {
+    NEXUS_TRY(all, scan(prefix));
+    for (const auto& [key, value] : all) {
+      NEXUS_TRY(visit(key, value));
+    }
+    return outcome::success();
+  }
   /// Whether any key starts with `prefix` (cheap: one seek).
   virtual Result<bool> any_with_prefix(std::string_view prefix) = 0;
 };

@@ -182,6 +182,71 @@ TEST_F(E2e, ReplayScreensPartiesAgainstImportedListsAndAlertsWithTheEntry) {
   EXPECT_EQ(missing.status, 2) << missing.output;
 }
 
+// Issue 13, offline: `nexus lists rescreen` over a replay's state directory. A payment to a
+// name the UN lists only later raises nothing in the replay; after the import of the list
+// that designates it, the rescreen raises one SANCTIONS-RETRO-HIT citing the payment, and a
+// second rescreen has nothing new to say. A state that never recorded its versions is
+// refused with what to give.
+TEST_F(E2e, ListsRescreenFindsAPartyPaidBeforeItsDesignationOnce) {
+  const std::string fixtures = std::string(NEXUS_SOURCE_DIR) + "/tests/fixtures/lists/";
+  auto imported =
+      run("lists import --data-dir " + at("data") + " " + fixtures + "un_2026-03-01.xml");
+  ASSERT_EQ(imported.status, 0) << imported.output;
+  std::ofstream(at("tx.ndjson"))
+      << R"({"id":"r1","event_time":"2026-03-01T10:00:00Z","amount_minor":120000,"currency":"USD",)"
+      << R"("channel":"CHANNEL_WIRE","originator":{"account":"A1","name":"Jane Doe"},)"
+      << R"("beneficiary":{"account":"NE-1","name":"Moussa Adamou Gueskerou","type":"PARTY_TYPE_PERSON",)"
+      << R"("country":"NE","date_of_birth":"1981-03-14"}})"
+      << "\n";
+  auto replayed = run("replay --input " + at("tx.ndjson") + " --out " + at("alerts.ndjson") +
+                      " --lists " + at("data") + " --state-dir " + at("state"));
+  ASSERT_EQ(replayed.status, 0) << replayed.output;
+  EXPECT_TRUE(slurp(at("alerts.ndjson")).empty()) << "not listed yet";
+  imported = run("lists import --data-dir " + at("data") + " " + fixtures + "un_2026-03-02.xml");
+  ASSERT_EQ(imported.status, 0) << imported.output;
+
+  auto rescreened = run("lists rescreen --state-dir " + at("state") + " --data-dir " + at("data") +
+                        " --out " + at("retro.ndjson"));
+  ASSERT_EQ(rescreened.status, 0) << rescreened.output;
+  EXPECT_NE(rescreened.output.find("lists: UN=1 -> UN=2"), std::string::npos) << rescreened.output;
+  EXPECT_NE(rescreened.output.find("hits: 1 -> 1 SANCTIONS-RETRO-HIT alerts"), std::string::npos)
+      << rescreened.output;
+  std::ifstream in(at("retro.ndjson"));
+  std::string line;
+  std::vector<nlohmann::json> alerts;
+  while (std::getline(in, line)) alerts.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(alerts.size(), 1u) << rescreened.output;
+  EXPECT_EQ(alerts[0]["rule_id"], "SANCTIONS-RETRO-HIT");
+  EXPECT_EQ(alerts[0]["subject"], "NE-1");
+  EXPECT_EQ(alerts[0]["transaction_ids"][0], "r1");
+  EXPECT_EQ(alerts[0]["sanctions_hits"][0]["reference"], "QDi.903");
+  EXPECT_EQ(alerts[0]["sanctions_hits"][0]["list_version"], 2);
+
+  auto again = run("lists rescreen --state-dir " + at("state") + " --data-dir " + at("data"));
+  ASSERT_EQ(again.status, 0) << again.output;
+  EXPECT_NE(again.output.find("lists: UN=2 -> UN=2"), std::string::npos) << again.output;
+  EXPECT_NE(again.output.find("hits: 0 -> 0"), std::string::npos) << again.output;
+  // Forced back to the old version, the same change again: the raised mark holds.
+  auto forced = run("lists rescreen --state-dir " + at("state") + " --data-dir " + at("data") +
+                    " --from UN=1");
+  ASSERT_EQ(forced.status, 0) << forced.output;
+  EXPECT_NE(forced.output.find("hits: 1 -> 0 SANCTIONS-RETRO-HIT alerts; 1 already raised"),
+            std::string::npos)
+      << forced.output;
+
+  auto fresh = run("replay --input " + at("tx.ndjson") + " --out " + at("fresh.ndjson") +
+                   " --state-dir " + at("bare"));
+  ASSERT_EQ(fresh.status, 0) << fresh.output;
+  auto refused = run("lists rescreen --state-dir " + at("bare") + " --data-dir " + at("data"));
+  EXPECT_EQ(refused.status, 2) << refused.output;
+  EXPECT_NE(refused.output.find("does not say which list versions"), std::string::npos)
+      << refused.output;
+  auto bad =
+      run("lists rescreen --state-dir " + at("bare") + " --data-dir " + at("data") + " --from UN");
+  EXPECT_EQ(bad.status, 2) << bad.output;
+  EXPECT_NE(bad.output.find("expected LIST=VERSION"), std::string::npos) << bad.output;
+}
+
 // Generated background carried many namesakes of common listed names (Luis Lopez, Asad
 // Khan, Pioneer Logistics, since dropped from its pools): before hits on common names
 // needed corroboration, the
@@ -648,6 +713,16 @@ TEST_F(E2e, RunReloadsANewListSnapshotBetweenEventsAndRefusesADamagedOne) {
                 .find("UN v1->v2 (2026-03-02): 3 entries, added 1, changed 0, removed 0"),
             std::string::npos)
       << slurp(at("nexus.log"));
+  // The party paid before its designation is found again in the state: one retro-hit that
+  // cites the payment (p1) and the new entry; Karim's unchanged entry raises none.
+  const auto retro = reader.next("SANCTIONS-RETRO-HIT");
+  EXPECT_EQ(retro.subject(), "NE-p1") << slurp(at("nexus.log"));
+  ASSERT_EQ(retro.transaction_ids_size(), 1);
+  EXPECT_EQ(retro.transaction_ids(0), "p1");
+  ASSERT_EQ(retro.sanctions_hits_size(), 1);
+  EXPECT_EQ(retro.sanctions_hits(0).reference(), "QDi.903");
+  EXPECT_EQ(retro.sanctions_hits(0).list_version(), 2u);
+  EXPECT_EQ(retro.sanctions_hits(0).party_role(), "beneficiary");
   pay(payment_to("p3", "ORIG-3", designated, dob, t0 + 120));
   const auto after = next_sanctions_alert();
   ASSERT_EQ(after.transaction_ids_size(), 1) << slurp(at("nexus.log"));
@@ -665,6 +740,8 @@ TEST_F(E2e, RunReloadsANewListSnapshotBetweenEventsAndRefusesADamagedOne) {
   EXPECT_NE(metrics.find("nexus_list_entries{list=\"UN\"} 3"), std::string::npos);
   EXPECT_NE(metrics.find("nexus_list_reloads_total{result=\"ok\"} 1"), std::string::npos);
   EXPECT_NE(metrics.find("nexus_lists_last_reload_timestamp_seconds "), std::string::npos);
+  EXPECT_NE(metrics.find("nexus_retro_hits_total 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("nexus_rescreens_total 1\n"), std::string::npos) << metrics;
 
   // A snapshot cut short (a copy that stopped half-way) made current by hand: refused at its
   // line, and version 2 keeps screening.
@@ -723,6 +800,9 @@ TEST_F(E2e, RunReloadsANewListSnapshotBetweenEventsAndRefusesADamagedOne) {
   EXPECT_EQ(un["added"], 1);
   EXPECT_EQ(un["changed"], 0);
   EXPECT_EQ(un["removed"], 0);
+  ASSERT_TRUE(details.count("engine.lists_rescreened"));
+  EXPECT_EQ(details["engine.lists_rescreened"]["alerts"], 1);
+  EXPECT_EQ(details["engine.lists_rescreened"]["entries_screened_for"], 1);
   ASSERT_TRUE(details.count("engine.lists_refused"));
   EXPECT_EQ(details["engine.lists_refused"]["live"], "UN=2");
   EXPECT_NE(details["engine.lists_refused"]["error"].get<std::string>().find("v000003.jsonl:2:"),

@@ -16,6 +16,7 @@
 #include "base/result.hpp"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,8 @@ struct ListsSnapshot {
   const ListVersion* find(const std::string& list) const;
   /// "OFAC-SDN=2,UN=4": the versions in one word, for logs and event objects.
   std::string versions() const;
+  /// The entries of one list (a copy), in the index's order.
+  std::vector<screening::ListEntry> entries_of(const std::string& list) const;
 };
 
 /// Reads the current snapshot of every list in `data_dir` (each snapshot file once) and
@@ -46,6 +49,12 @@ struct ListsSnapshot {
 /// line), "empty" (no list imported; the message says how to import), "icu". Cost: reading
 /// and indexing every entry (UN + OFAC SDN, 9,979 entries: well under a second).
 Result<std::shared_ptr<const ListsSnapshot>> load_lists_snapshot(const std::string& data_dir);
+
+/// The same for the given version of each list (a list absent from `versions`, or at 0, is
+/// left out): what an engine screened with before (re-screening's "before"). May be empty.
+/// Errors as above, and "io" for a version that is not in the directory.
+Result<std::shared_ptr<const ListsSnapshot>> load_lists_snapshot(
+    const std::string& data_dir, const std::map<std::string, uint32_t>& versions);
 
 /// What changed in one list between two snapshots. A list that appeared has
 /// previous_version 0; one that went has version 0 and every entry removed.

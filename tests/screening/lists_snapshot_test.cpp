@@ -6,6 +6,7 @@
 #include "connectors/lists/list_store.hpp"
 #include "connectors/lists/snapshot_screener.hpp"
 
+#include "tests/screening/list_fixtures.hpp"
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -28,26 +29,8 @@ class ListsSnapshotTest : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-screening::ListEntry person(const std::string& list, const std::string& reference,
-                            const std::string& name, const std::string& dob) {
-  screening::ListEntry entry;
-  entry.list = list;
-  entry.reference = reference;
-  entry.type = screening::EntryType::kPerson;
-  entry.names.push_back({name});
-  entry.dates_of_birth = {dob};
-  entry.programme = "test";
-  return entry;
-}
-
-LoadedList list_of(const std::string& list, const std::string& published,
-                   std::vector<screening::ListEntry> entries) {
-  LoadedList loaded;
-  loaded.list = list;
-  loaded.version = published;
-  loaded.entries = std::move(entries);
-  return loaded;
-}
+using testing::list_of;
+using testing::person;
 
 nexus::v1::Party party(const std::string& name, const std::string& dob) {
   nexus::v1::Party p;
