@@ -49,6 +49,13 @@ TEST_F(CliInput, RunRefusesOutOfRangeSettingsWithTheFieldTheValueAndTheRange) {
        "c.yaml:4:3: unknown key 'max_futur' (did you mean 'max_future'?)"},
       {"engine:\n  allowed_lateness: 2d\n  max_future: 1d\n",
        "engine.max_future must be at least engine.allowed_lateness"},
+      // Shadow alerts must never share the topic the desk reads.
+      {"topics:\n  shadow_alerts: alerts\n",
+       "c.yaml:4:18: topics.shadow_alerts: 'alerts' must be a topic of its own"},
+      {"topics:\n  alerts: alerts.shadow\n",
+       "c.yaml:4:11: topics.shadow_alerts: 'alerts.shadow' must be a topic of its own"},
+      {"topics:\n  shadow_alerts: ''\n",
+       "c.yaml:4:18: topics.shadow_alerts: '' must be a topic of its own"},
   };
   for (const auto& c : cases) {
     write("c.yaml", std::string("kafka:\n  bootstrap.servers: 127.0.0.1:1\n") + c.yaml);
