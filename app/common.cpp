@@ -255,6 +255,8 @@ int print_label_report(const Labels& planted, const AlertTally& tally, const rul
   std::printf("  %-*s %8s %10s %12s %14s\n", rule_width, "rule", "alerts", "planted", "unlabelled",
               "per 100k unl.");
   for (const auto& rule : rules.rules) {
+    // A shadow rule's alerts are not in the live tally: a row of zeros would mislead.
+    if (rule.mode == rules::RuleMode::kShadow) continue;
     int on_planted = 0, unlabelled = 0;
     for (const auto& alert : tally.alerts()) {
       if (alert.rule_id() != rule.id || alert.transaction_ids_size() == 0) continue;
