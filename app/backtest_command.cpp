@@ -53,6 +53,7 @@ ScenariosByRule read_labels(const std::string& path) {
 struct RuleRow {
   std::string rule;
   std::string version_before, version_after;
+  std::string mode_before, mode_after;  // "live", "shadow", or "-" when absent from that set
   size_t before = 0, after = 0, added = 0, removed = 0;
   // With labels: alerts of the new set on labelled transactions, and scenarios caught.
   double precision = -1, recall = -1;
@@ -105,10 +106,24 @@ std::string version_text(const RuleRow& row) {
   return version;
 }
 
+/// "live", "shadow", or the change: "shadow->live promoted", "live->shadow demoted".
+std::string mode_text(const RuleRow& row) {
+  if (row.mode_before == row.mode_after || row.mode_before == "-") return row.mode_after;
+  if (row.mode_after == "-") return row.mode_before;
+  return row.mode_before + "->" + row.mode_after +
+         (row.mode_after == "live" ? " promoted" : " demoted");
+}
+
+/// Alerts of each mode one engine raised: shadow ones are counted apart.
+struct ModeTotals {
+  size_t live = 0, shadow = 0;
+};
+
 /// One self-contained page (no scripts, no external files) for a review meeting.
 void print_html(const BacktestOptions& options, const rules::RuleSet& baseline,
                 const rules::RuleSet& candidate, uint64_t records, const std::vector<RuleRow>& rows,
-                size_t changed_rules, bool labelled) {
+                size_t changed_rules, bool labelled, bool modes, const ModeTotals& before,
+                const ModeTotals& after, const std::vector<std::string>& mode_warnings) {
   auto ratio = [](double value) {
     if (value < 0) return std::string("-");
     char buffer[16];
@@ -128,20 +143,29 @@ void print_html(const BacktestOptions& options, const rules::RuleSet& baseline,
   std::printf("<p>baseline <code>%s</code> (%s), candidate <code>%s</code> (%s)</p>\n",
               html_escape(options.baseline_dir).c_str(), baseline.content_hash.c_str(),
               html_escape(options.rules_dir).c_str(), candidate.content_hash.c_str());
+  std::printf("<p id=\"summary\">%zu rule(s) with differences</p>\n", changed_rules);
+  if (modes) {
+    std::printf(
+        "<p id=\"modes\">live alerts: baseline %zu, candidate %zu; shadow alerts (not in the "
+        "analysts' queue): baseline %zu, candidate %zu</p>\n",
+        before.live, after.live, before.shadow, after.shadow);
+  }
   std::printf(
-      "<p id=\"summary\">%zu rule(s) with differences</p>\n<table>\n<tr><th>rule</th>"
+      "<table>\n<tr><th>rule</th>%s"
       "<th>version</th><th>before</th><th>after</th><th>added</th><th>removed</th>"
       "<th>&micro;s/eval</th>%s</tr>\n",
-      changed_rules, labelled ? "<th>precision</th><th>recall</th>" : "");
+      modes ? "<th>mode</th>" : "", labelled ? "<th>precision</th><th>recall</th>" : "");
   for (const auto& row : rows) {
     const char* css = row.unversioned_change       ? " class=\"warn\""
                       : (row.added || row.removed) ? " class=\"changed\""
                                                    : "";
+    std::printf("<tr%s><td>%s</td>", css, html_escape(row.rule).c_str());
+    if (modes) std::printf("<td>%s</td>", html_escape(mode_text(row)).c_str());
     std::printf(
-        "<tr%s><td>%s</td><td>%s</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td>"
+        "<td>%s</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td>"
         "<td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%s</td>",
-        css, html_escape(row.rule).c_str(), html_escape(version_text(row)).c_str(), row.before,
-        row.after, row.added, row.removed, micros_per_eval(row).c_str());
+        html_escape(version_text(row)).c_str(), row.before, row.after, row.added, row.removed,
+        micros_per_eval(row).c_str());
     if (labelled) {
       std::printf("<td class=\"n\">%s</td><td class=\"n\">%s</td>", ratio(row.precision).c_str(),
                   ratio(row.recall).c_str());
@@ -169,6 +193,9 @@ void print_html(const BacktestOptions& options, const rules::RuleSet& baseline,
           "bump the version so alerts tell the two apart</p>\n",
           html_escape(row.rule).c_str(), html_escape(row.version_after).c_str());
     }
+  }
+  for (const auto& warning : mode_warnings) {
+    std::printf("<p class=\"warning\">warning: %s</p>\n", html_escape(warning).c_str());
   }
   std::printf("</body></html>\n");
 }
@@ -203,6 +230,7 @@ int run_backtest(const BacktestOptions& options) {
   // (no checkpoints), so the comparison costs one read of the history.
   engine::MemoryStateStore baseline_store, candidate_store;
   engine::CollectingAlertSink baseline_alerts, candidate_alerts;
+  engine::CollectingAlertSink baseline_shadow, candidate_shadow;
   engine::CollectingDeadLetterSink dead_letters;
   // One screener for both: its answers depend on the lists only, never on the rules.
   auto screener = make_screener_or_exit(options.lists_dir);
@@ -211,6 +239,8 @@ int run_backtest(const BacktestOptions& options) {
                             dead_letters, screener.get(), config);
   engine::Engine new_engine(candidate, engine::FxTable::defaults(), candidate_store,
                             candidate_alerts, dead_letters, screener.get(), config);
+  old_engine.set_shadow_sink(&baseline_shadow);
+  new_engine.set_shadow_sink(&candidate_shadow);
   if (input_file.csv) {
     old_engine.set_csv_mapping(input_file.csv);
     new_engine.set_csv_mapping(input_file.csv);
@@ -228,14 +258,23 @@ int run_backtest(const BacktestOptions& options) {
     return 1;
   }
   const auto costs = new_engine.metrics().rules();
-  // Per rule, the triggering transaction of every alert.
-  auto triggers = [](const engine::CollectingAlertSink& sink) {
+  // Per rule, the triggering transaction of every alert, live or shadow (a rule id is one
+  // rule of a set, in one mode): a shadow rule is compared on the alerts it would raise.
+  auto triggers = [](const engine::CollectingAlertSink& live,
+                     const engine::CollectingAlertSink& shadow) {
     std::map<std::string, std::set<std::string>> out;
-    for (const auto& alert : sink.alerts) out[alert.rule_id()].insert(alert.transaction_ids(0));
+    for (const auto* sink : {&live, &shadow}) {
+      for (const auto& alert : sink->alerts) out[alert.rule_id()].insert(alert.transaction_ids(0));
+    }
     return out;
   };
-  auto baseline_triggers = triggers(baseline_alerts);
-  auto candidate_triggers = triggers(candidate_alerts);
+  auto baseline_triggers = triggers(baseline_alerts, baseline_shadow);
+  auto candidate_triggers = triggers(candidate_alerts, candidate_shadow);
+  const ModeTotals baseline_totals{baseline_alerts.alerts.size(), baseline_shadow.alerts.size()};
+  const ModeTotals candidate_totals{candidate_alerts.alerts.size(), candidate_shadow.alerts.size()};
+  // The mode column shows when either set has a shadow rule; all-live reports read as before.
+  const bool modes = baseline->has_shadow_rules() || candidate->has_shadow_rules();
+  const auto mode_warnings = rules::mode_changes_without_version_bump(*baseline, *candidate);
   std::optional<ScenariosByRule> labels;
   if (!options.labels.empty()) labels = read_labels(options.labels);
 
@@ -259,6 +298,9 @@ int run_backtest(const BacktestOptions& options) {
     row.rule = rule;
     row.version_before = version.first.empty() ? "-" : version.first;
     row.version_after = version.second.empty() ? "-" : version.second;
+    const auto& [old_definition, new_definition] = definitions[rule];
+    row.mode_before = old_definition ? rules::rule_mode_name(old_definition->mode) : "-";
+    row.mode_after = new_definition ? rules::rule_mode_name(new_definition->mode) : "-";
     // Alerts record id and version: a changed definition under the same version would make
     // two different rules indistinguishable in the audit trail.
     row.unversioned_change = version.first == version.second && !version.first.empty() &&
@@ -308,10 +350,16 @@ int run_backtest(const BacktestOptions& options) {
     out["candidate"] = {{"dir", options.rules_dir}, {"hash", candidate->content_hash}};
     out["records"] = new_engine.metrics().records_in.load();
     out["rules_changed"] = changed_rules;
+    out["alerts"] = {
+        {"baseline", {{"live", baseline_totals.live}, {"shadow", baseline_totals.shadow}}},
+        {"candidate", {{"live", candidate_totals.live}, {"shadow", candidate_totals.shadow}}}};
+    for (const auto& warning : mode_warnings) out["warnings"].push_back(warning);
     for (const auto& row : rows) {
       nlohmann::json entry = {{"rule", row.rule},
                               {"version_before", row.version_before},
                               {"version_after", row.version_after},
+                              {"mode_before", row.mode_before},
+                              {"mode_after", row.mode_after},
                               {"before", row.before},
                               {"after", row.after},
                               {"added", row.added},
@@ -335,7 +383,8 @@ int run_backtest(const BacktestOptions& options) {
     std::printf("%s\n", json_text(out, 2).c_str());
   } else if (options.format == "html") {
     print_html(options, *baseline, *candidate, new_engine.metrics().records_in.load(), rows,
-               changed_rules, labels.has_value());
+               changed_rules, labels.has_value(), modes, baseline_totals, candidate_totals,
+               mode_warnings);
   } else {
     const bool markdown = options.format == "markdown";
     std::printf("%sbacktest of %s over %llu records\n", markdown ? "## " : "",
@@ -344,39 +393,48 @@ int run_backtest(const BacktestOptions& options) {
     std::printf("%sbaseline %s (%s), candidate %s (%s)\n\n", markdown ? "\n" : "",
                 options.baseline_dir.c_str(), baseline->content_hash.c_str(),
                 options.rules_dir.c_str(), candidate->content_hash.c_str());
-    const char* header =
-        labels ? "| rule | version | before | after | added | removed | us/eval | precision | "
-                 "recall |"
-               : "| rule | version | before | after | added | removed | us/eval |";
-    if (markdown) {
+    if (modes) {
       std::printf(
-          "%s\n%s\n", header,
-          labels ? "|---|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|");
+          "live alerts: baseline %zu, candidate %zu; shadow alerts (not in the analysts' "
+          "queue): baseline %zu, candidate %zu\n\n",
+          baseline_totals.live, candidate_totals.live, baseline_totals.shadow,
+          candidate_totals.shadow);
+    }
+    const std::string header = std::string("| rule |") + (modes ? " mode |" : "") +
+                               " version | before | after | added | removed | us/eval |" +
+                               (labels ? " precision | recall |" : "");
+    if (markdown) {
+      std::printf("%s\n|---|%s---|---|---|---|---|---|%s\n", header.c_str(), modes ? "---|" : "",
+                  labels ? "---|---|" : "");
     }
     // Long rule ids and "1 CHANGED, same version" widen their columns, never shift the rest.
-    int rule_width = 28, version_width = 8;
+    int rule_width = 28, version_width = 8, mode_width = 6;
     for (const auto& row : rows) {
       rule_width = std::max(rule_width, static_cast<int>(row.rule.size()));
       version_width = std::max(version_width, static_cast<int>(version_text(row).size()));
+      mode_width = std::max(mode_width, static_cast<int>(mode_text(row).size()));
     }
     if (!markdown) {
-      std::printf("%-*s %-*s %8s %8s %8s %8s %8s%s\n", rule_width, "rule", version_width, "version",
-                  "before", "after", "added", "removed", "us/eval",
-                  labels ? "  precision   recall" : "");
+      std::printf("%-*s ", rule_width, "rule");
+      if (modes) std::printf("%-*s ", mode_width, "mode");
+      std::printf("%-*s %8s %8s %8s %8s %8s%s\n", version_width, "version", "before", "after",
+                  "added", "removed", "us/eval", labels ? "  precision   recall" : "");
     }
     for (const auto& row : rows) {
       const std::string version_shown = version_text(row);
       if (markdown) {
-        std::printf("| %s | %s | %zu | %zu | %zu | %zu | %s |", row.rule.c_str(),
-                    version_shown.c_str(), row.before, row.after, row.added, row.removed,
-                    micros_per_eval(row).c_str());
+        std::printf("| %s |", row.rule.c_str());
+        if (modes) std::printf(" %s |", mode_text(row).c_str());
+        std::printf(" %s | %zu | %zu | %zu | %zu | %s |", version_shown.c_str(), row.before,
+                    row.after, row.added, row.removed, micros_per_eval(row).c_str());
         if (labels)
           std::printf(" %s | %s |", ratio(row.precision).c_str(), ratio(row.recall).c_str());
         std::printf("\n");
       } else {
-        std::printf("%-*s %-*s %8zu %8zu %8zu %8zu %8s", rule_width, row.rule.c_str(),
-                    version_width, version_shown.c_str(), row.before, row.after, row.added,
-                    row.removed, micros_per_eval(row).c_str());
+        std::printf("%-*s ", rule_width, row.rule.c_str());
+        if (modes) std::printf("%-*s ", mode_width, mode_text(row).c_str());
+        std::printf("%-*s %8zu %8zu %8zu %8zu %8s", version_width, version_shown.c_str(),
+                    row.before, row.after, row.added, row.removed, micros_per_eval(row).c_str());
         if (labels) {
           std::printf("  %9s %8s", ratio(row.precision).c_str(), ratio(row.recall).c_str());
         }
@@ -406,6 +464,7 @@ int run_backtest(const BacktestOptions& options) {
             row.rule.c_str(), row.version_after.c_str());
       }
     }
+    for (const auto& warning : mode_warnings) std::printf("warning: %s\n", warning.c_str());
   }
   return 0;
 }

@@ -93,8 +93,9 @@ void print_summary(const engine::Metrics& metrics, const AlertTally& tally, doub
   if (!rule_stats.empty()) {
     std::printf("rules               %-28s %10s %8s %10s\n", "", "evaluated", "held", "us/eval");
     for (const auto& [rule, stats] : rule_stats) {
+      const std::string shown = stats.mode == "shadow" ? rule + " (shadow)" : rule;
       std::printf(
-          "  %-46s %10llu %8llu %10.3f\n", rule.c_str(),
+          "  %-46s %10llu %8llu %10.3f\n", shown.c_str(),
           static_cast<unsigned long long>(stats.evaluations),
           static_cast<unsigned long long>(stats.hits),
           stats.evaluations ? stats.seconds * 1e6 / static_cast<double>(stats.evaluations) : 0.0);
@@ -106,11 +107,20 @@ void print_summary(const engine::Metrics& metrics, const AlertTally& tally, doub
   }
 }
 
+void print_shadow_summary(const AlertTally& shadow_tally) {
+  std::printf("shadow alerts       %llu (shadow rules: kept apart, not for the analysts' queue)\n",
+              static_cast<unsigned long long>(shadow_tally.total()));
+  for (const auto& [rule, count] : shadow_tally.by_rule()) {
+    std::printf("  %-28s %llu\n", rule.c_str(), static_cast<unsigned long long>(count));
+  }
+}
+
 void print_alert(const nexus::v1::Alert& alert) {
   static const char* kSeverity[] = {"?", "low", "medium", "high", "critical"};
   const int severity = static_cast<int>(alert.severity());
-  std::printf("\nALERT %s  %s v%u  [%s]\n", alert.id().c_str(), alert.rule_id().c_str(),
-              alert.rule_version(), kSeverity[severity >= 0 && severity <= 4 ? severity : 0]);
+  std::printf("\n%s %s  %s v%u  [%s]\n", alert.shadow() ? "SHADOW ALERT" : "ALERT",
+              alert.id().c_str(), alert.rule_id().c_str(), alert.rule_version(),
+              kSeverity[severity >= 0 && severity <= 4 ? severity : 0]);
   std::printf("  %s\n", alert.title().c_str());
   const int64_t ms = alert.event_time().seconds() * 1000 + alert.event_time().nanos() / 1'000'000;
   std::printf("  subject %s at %s, trigger %s\n", alert.subject().c_str(),
@@ -254,6 +264,8 @@ int print_label_report(const Labels& planted, const AlertTally& tally, const rul
   std::printf("  %-*s %8s %10s %12s %14s\n", rule_width, "rule", "alerts", "planted", "unlabelled",
               "per 100k unl.");
   for (const auto& rule : rules.rules) {
+    // A shadow rule's alerts are not in the live tally: a row of zeros would mislead.
+    if (rule.mode == rules::RuleMode::kShadow) continue;
     int on_planted = 0, unlabelled = 0;
     for (const auto& alert : tally.alerts()) {
       if (alert.rule_id() != rule.id || alert.transaction_ids_size() == 0) continue;

@@ -68,6 +68,9 @@ struct InputFile {
   engine::InputFormat format = engine::InputFormat::kNdjson;
   std::shared_ptr<const engine::CsvMapping> csv;  // set for CSV input
 };
+/// Prints the shadow rules' alerts apart from the live ones: their count and count by rule.
+void print_shadow_summary(const AlertTally& shadow_tally);
+
 /// Opens `path` (format from `format_override` or the extension; CSV needs `csv_map`, a
 /// preset name or mapping file). Exits with status 2 and a plain message on failure.
 InputFile open_input_or_exit(const std::string& path, const std::string& format_override,

@@ -178,37 +178,40 @@ int run_demo(const DemoOptions& options) {
     return 1;
   }
   const std::string bootstrap = broker.value()->bootstrap_servers();
-  for (const char* topic : {"transactions", "alerts", "transactions.dlq", "nexus-events"}) {
+  for (const char* topic :
+       {"transactions", "alerts", "alerts.shadow", "transactions.dlq", "nexus-events"}) {
     if (auto created = broker.value()->create_topic(topic, 1); !created) {
       std::fprintf(stderr, "nexus: %s\n", created.error().message.c_str());
       return 1;
     }
   }
-  std::printf("embedded Kafka at %s: topics transactions, alerts, transactions.dlq, nexus-events\n",
-              bootstrap.c_str());
+  const bool shadow_rules = rule_set->has_shadow_rules();
+  std::printf(
+      "embedded Kafka at %s: topics transactions, alerts, %stransactions.dlq, nexus-events\n",
+      bootstrap.c_str(), shadow_rules ? "alerts.shadow (shadow rules), " : "");
   std::fflush(stdout);
   const std::map<std::string, std::string> kafka = {{"bootstrap.servers", bootstrap}};
 
   // 4. A reader on the alerts topic: what a case-management system would consume.
-  AlertTally tally;
+  AlertTally tally, shadow_tally;
   std::mutex tally_mutex;
   std::atomic<bool> stop_readers{false};
   std::atomic<uint64_t> dead_letters_on_topic{0};
   std::thread alert_reader([&] {
     connectors::KafkaSourceConfig config;
     config.properties = {{"bootstrap.servers", bootstrap}, {"group.id", "demo-alert-reader"}};
-    config.topics = {"alerts", "transactions.dlq"};
+    config.topics = {"alerts", "alerts.shadow", "transactions.dlq"};
     auto reader = connectors::KafkaSource::create(std::move(config));
     if (!reader) return;
     while (!stop_readers) {
       auto record = reader.value()->poll(100);
       if (!record) continue;
-      if (record->topic() == "alerts") {
+      if (record->topic() == "alerts" || record->topic() == "alerts.shadow") {
         nexus::v1::Alert alert;
         if (alert.ParseFromArray(record->value().data(),
                                  static_cast<int>(record->value().size()))) {
           std::lock_guard lock(tally_mutex);
-          tally.add(alert);
+          (record->topic() == "alerts" ? tally : shadow_tally).add(alert);
         }
       } else {
         dead_letters_on_topic.fetch_add(1);
@@ -227,12 +230,14 @@ int run_demo(const DemoOptions& options) {
     return 1;
   }
   connectors::KafkaAlertSink alerts(*producer.value(), "alerts");
+  connectors::KafkaAlertSink shadow_alerts(*producer.value(), "alerts.shadow");
   connectors::KafkaDeadLetterSink dead_letters(*producer.value(), "transactions.dlq");
   // Checkpoint batches go to RocksDB on a second thread while events keep flowing.
   engine::AsyncStateStore async_store(*store.value());
   auto screener = make_screener_or_exit(options.lists_dir);
   engine::Engine engine(rule_set, engine::FxTable::defaults(), async_store, alerts, dead_letters,
                         screener.get());
+  engine.set_shadow_sink(&shadow_alerts);
   connectors::KafkaSourceConfig source_config;
   source_config.properties = {{"bootstrap.servers", bootstrap}, {"group.id", "nexus"}};
   source_config.topics = {"transactions"};
@@ -373,7 +378,10 @@ int run_demo(const DemoOptions& options) {
   for (int i = 0; i < 50; ++i) {
     {
       std::lock_guard lock(tally_mutex);
-      if (tally.total() >= engine.metrics().alerts.load()) break;
+      if (tally.total() >= engine.metrics().alerts.load() &&
+          shadow_tally.total() >= engine.metrics().shadow_alerts.load()) {
+        break;
+      }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -399,6 +407,7 @@ int run_demo(const DemoOptions& options) {
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   print_summary(engine.metrics(), tally, seconds);
+  if (shadow_rules) print_shadow_summary(shadow_tally);
   std::printf("dead letters on topic transactions.dlq: %llu\n",
               static_cast<unsigned long long>(dead_letters_on_topic.load()));
   const int missed = print_label_report(load_labels_or_exit(labels_path), tally, *rule_set,

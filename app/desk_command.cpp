@@ -210,7 +210,8 @@ namespace {
 
 /// Reads an alerts file (NDJSON, one nexus.v1.Alert in protobuf's JSON mapping a line) into
 /// the store, 1,000 a transaction. A line that is not an alert is reported with its number
-/// and skipped; the rest are stored, each once (by id).
+/// and skipped; a shadow rule's alert (`shadow`) is counted and skipped, never stored; the
+/// rest are stored, each once (by id).
 int ingest_file(desk::DeskStore& store, const std::string& path) {
   std::ifstream in(path);
   if (!in) {
@@ -218,7 +219,7 @@ int ingest_file(desk::DeskStore& store, const std::string& path) {
     return -1;
   }
   std::vector<desk::AlertRecord> batch;
-  size_t read_lines = 0, refused = 0, stored = 0;
+  size_t read_lines = 0, refused = 0, stored = 0, shadow = 0;
   auto flush = [&]() -> bool {
     if (batch.empty()) return true;
     auto added = store.insert_batch(batch);
@@ -248,12 +249,23 @@ int ingest_file(desk::DeskStore& store, const std::string& path) {
                    why.c_str());
       continue;
     }
+    if (alert.shadow()) {
+      // A shadow rule's alert (from a --shadow-out file): never into the analysts' queue.
+      ++shadow;
+      continue;
+    }
     batch.push_back(desk::alert_record_from(alert));
     if (batch.size() >= 1000 && !flush()) return -1;
   }
+  if (shadow > 0) {
+    std::fprintf(stderr,
+                 "nexus: %s: %zu shadow alert(s) skipped: shadow rules' alerts never enter the "
+                 "analysts' queue\n",
+                 path.c_str(), shadow);
+  }
   if (!flush()) return -1;
   std::printf("alerts from %s: %zu read, %zu new, %zu already stored, %zu refused\n", path.c_str(),
-              read_lines, stored, read_lines - refused - stored, refused);
+              read_lines, stored, read_lines - refused - stored - shadow, refused);
   return static_cast<int>(refused);
 }
 

@@ -26,6 +26,7 @@ namespace {
 struct ReplayOptions {
   std::string input;
   std::string out = "alerts.ndjson";
+  std::string shadow_out;  // --shadow-out; default: shadow_path_for(out)
   std::string dlq;
   std::string rules_dir;
   std::string format;
@@ -87,6 +88,34 @@ class ResumingDeadLetterSink final : public engine::DeadLetterSink {
   int64_t first_new_offset_ = 0;
 };
 
+/// Where shadow alerts go by default: beside the alerts file, "alerts.ndjson" ->
+/// "alerts.shadow.ndjson" (same format).
+std::string shadow_path_for(const std::string& out) {
+  std::filesystem::path path(out);
+  path.replace_filename(path.stem().string() + ".shadow" + path.extension().string());
+  return path.string();
+}
+
+/// Opens an alerts file afresh, or for a resumed run to append, putting the ids of the
+/// alerts it holds already into `ids`.
+Result<std::unique_ptr<connectors::MessageFileWriter>> open_alert_file(
+    const std::string& path, engine::InputFormat format, bool resume,
+    std::unordered_set<std::string>* ids) {
+  if (!resume) return connectors::MessageFileWriter::open(path, format);
+  return connectors::MessageFileWriter::append(
+      path, format, [ids, format](std::string_view record) {
+        nexus::v1::Alert alert;
+        if (format == engine::InputFormat::kNdjson) {
+          const auto line = nlohmann::json::parse(record, nullptr, false);
+          if (line.is_object() && line.contains("id") && line["id"].is_string()) {
+            ids->insert(line["id"].get<std::string>());
+          }
+        } else if (alert.ParseFromArray(record.data(), static_cast<int>(record.size()))) {
+          ids->insert(alert.id());
+        }
+      });
+}
+
 int run_replay(const ReplayOptions& options) {
   InputFile input_file = open_input_or_exit(options.input, options.format, options.csv_map);
   auto& source = input_file.source;
@@ -111,6 +140,20 @@ int run_replay(const ReplayOptions& options) {
   // A bad labels file is refused before the replay, not after it.
   const Labels labels = options.labels.empty() ? Labels{} : load_labels_or_exit(options.labels);
   auto out_format = connectors::format_for(options.out, "").value();
+  // Shadow rules' alerts: a file of their own, opened only when there are any to write.
+  const bool shadow_output = rule_set->has_shadow_rules() || !options.shadow_out.empty();
+  const std::string shadow_path =
+      options.shadow_out.empty() ? shadow_path_for(options.out) : options.shadow_out;
+  engine::InputFormat shadow_format = out_format;
+  if (shadow_output) {
+    auto format = connectors::format_for(shadow_path, "");
+    if (!format || shadow_path == options.out) {
+      std::fprintf(stderr, "nexus: --shadow-out '%s': %s\n", shadow_path.c_str(),
+                   format ? "must not be the alerts file (--out)" : format.error().message.c_str());
+      return 2;
+    }
+    shadow_format = format.value();
+  }
   const std::string dlq_path = options.dlq.empty() ? options.out + ".dlq.ndjson" : options.dlq;
   // State: the given directory (resumable), or a fresh one removed at the end.
   const bool temporary_state = options.state_dir.empty();
@@ -124,8 +167,8 @@ int run_replay(const ReplayOptions& options) {
     std::fprintf(stderr, "nexus: %s\n", store.error().message.c_str());
     return 2;
   }
-  AlertTally tally;
-  TallyingAlertSink alerts(tally);
+  AlertTally tally, shadow_tally;
+  TallyingAlertSink alerts(tally), shadow_alerts(shadow_tally);
   ResumingDeadLetterSink dead_letters;
   // Checkpoint batches go to RocksDB on a second thread while events keep flowing.
   engine::AsyncStateStore async_store(*store.value());
@@ -134,6 +177,7 @@ int run_replay(const ReplayOptions& options) {
   engine::Engine engine(rule_set, engine::FxTable::defaults(), async_store, alerts, dead_letters,
                         screener.get(), config);
   if (input_file.csv) engine.set_csv_mapping(input_file.csv);
+  if (shadow_output) engine.set_shadow_sink(&shadow_alerts);
   const std::string topic = std::filesystem::path(options.input).filename().string();
   auto resume = engine.committed_offset(topic, 0);
   if (!resume) {
@@ -147,20 +191,17 @@ int run_replay(const ReplayOptions& options) {
   Result<std::unique_ptr<connectors::MessageFileWriter>> dlq_writer =
       make_error("output", "not opened");
   int64_t first_new_dead_letter = 0;
+  alert_writer = open_alert_file(options.out, out_format, skip > 0, &alerts.already_written());
+  if (shadow_output) {
+    auto shadow_writer =
+        open_alert_file(shadow_path, shadow_format, skip > 0, &shadow_alerts.already_written());
+    if (!shadow_writer) {
+      std::fprintf(stderr, "nexus: %s\n", shadow_writer.error().message.c_str());
+      return 2;
+    }
+    shadow_alerts.attach(std::move(shadow_writer.value()));
+  }
   if (skip > 0) {
-    auto& ids = alerts.already_written();
-    alert_writer = connectors::MessageFileWriter::append(
-        options.out, out_format, [&ids, out_format](std::string_view record) {
-          nexus::v1::Alert alert;
-          if (out_format == engine::InputFormat::kNdjson) {
-            const auto line = nlohmann::json::parse(record, nullptr, false);
-            if (line.is_object() && line.contains("id") && line["id"].is_string()) {
-              ids.insert(line["id"].get<std::string>());
-            }
-          } else if (alert.ParseFromArray(record.data(), static_cast<int>(record.size()))) {
-            ids.insert(alert.id());
-          }
-        });
     dlq_writer = connectors::MessageFileWriter::append(
         dlq_path, engine::InputFormat::kNdjson, [&first_new_dead_letter](std::string_view record) {
           const auto line = nlohmann::json::parse(record, nullptr, false);
@@ -176,7 +217,6 @@ int run_replay(const ReplayOptions& options) {
           first_new_dead_letter = std::max(first_new_dead_letter, value + 1);
         });
   } else {
-    alert_writer = connectors::MessageFileWriter::open(options.out, out_format);
     dlq_writer = connectors::MessageFileWriter::open(dlq_path, engine::InputFormat::kNdjson);
   }
   if (!alert_writer || !dlq_writer) {
@@ -242,11 +282,13 @@ int run_replay(const ReplayOptions& options) {
   // --show-rule alone shows that rule's first alert; with --show N, its first N.
   const int show = options.show > 0 ? options.show : (options.show_rule.empty() ? 0 : 1);
   int shown = 0;
-  for (const auto& alert : tally.alerts()) {
-    if (shown >= show) break;
-    if (!options.show_rule.empty() && alert.rule_id() != options.show_rule) continue;
-    print_alert(alert);
-    ++shown;
+  for (const auto* shown_tally : {&tally, &shadow_tally}) {
+    for (const auto& alert : shown_tally->alerts()) {
+      if (shown >= show) break;
+      if (!options.show_rule.empty() && alert.rule_id() != options.show_rule) continue;
+      print_alert(alert);
+      ++shown;
+    }
   }
   if (!options.show_rule.empty() && shown == 0) {
     std::printf("no %s alert to show (--show-rule)\n", options.show_rule.c_str());
@@ -259,8 +301,10 @@ int run_replay(const ReplayOptions& options) {
         alerts.already_written().size(), static_cast<unsigned long long>(alerts.skipped()));
   }
   print_summary(engine.metrics(), tally, seconds);
-  std::printf("alerts written to   %s\ndead letters to     %s\n", options.out.c_str(),
-              dlq_path.c_str());
+  if (shadow_output) print_shadow_summary(shadow_tally);
+  std::printf("alerts written to   %s\n", options.out.c_str());
+  if (shadow_output) std::printf("shadow alerts to    %s\n", shadow_path.c_str());
+  std::printf("dead letters to     %s\n", dlq_path.c_str());
   int status = 0;
   const auto& metrics = engine.metrics();
   if (metrics.records_in.load() > 0 && metrics.events_processed.load() == 0 &&
@@ -295,6 +339,10 @@ void add_replay_command(CLI::App& app) {
   command->add_option("--out,-o", options->out, "Alerts file (.ndjson or .pb)")
       ->capture_default_str();
   command->add_option("--dlq", options->dlq, "Dead-letter file (default: <out>.dlq.ndjson)");
+  command->add_option("--shadow-out", options->shadow_out,
+                      "Alerts of shadow rules (mode: shadow), never mixed with --out (default: "
+                      "beside it, alerts.ndjson -> alerts.shadow.ndjson; written when the rules "
+                      "have a shadow rule)");
   command->add_option("--rules", options->rules_dir, "Rule directory (default: shipped packs)");
   command->add_option("--format", options->format,
                       "Input format: ndjson, pb or csv (default: by extension)");

@@ -21,7 +21,7 @@ std::map<std::string, std::string> rule_changes(const rules::RuleSet& before,
   std::map<std::string, const rules::Rule*> old_rules, new_rules;
   for (const auto& rule : before.rules) old_rules[rule.id] = &rule;
   for (const auto& rule : after.rules) new_rules[rule.id] = &rule;
-  std::string added, removed, changed;
+  std::string added, removed, changed, promoted, demoted;
   auto join = [](std::string& list, const std::string& item) {
     list += (list.empty() ? "" : "; ") + item;
   };
@@ -39,6 +39,12 @@ std::map<std::string, std::string> rule_changes(const rules::RuleSet& before,
     std::string what = id + " v" + std::to_string(rule->version);
     if (now.version != rule->version) what += "->v" + std::to_string(now.version);
     std::string parts;
+    // A promotion is a version change recorded as such (the audit chain gets these fields).
+    if (const std::string change = rules::mode_change(*rule, now); !change.empty()) {
+      what += " " + change;
+      join(change == "promoted" ? promoted : demoted,
+           id + " v" + std::to_string(rule->version) + "->v" + std::to_string(now.version));
+    }
     for (const auto& difference : rules::rule_differences(before, *rule, after, now)) {
       parts += (parts.empty() ? ": " : ", ") + difference.what + " '" + difference.before +
                "' -> '" + difference.after + "'";
@@ -53,6 +59,8 @@ std::map<std::string, std::string> rule_changes(const rules::RuleSet& before,
   if (!added.empty()) fields["added"] = added;
   if (!removed.empty()) fields["removed"] = removed;
   if (!changed.empty()) fields["changed"] = changed;
+  if (!promoted.empty()) fields["promoted"] = promoted;
+  if (!demoted.empty()) fields["demoted"] = demoted;
   return fields;
 }
 
@@ -95,6 +103,15 @@ void RuleReloader::maybe_reload() {
   }
   if (check.kind != ChangeWatch::Check::Kind::kChanged) return;
   auto compiled = rules::compile_rule_dir(dir_);
+  if (compiled) {
+    // A mode change must come with a version bump: refused like a set that does not compile.
+    std::string unbumped;
+    for (const auto& message :
+         rules::mode_changes_without_version_bump(engine_.rules(), *compiled.value())) {
+      unbumped += (unbumped.empty() ? "" : "\n") + message;
+    }
+    if (!unbumped.empty()) compiled = decltype(compiled)(make_error("rules", unbumped));
+  }
   if (!compiled) {
     ++failures_;
     watch_.refuse(check.signature);

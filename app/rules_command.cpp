@@ -59,7 +59,8 @@ void add_rules_command(CLI::App& app) {
                 path.c_str(), set.files.size(), set.lists.size(), set.aggregates.size(),
                 set.rules.size(), set.content_hash.c_str());
     for (const auto& rule : set.rules) {
-      std::printf("  %-34s v%-3u %s\n", rule.id.c_str(), rule.version, rule.title.c_str());
+      std::printf("  %-34s v%-3u %s%s\n", rule.id.c_str(), rule.version, rule.title.c_str(),
+                  rule.mode == rules::RuleMode::kShadow ? "  [shadow]" : "");
     }
     std::exit(0);
   });

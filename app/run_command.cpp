@@ -38,6 +38,7 @@ struct RunConfig {
   std::map<std::string, std::string> kafka;
   std::string input_topic = "transactions";
   std::string alerts_topic = "alerts";
+  std::string shadow_alerts_topic = "alerts.shadow";  // alerts of `mode: shadow` rules
   std::string dlq_topic = "transactions.dlq";
   std::string events_topic;  // the engine's own events for the desk's audit chain; "": none
   std::string format = "protobuf";
@@ -104,11 +105,22 @@ RunConfig load_config(const std::string& path) {
   };
   read_kafka_settings(path, root["kafka"], config.kafka);
   if (auto topics = root["topics"]) {
-    check_keys(path, topics, {"input", "alerts", "dlq", "events"}, "topics");
+    check_keys(path, topics, {"input", "alerts", "shadow_alerts", "dlq", "events"}, "topics");
     config.events_topic = read(path, topics["events"], config.events_topic, "topics.events");
     config.input_topic = read(path, topics["input"], config.input_topic, "topics.input");
     config.alerts_topic = read(path, topics["alerts"], config.alerts_topic, "topics.alerts");
     config.dlq_topic = read(path, topics["dlq"], config.dlq_topic, "topics.dlq");
+    config.shadow_alerts_topic =
+        read(path, topics["shadow_alerts"], config.shadow_alerts_topic, "topics.shadow_alerts");
+    // The desk reads the alerts topic: shadow alerts there would be one setting away from
+    // the analysts' queue.
+    if (config.shadow_alerts_topic.empty() || config.shadow_alerts_topic == config.alerts_topic) {
+      config_error(path,
+                   (topics["shadow_alerts"] ? topics["shadow_alerts"] : topics["alerts"]).Mark(),
+                   "topics.shadow_alerts: '" + config.shadow_alerts_topic +
+                       "' must be a topic of its own, not empty and not topics.alerts (shadow "
+                       "alerts never go where the desk reads)");
+    }
   }
   config.format = read(path, root["input_format"], config.format, "input_format");
   if (config.format != "protobuf" && config.format != "ndjson") {
@@ -186,12 +198,15 @@ void add_run_command(CLI::App& app) {
       std::exit(2);
     }
     connectors::KafkaAlertSink alerts(*producer.value(), config.alerts_topic);
+    // Always wired: a reload may bring a shadow rule into a set that had none.
+    connectors::KafkaAlertSink shadow_alerts(*producer.value(), config.shadow_alerts_topic);
     connectors::KafkaDeadLetterSink dead_letters(*producer.value(), config.dlq_topic);
     // Checkpoint batches go to RocksDB on a second thread while events keep flowing.
     engine::AsyncStateStore async_store(*store.value());
     auto screener = make_screener_or_exit(config.lists_dir);
     engine::Engine engine(rule_set, engine::FxTable::defaults(), async_store, alerts, dead_letters,
                           screener.get(), config.engine);
+    engine.set_shadow_sink(&shadow_alerts);
     connectors::KafkaSourceConfig source_config;
     source_config.properties = config.kafka;
     source_config.topics = {config.input_topic};
@@ -343,6 +358,7 @@ void add_run_command(CLI::App& app) {
                                      static_cast<double>(events - last_events) /
                                      std::chrono::duration<double>(now - last_progress).count()))},
                 {"alerts", std::to_string(m.alerts.load())},
+                {"shadow_alerts", std::to_string(m.shadow_alerts.load())},
                 {"dead_letters", std::to_string(m.dead_letters.load())},
                 {"watermark", m.watermark_ms.load() > 0
                                   ? engine::format_rfc3339_ms(m.watermark_ms.load())

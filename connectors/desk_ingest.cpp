@@ -150,6 +150,18 @@ void DeskIngest::run() {
                   std::to_string(record->offset()),
               "not a nexus.v1.Alert (" + std::to_string(value.size()) + " bytes)");
         }
+      } else if (alert.shadow()) {
+        // A shadow rule's alert on the analysts' topic (a misconfigured engine): it must
+        // never enter the queue.
+        ++counts_.shadow;
+        if (impl_->config.on_refused) {
+          impl_->config.on_refused(std::string(record->topic()) + "/" +
+                                       std::to_string(record->partition()) + "@" +
+                                       std::to_string(record->offset()),
+                                   "shadow alert " + alert.id() + " of " + alert.rule_id() + " v" +
+                                       std::to_string(alert.rule_version()) +
+                                       " skipped: shadow alerts never enter the analysts' queue");
+        }
       } else {
         if (batch.empty()) first_in_batch = Clock::now();
         batch.push_back(desk::alert_record_from(alert));

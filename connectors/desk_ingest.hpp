@@ -4,7 +4,8 @@
 // desk), stores them in batches (insert_batch: each alert once, by id) and then commits the
 // offsets: a restart resumes after the last stored batch, and a record read twice is
 // stored once. A record that does not decode is counted and reported with its topic,
-// partition and offset, and the desk goes on.
+// partition and offset, and the desk goes on. An alert marked `shadow` (a shadow rule's, which
+// belongs on `alerts.shadow`) is never stored: counted in `shadow`, reported, skipped.
 #pragma once
 
 #include "base/result.hpp"
@@ -34,7 +35,7 @@ struct DeskIngestConfig {
 
 struct DeskIngestCounts {
   std::atomic<uint64_t> read{0}, stored{0}, duplicates{0}, refused{0}, store_errors{0},
-      engine_events{0};
+      engine_events{0}, shadow{0};
 };
 
 class DeskIngest {

@@ -348,7 +348,9 @@ void Engine::flush_rule_counts(size_t index) {
                                               static_cast<double>(counts.evaluations) /
                                               static_cast<double>(counts.sampled)
                                         : 0.0;
-  metrics_.count_rule(rules_->rules[index].id, counts.evaluations, counts.hits, seconds);
+  const rules::Rule& rule = rules_->rules[index];
+  metrics_.count_rule(rule.id, rules::rule_mode_name(rule.mode), counts.evaluations, counts.hits,
+                      seconds);
   counts = RuleCounts{};
 }
 
@@ -376,13 +378,16 @@ Result<void> Engine::evaluate(const EnrichedEvent& event) {
     if (!fired) continue;
     ++counts.hits;
     const std::string subject = evaluator_->field_text(rule.subject, event);
+    // A shadow rule raises no flags: live rules read flags, and a rule on trial must not
+    // change what they do (rules/README.md, "Shadow mode").
+    const bool shadow = rule.mode == rules::RuleMode::kShadow;
     // A flag records the finding even when the alert itself is suppressed.
-    if (!subject.empty()) {
+    if (!subject.empty() && !shadow) {
       for (const int flag : rule.flags) pending_flags_.push_back(PendingFlag{flag, subject, &rule});
     }
     NEXUS_TRY(is_suppressed, suppressed(rule, subject, event.time_ms));
     if (is_suppressed) {
-      metrics_.alerts_suppressed.fetch_add(1, std::memory_order_relaxed);
+      if (!shadow) metrics_.alerts_suppressed.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
     alert_.Clear();
@@ -405,6 +410,13 @@ Result<void> Engine::evaluate(const EnrichedEvent& event) {
       hit->set_list_version(party_hit.hit.list_version);
       hit->set_list_source_version(party_hit.hit.list_source_version);
     }
+    if (shadow) {
+      // Same id and evidence as the live alert would have; marked, and kept apart.
+      alert_.set_shadow(true);
+      if (shadow_alerts_) shadow_alerts_->publish(alert_);
+      metrics_.shadow_alerts.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
     alerts_.publish(alert_);
     metrics_.alerts.fetch_add(1, std::memory_order_relaxed);
   }
@@ -424,6 +436,9 @@ Result<void> Engine::evaluate(const EnrichedEvent& event) {
 
 Result<void> Engine::checkpoint() {
   NEXUS_TRY(alerts_.flush());
+  if (shadow_alerts_) {
+    NEXUS_TRY(shadow_alerts_->flush());
+  }
   NEXUS_TRY(dead_letters_.flush());
   StateBatch batch;
   windows_.collect_dirty(&batch);

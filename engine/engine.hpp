@@ -111,6 +111,11 @@ class Engine {
   /// replay and backtest need: there the engine sees event time only.
   void set_latest_plausible_time(int64_t epoch_ms) { latest_plausible_ms_ = epoch_ms; }
 
+  /// Where alerts of shadow rules (`mode: shadow`) go; they never reach the alert sink. Not
+  /// owned; set before the first record. Null (the default): they are counted in
+  /// Metrics::shadow_alerts and dropped.
+  void set_shadow_sink(AlertSink* sink) { shadow_alerts_ = sink; }
+
   /// Reads InputFormat::kCsv records through `mapping` (bound to its header). Before start.
   void set_csv_mapping(std::shared_ptr<const CsvMapping> mapping) {
     decoder_.set_csv(std::move(mapping), &fx_);
@@ -142,6 +147,7 @@ class Engine {
   FxTable fx_;
   StateStore& store_;
   AlertSink& alerts_;
+  AlertSink* shadow_alerts_ = nullptr;  // see set_shadow_sink()
   DeadLetterSink& dead_letters_;
   Screener* screener_;
   EngineConfig config_;

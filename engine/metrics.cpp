@@ -10,10 +10,11 @@ void Metrics::count_dead_letter(const std::string& reason) {
   ++dead_letter_reasons_[reason];
 }
 
-void Metrics::count_rule(const std::string& rule_id, uint64_t evaluations, uint64_t hits,
-                         double seconds) {
+void Metrics::count_rule(const std::string& rule_id, const std::string& mode, uint64_t evaluations,
+                         uint64_t hits, double seconds) {
   std::lock_guard lock(mutex_);
-  auto& entry = rules_[rule_id];
+  auto& entry = rules_[{rule_id, mode}];
+  entry.mode = mode;
   entry.evaluations += evaluations;
   entry.hits += hits;
   entry.seconds += seconds;
@@ -62,7 +63,15 @@ std::map<std::string, uint64_t> Metrics::dead_letters_by_reason() const {
 
 std::map<std::string, Metrics::RuleStats> Metrics::rules() const {
   std::lock_guard lock(mutex_);
-  return rules_;
+  std::map<std::string, RuleStats> out;
+  for (const auto& [key, stats] : rules_) {
+    auto& entry = out[key.first];
+    entry.evaluations += stats.evaluations;
+    entry.hits += stats.hits;
+    entry.seconds += stats.seconds;
+    entry.mode = stats.mode;
+  }
+  return out;
 }
 
 std::string Metrics::prometheus() const {
@@ -74,7 +83,10 @@ std::string Metrics::prometheus() const {
   counter("nexus_records_in_total", "Input records handed to the engine.", records_in.load());
   counter("nexus_events_processed_total", "Valid events evaluated by the rules.",
           events_processed.load());
-  counter("nexus_alerts_total", "Alerts published.", alerts.load());
+  counter("nexus_alerts_total", "Alerts published (live rules: the analysts' queue).",
+          alerts.load());
+  counter("nexus_shadow_alerts_total",
+          "Alerts of shadow rules, published to the shadow output only.", shadow_alerts.load());
   counter("nexus_alerts_suppressed_total", "Rule firings suppressed by a rule's suppress window.",
           alerts_suppressed.load());
   counter("nexus_checkpoints_total", "Checkpoints committed.", checkpoints.load());
@@ -144,23 +156,27 @@ std::string Metrics::prometheus() const {
   for (const auto& [reason, count] : dead_letter_reasons_) {
     out += "nexus_dead_letters_total{reason=\"" + reason + "\"} " + std::to_string(count) + "\n";
   }
+  // One series per rule and mode, so shadow rules read side by side with live ones.
+  auto rule_labels = [](const std::pair<std::string, std::string>& key) {
+    return "{rule=\"" + key.first + "\",mode=\"" + key.second + "\"} ";
+  };
   out += "# HELP nexus_rule_evaluations_total Rule conditions evaluated.\n";
   out += "# TYPE nexus_rule_evaluations_total counter\n";
-  for (const auto& [rule, counts] : rules_) {
-    out += "nexus_rule_evaluations_total{rule=\"" + rule + "\"} " +
-           std::to_string(counts.evaluations) + "\n";
+  for (const auto& [key, counts] : rules_) {
+    out += "nexus_rule_evaluations_total" + rule_labels(key) + std::to_string(counts.evaluations) +
+           "\n";
   }
   out += "# HELP nexus_rule_hits_total Rule conditions that held.\n";
   out += "# TYPE nexus_rule_hits_total counter\n";
-  for (const auto& [rule, counts] : rules_) {
-    out += "nexus_rule_hits_total{rule=\"" + rule + "\"} " + std::to_string(counts.hits) + "\n";
+  for (const auto& [key, counts] : rules_) {
+    out += "nexus_rule_hits_total" + rule_labels(key) + std::to_string(counts.hits) + "\n";
   }
   out += "# HELP nexus_rule_seconds_total Time spent evaluating each rule's condition ";
   out += "(estimated from 1 event in 64).\n# TYPE nexus_rule_seconds_total counter\n";
-  for (const auto& [rule, counts] : rules_) {
+  for (const auto& [key, counts] : rules_) {
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.6f", counts.seconds);
-    out += "nexus_rule_seconds_total{rule=\"" + rule + "\"} " + seconds + "\n";
+    out += "nexus_rule_seconds_total" + rule_labels(key) + seconds + "\n";
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nexus::engine {
@@ -16,7 +17,8 @@ class Metrics {
  public:
   std::atomic<uint64_t> records_in{0};        // records handed to the engine
   std::atomic<uint64_t> events_processed{0};  // valid events that reached the rules
-  std::atomic<uint64_t> alerts{0};
+  std::atomic<uint64_t> alerts{0};            // live alerts: what reaches the analysts' queue
+  std::atomic<uint64_t> shadow_alerts{0};     // alerts of shadow rules (never in the queue)
   std::atomic<uint64_t> alerts_suppressed{0};
   std::atomic<uint64_t> dead_letters{0};
   std::atomic<uint64_t> watermark_resets{0};  // a lone mis-dated first record was outrun
@@ -32,7 +34,10 @@ class Metrics {
   std::atomic<uint64_t> last_rescreen_ms{0};    // wall time of the last run
 
   void count_dead_letter(const std::string& reason);
-  void count_rule(const std::string& rule_id, uint64_t evaluations, uint64_t hits, double seconds);
+  /// Per-rule counts, labelled with the rule's mode ("live" or "shadow"): a rule promoted by
+  /// a reload starts a series of its own.
+  void count_rule(const std::string& rule_id, const std::string& mode, uint64_t evaluations,
+                  uint64_t hits, double seconds);
   void count_reload(bool ok);
   void set_rules_info(const std::string& content_hash, size_t rule_count);
 
@@ -53,15 +58,17 @@ class Metrics {
   struct RuleStats {
     uint64_t evaluations = 0;
     uint64_t hits = 0;
-    double seconds = 0;  // estimated from a 1-in-64 sample of evaluations
+    double seconds = 0;         // estimated from a 1-in-64 sample of evaluations
+    std::string mode = "live";  // the mode it was last counted in
   };
+  /// By rule id, summed over the modes it ran in.
   std::map<std::string, RuleStats> rules() const;
   std::string prometheus() const;
 
  private:
   mutable std::mutex mutex_;
   std::map<std::string, uint64_t> dead_letter_reasons_;
-  std::map<std::string, RuleStats> rules_;
+  std::map<std::pair<std::string, std::string>, RuleStats> rules_;  // by (rule id, mode)
   std::string rules_hash_;
   size_t rule_count_ = 0;
   uint64_t reloads_ok_ = 0;

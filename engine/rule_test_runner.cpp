@@ -54,6 +54,8 @@ std::vector<RuleTestResult> run_rule_tests(const std::shared_ptr<const rules::Ru
       config.max_future_ms = std::numeric_limits<int64_t>::max() / 2;
       Engine engine(rules, FxTable::defaults(), store, alerts, dead_letters,
                     test.sanctioned_names.empty() ? nullptr : &screener, config);
+      // A shadow rule's examples judge the alert it would raise live.
+      engine.set_shadow_sink(&alerts);
       bool fired_on_last = false;
       for (size_t i = 0; i < test.events_json.size(); ++i) {
         const size_t before = alerts.alerts.size();

@@ -572,9 +572,9 @@ class Compiler {
   void compile_rule(const Item& item) {
     // An unknown key is reported and the rest of the rule is still checked: a typo in one
     // key must not hide a misspelt field in another.
-    check_keys(item,
-               {"rule", "version", "title", "description", "source", "severity", "score",
-                "typologies", "subject", "condition", "tests", "enabled", "suppress", "flags"});
+    check_keys(item, {"rule", "version", "title", "description", "source", "severity", "score",
+                      "typologies", "subject", "condition", "tests", "enabled", "suppress", "flags",
+                      "mode"});
     auto id = identifier(item, "rule");
     if (!id) return;
     Rule rule;
@@ -595,6 +595,14 @@ class Compiler {
       } catch (const std::exception&) {
         error(item.mapper->at(item.node["version"].Mark()),
               "version must be a whole number >= 1, got '" + *version + "'");
+      }
+    }
+    if (auto mode = scalar(item, "mode", false)) {
+      if (*mode == "shadow") {
+        rule.mode = RuleMode::kShadow;
+      } else if (*mode != "live") {
+        error(item.mapper->at(item.node["mode"].Mark()),
+              "mode must be live or shadow, got '" + *mode + "'");
       }
     }
     rule.title = scalar(item, "title", false).value_or(rule.id);
@@ -675,6 +683,8 @@ class Compiler {
                              std::to_string(rule.score);
     for (const int flag : rule.flags)
       definition += "|flag:" + set_->flags[static_cast<size_t>(flag)].id;
+    // Only a shadow rule adds its mode, so every live rule keeps the fingerprint it had.
+    if (rule.mode == RuleMode::kShadow) definition += "|mode:shadow";
     for (const auto& aggregate : set_->aggregates) {
       if (rule.condition && rule.condition->text.find("agg." + aggregate.id) != std::string::npos) {
         definition += "|" + aggregate.fingerprint;

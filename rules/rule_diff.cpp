@@ -70,6 +70,7 @@ std::vector<RuleDifference> rule_differences(const RuleSet& before_set, const Ru
   auto compare = [&out](std::string what, std::string old_value, std::string new_value) {
     if (old_value != new_value) out.push_back({std::move(what), old_value, new_value});
   };
+  compare("mode", rule_mode_name(before.mode), rule_mode_name(after.mode));
   compare("condition", condition_text(before), condition_text(after));
   compare("subject", before.subject.path, after.subject.path);
   compare("severity", severity_text(before.severity), severity_text(after.severity));
@@ -123,6 +124,26 @@ std::vector<RuleDifference> rule_differences(const RuleSet& before_set, const Ru
       return "(none)";
     };
     compare("flag flag." + id, text(before_set), text(after_set));
+  }
+  return out;
+}
+
+std::string mode_change(const Rule& before, const Rule& after) {
+  if (before.mode == after.mode) return "";
+  return after.mode == RuleMode::kLive ? "promoted" : "demoted";
+}
+
+std::vector<std::string> mode_changes_without_version_bump(const RuleSet& before,
+                                                           const RuleSet& after) {
+  std::vector<std::string> out;
+  for (const auto& now : after.rules) {
+    for (const auto& then : before.rules) {
+      if (then.id != now.id || then.mode == now.mode || then.version != now.version) continue;
+      out.push_back(now.id + ": mode " + rule_mode_name(then.mode) + " -> " +
+                    rule_mode_name(now.mode) + " under the same version " +
+                    std::to_string(now.version) + ": " + mode_change(then, now) +
+                    " rules need a new version, so alerts and the audit trail tell the two apart");
+    }
   }
   return out;
 }

@@ -6,6 +6,15 @@ std::string SourcePos::to_string() const {
   return file + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
+const char* rule_mode_name(RuleMode mode) { return mode == RuleMode::kShadow ? "shadow" : "live"; }
+
+bool RuleSet::has_shadow_rules() const {
+  for (const auto& rule : rules) {
+    if (rule.mode == RuleMode::kShadow) return true;
+  }
+  return false;
+}
+
 const char* value_type_name(ValueType type) {
   switch (type) {
     case ValueType::kNumber:

@@ -198,6 +198,14 @@ struct Aggregate {
 
 enum class Severity { kLow = 1, kMedium = 2, kHigh = 3, kCritical = 4 };
 
+/// Where a rule's alerts go (`mode:`). A live rule's alerts reach the analysts' queue and
+/// its flags are raised; a shadow rule is evaluated and counted the same way, but its alerts
+/// (marked `shadow`) go to a separate sink (`alerts.shadow`) and it raises no flags, so it
+/// never changes what live rules do or what analysts see.
+enum class RuleMode { kLive, kShadow };
+/// "live" or "shadow", as written in the YAML and shown in metrics and reports.
+const char* rule_mode_name(RuleMode mode);
+
 /// An inline example a rule must pass (`tests:`): events in protobuf JSON, and
 /// whether the last event must raise this rule's alert.
 struct RuleTest {
@@ -212,6 +220,9 @@ struct RuleTest {
 struct Rule {
   std::string id;
   uint32_t version = 1;
+  /// `mode: live|shadow`; default live. Part of the fingerprint when shadow, so a mode
+  /// change under the same version reads as a change without a version bump.
+  RuleMode mode = RuleMode::kLive;
   SourcePos pos;
   std::string title;
   std::string source;  // the indicator it implements, with citation
@@ -254,6 +265,8 @@ struct RuleSet {
   int64_t max_window_ms = 0;
   /// The network parts any rule reads (network_part bits): the engine runs only those.
   int network_use = 0;
+  /// Whether any rule is in shadow mode (commands then open the shadow output).
+  bool has_shadow_rules() const;
 };
 
 }  // namespace nexus::rules

@@ -134,6 +134,54 @@ t_rules_test_backtest() {
     --labels labels.ndjson | backtest_rows
 }
 
+# A looser copy of TF-CROWDFUND-FANIN on trial in shadow mode, backtested and replayed; then
+# promoted with a version bump.
+t_shadow() {
+  echo '$ mkdir trial && cp rules/packs/*.yaml trial/'
+  mkdir trial && cp rules/packs/*.yaml trial/
+  cat > trial/trial.yaml <<'YAML'
+- rule: TF-CROWDFUND-FANIN-15
+  version: 1
+  mode: shadow
+  title: Fan-in to a conflict-adjacent beneficiary from 15 small donors (on trial)
+  source: "FATF 2015, Financing of the Terrorist Organisation ISIL (crowdfunding)"
+  severity: high
+  subject: beneficiary.account
+  suppress: 24h
+  flags: [terrorist_financing]
+  condition: >
+    beneficiary.country in conflict_adjacent
+    and amount_usd < 500
+    and agg.small_inbound_from_donors_24h.distinct_originator_account >= 15
+YAML
+  show cat trial/trial.yaml
+  [ -f tx.ndjson ] || nexus generate --seed 7 --accounts 10000 --transactions 100000 \
+    --out tx.ndjson --labels labels.ndjson >/dev/null
+  # The header, the mode line, TF-CROWDFUND-FANIN and its trial; the time per evaluation masked.
+  show nexus backtest --input tx.ndjson --rules trial --baseline rules/packs |
+    awk '/^rule +mode/ { table = 1; print; next }
+         table && /^$/ { print "..."; table = 0 }
+         table { if ($1 ~ /^TF-CROWDFUND-FANIN/) print; next }
+         { print }' |
+    sed -E 's/ +[0-9]+\.[0-9]{3}$/      .../'
+  show nexus replay --input tx.ndjson --rules trial --out trial-alerts.ndjson |
+    awk '/^\$ / { print; next }
+         /^(alerts|shadow alerts) +[0-9]/ || /(written|alerts|letters) to / { on = 1 }
+         /^rules +/ || /^elapsed/ { on = 0 }
+         on && (!/^  / || /TF-CROWDFUND/)'
+  echo '$ cp -r trial promoted'
+  cp -r trial promoted
+  local edit='s/version: 1/version: 2/; s/mode: shadow/mode: live/'
+  echo "\$ sed -i '$edit' promoted/trial.yaml"
+  sed -i "$edit" promoted/trial.yaml
+  show nexus backtest --input tx.ndjson --rules promoted --baseline trial |
+    awk '/^rule +mode/ { table = 1; print; next }
+         table && /^$/ { print "..."; table = 0 }
+         table { if ($1 ~ /^TF-CROWDFUND-FANIN/) print; next }
+         { print }' |
+    sed -E 's/ +[0-9]+\.[0-9]{3}$/      .../'
+}
+
 t_sanctions() {
   show nexus lists import --data-dir ./nexus-data \
     ../shared/data/sanctions/un_consolidated_2026-02-27.xml

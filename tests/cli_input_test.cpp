@@ -12,7 +12,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -24,6 +26,29 @@ class CliInput : public nexus::testing::ScratchDirTest {
  protected:
   void write(const std::string& name, const std::string& text) const {
     std::ofstream(at(name), std::ios::binary) << text;
+  }
+  /// Starts `nexus desk --config desk.yaml` plus `extra` arguments, its output to desk.log, and
+  /// waits (30 s at most) until the log says `serving`; the child's pid, and the log then.
+  pid_t start_desk(const std::vector<std::string>& extra, const std::string& serving,
+                   std::string* log) const {
+    const pid_t child = fork();
+    if (child == 0) {
+      const int out = ::open(at("desk.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(out, 1);
+      dup2(out, 2);
+      const std::string config = at("desk.yaml");
+      std::vector<const char*> argv = {NEXUS_BINARY, "desk", "--config", config.c_str()};
+      for (const auto& argument : extra) argv.push_back(argument.c_str());
+      argv.push_back(nullptr);
+      execv(NEXUS_BINARY, const_cast<char* const*>(argv.data()));
+      _exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline &&
+           (*log = slurp(at("desk.log"))).find(serving) == std::string::npos) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return child;
   }
 };
 
@@ -49,6 +74,13 @@ TEST_F(CliInput, RunRefusesOutOfRangeSettingsWithTheFieldTheValueAndTheRange) {
        "c.yaml:4:3: unknown key 'max_futur' (did you mean 'max_future'?)"},
       {"engine:\n  allowed_lateness: 2d\n  max_future: 1d\n",
        "engine.max_future must be at least engine.allowed_lateness"},
+      // Shadow alerts must never share the topic the desk reads.
+      {"topics:\n  shadow_alerts: alerts\n",
+       "c.yaml:4:18: topics.shadow_alerts: 'alerts' must be a topic of its own"},
+      {"topics:\n  alerts: alerts.shadow\n",
+       "c.yaml:4:11: topics.shadow_alerts: 'alerts.shadow' must be a topic of its own"},
+      {"topics:\n  shadow_alerts: ''\n",
+       "c.yaml:4:18: topics.shadow_alerts: '' must be a topic of its own"},
   };
   for (const auto& c : cases) {
     write("c.yaml", std::string("kafka:\n  bootstrap.servers: 127.0.0.1:1\n") + c.yaml);
@@ -406,22 +438,10 @@ TEST_F(CliInput, TheDeskWithACertificateServesHttpsAndRefusesBadTlsFilesBeforeSe
   EXPECT_FALSE(fs::exists(at("desk.db")));  // refused before the store was opened
 
   configure("desk.crt.pem", "desk.key.pem");
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    const int log = ::open(at("desk.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(log, 1);
-    dup2(log, 2);
-    execl(NEXUS_BINARY, NEXUS_BINARY, "desk", "--config", at("desk.yaml").c_str(), nullptr);
-    _exit(127);
-  }
   const std::string serving = "at https://127.0.0.1:";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   std::string log;
-  while (std::chrono::steady_clock::now() < deadline &&
-         (log = slurp(at("desk.log"))).find(serving) == std::string::npos) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  const pid_t child = start_desk({}, serving, &log);
+  ASSERT_GE(child, 0);
   const auto at_port = log.find(serving);
   if (at_port == std::string::npos) kill(child, SIGKILL);
   ASSERT_NE(at_port, std::string::npos) << log;
@@ -444,6 +464,35 @@ TEST_F(CliInput, TheDeskWithACertificateServesHttpsAndRefusesBadTlsFilesBeforeSe
   EXPECT_EQ(WEXITSTATUS(status), 0);
   log = slurp(at("desk.log"));
   EXPECT_NE(log.find("\"msg\":\"TLS handshake failed; connection dropped\""), std::string::npos)
+      << log;
+}
+
+TEST_F(CliInput, TheDeskSkipsShadowAlertsOfAnAlertsFileAndStoresTheLiveOnes) {
+  // What `replay` writes: a live alert, and (as if --shadow-out were given --out's file) a
+  // shadow one.
+  write("alerts.ndjson",
+        R"({"id":"live-1","rule_id":"AML-STRUCT-CASH","rule_version":2,"subject":"ACC-1",)"
+        R"("transaction_ids":["t1"]})"
+        "\n"
+        R"({"id":"shadow-1","rule_id":"STRUCT-TRIAL","rule_version":1,"subject":"ACC-1",)"
+        R"("transaction_ids":["t1"],"shadow":true})"
+        "\n");
+  write("desk.yaml", "listen:\n  port: 0\nstore:\n  sqlite: desk.db\n");
+  std::string log;
+  const pid_t child = start_desk({"--alerts", at("alerts.ndjson")}, " at http://127.0.0.1:", &log);
+  ASSERT_GE(child, 0);
+  kill(child, SIGTERM);
+  int status = 0;
+  waitpid(child, &status, 0);
+  log = slurp(at("desk.log"));
+  EXPECT_NE(log.find(at("alerts.ndjson") +
+                     ": 1 shadow alert(s) skipped: shadow rules' alerts never enter the "
+                     "analysts' queue"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("alerts from " + at("alerts.ndjson") +
+                     ": 2 read, 1 new, 0 already stored, 0 refused"),
+            std::string::npos)
       << log;
 }
 

@@ -50,7 +50,12 @@ std::unique_ptr<nexus::connectors::EmbeddedBroker> broker_with_topics() {
   return std::move(broker.value());
 }
 
-class E2e : public nexus::testing::ScratchDirTest {};
+class E2e : public nexus::testing::ScratchDirTest {
+ protected:
+  /// Writes nexus.yaml (Kafka at `bootstrap`, consumer group `group`, the rules in rules/,
+  /// state in state/) and starts `nexus run` on it, logging to nexus.log; -1 on failure.
+  pid_t start_run_on_rules(const std::string& bootstrap, const std::string& group);
+};
 
 TEST_F(E2e, GenerateThenReplayFindsEveryPlantedScenarioByteIdenticallyTwice) {
   auto generated = run("generate --seed 3 --accounts 3000 --transactions 40000 --out " +
@@ -484,6 +489,18 @@ nexus::v1::Transaction cash_deposit(const std::string& id, const std::string& ac
   return tx;
 }
 
+/// Three of those deposits on `account`, a day apart from `day` (days after 2025-01-01):
+/// what AML-STRUCT-CASH alerts on.
+void produce_structuring(nexus::connectors::KafkaProducer& producer, const std::string& account,
+                         int64_t day) {
+  for (int i = 0; i < 3; ++i) {
+    const auto tx = cash_deposit(account + "-" + std::to_string(i), account,
+                                 1'735'689'600 + (day + i) * 86'400);
+    ASSERT_TRUE(producer.produce("transactions", account, tx.SerializeAsString()));
+  }
+  ASSERT_TRUE(producer.flush());
+}
+
 bool wait_for_text(const fs::path& path, const std::string& text, int seconds) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -506,6 +523,13 @@ pid_t start_run(const std::string& config_path, const std::string& log_path) {
   return child;
 }
 
+pid_t E2e::start_run_on_rules(const std::string& bootstrap, const std::string& group) {
+  std::ofstream(at("nexus.yaml")) << "kafka:\n  bootstrap.servers: " << bootstrap
+                                  << "\n  group.id: " << group << "\nrules: " << at("rules")
+                                  << "\nstate_dir: " << at("state") << "\n";
+  return start_run(at("nexus.yaml"), at("nexus.log"));
+}
+
 /// SIGTERM, then the exit status (-1 when it did not exit by itself).
 int stop_run(pid_t child) {
   kill(child, SIGTERM);
@@ -517,10 +541,11 @@ int stop_run(pid_t child) {
 /// Reads the alerts topic as a downstream system would, in a consumer group of its own.
 class AlertReader {
  public:
-  AlertReader(const std::string& bootstrap, const std::string& group) {
+  AlertReader(const std::string& bootstrap, const std::string& group,
+              const std::string& topic = "alerts") {
     nexus::connectors::KafkaSourceConfig config;
     config.properties = {{"bootstrap.servers", bootstrap}, {"group.id", group}};
-    config.topics = {"alerts"};
+    config.topics = {topic};
     if (auto source = nexus::connectors::KafkaSource::create(std::move(config))) {
       source_ = std::move(source.value());
     }
@@ -550,20 +575,12 @@ TEST_F(E2e, HotReloadRefusesABrokenRuleFileAndKeepsTheOldRulesAlerting) {
   const std::string bootstrap = broker->bootstrap_servers();
   fs::create_directories(at("rules"));
   fs::copy_file(std::string(NEXUS_SOURCE_DIR) + "/rules/packs/core.yaml", at("rules/core.yaml"));
-  std::ofstream(at("nexus.yaml")) << "kafka:\n  bootstrap.servers: " << bootstrap
-                                  << "\n  group.id: reload\nrules: " << at("rules")
-                                  << "\nstate_dir: " << at("state") << "\n";
-  const pid_t child = start_run(at("nexus.yaml"), at("nexus.log"));
+  const pid_t child = start_run_on_rules(bootstrap, "reload");
   ASSERT_GE(child, 0);
   auto producer = nexus::connectors::KafkaProducer::create({{"bootstrap.servers", bootstrap}});
   ASSERT_TRUE(producer);
   auto structuring = [&](const std::string& account, int64_t day) {
-    for (int i = 0; i < 3; ++i) {
-      const auto tx = cash_deposit(account + "-" + std::to_string(i), account,
-                                   1'735'689'600 + (day + i) * 86'400);
-      ASSERT_TRUE(producer.value()->produce("transactions", account, tx.SerializeAsString()));
-    }
-    ASSERT_TRUE(producer.value()->flush());
+    produce_structuring(*producer.value(), account, day);
   };
   AlertReader reader(bootstrap, "reload-reader");
   ASSERT_TRUE(reader.ok());
@@ -623,6 +640,61 @@ TEST_F(E2e, HotReloadRefusesABrokenRuleFileAndKeepsTheOldRulesAlerting) {
   EXPECT_FALSE(third.ruleset_hash().empty());
   EXPECT_NE(third.ruleset_hash(), live_hash);
 
+  EXPECT_EQ(stop_run(child), 0);
+}
+
+TEST_F(E2e, RunPublishesShadowAlertsToTheirOwnTopicAndAPromotionNeedsAVersionBump) {
+  const auto broker = broker_with_topics();
+  ASSERT_TRUE(broker);
+  ASSERT_TRUE(broker->create_topic("alerts.shadow", 1));
+  const std::string bootstrap = broker->bootstrap_servers();
+  fs::create_directories(at("rules"));
+  fs::copy_file(std::string(NEXUS_SOURCE_DIR) + "/rules/packs/core.yaml", at("rules/core.yaml"));
+  auto trial = [&](const std::string& mode, int version) {
+    std::ofstream(at("rules/trial.yaml"), std::ios::trunc)
+        << "- rule: STRUCT-TRIAL\n  version: " << version << "\n  mode: " << mode
+        << "\n  source: test\n  subject: beneficiary.account\n"
+           "  condition: channel == \"cash_deposit\" and amount_usd >= 9000\n";
+  };
+  trial("shadow", 1);
+  const pid_t child = start_run_on_rules(bootstrap, "shadow");
+  ASSERT_GE(child, 0);
+  auto producer = nexus::connectors::KafkaProducer::create({{"bootstrap.servers", bootstrap}});
+  ASSERT_TRUE(producer);
+  auto structuring = [&](const std::string& account, int64_t day) {
+    produce_structuring(*producer.value(), account, day);
+  };
+  AlertReader live(bootstrap, "shadow-live-reader");
+  AlertReader shadow(bootstrap, "shadow-reader", "alerts.shadow");
+  ASSERT_TRUE(live.ok() && shadow.ok());
+  structuring("ACC-TRIAL", 0);
+  const auto struct_alert = live.next("AML-STRUCT-CASH");
+  EXPECT_EQ(struct_alert.subject(), "ACC-TRIAL") << slurp(at("nexus.log"));
+  EXPECT_FALSE(struct_alert.shadow());
+  const auto trial_alert = shadow.next();
+  EXPECT_EQ(trial_alert.rule_id(), "STRUCT-TRIAL") << slurp(at("nexus.log"));
+  EXPECT_TRUE(trial_alert.shadow());
+
+  // Promoted under the same version: refused, the running set stays.
+  trial("live", 1);
+  ASSERT_TRUE(wait_for_text(at("nexus.log"), "rule reload refused", 15)) << slurp(at("nexus.log"));
+  EXPECT_NE(slurp(at("nexus.log"))
+                .find("STRUCT-TRIAL: mode shadow -> live under the same version 1: promoted "
+                      "rules need a new version"),
+            std::string::npos)
+      << slurp(at("nexus.log"));
+  // With a bump it goes live, and the log (and the events topic) names the promotion.
+  trial("live", 2);
+  ASSERT_TRUE(wait_for_text(at("nexus.log"), "rules reloaded", 15)) << slurp(at("nexus.log"));
+  EXPECT_NE(slurp(at("nexus.log")).find("\"promoted\":\"STRUCT-TRIAL v1->v2\""), std::string::npos)
+      << slurp(at("nexus.log"));
+  EXPECT_NE(slurp(at("nexus.log")).find("STRUCT-TRIAL v1->v2 promoted: mode 'shadow' -> 'live'"),
+            std::string::npos)
+      << slurp(at("nexus.log"));
+  structuring("ACC-PROMOTED", 8);
+  const auto promoted = live.next("STRUCT-TRIAL");
+  EXPECT_EQ(promoted.rule_version(), 2u) << slurp(at("nexus.log"));
+  EXPECT_FALSE(promoted.shadow());
   EXPECT_EQ(stop_run(child), 0);
 }
 
@@ -1013,6 +1085,109 @@ TEST_F(E2e, BacktestOfAPackAgainstItselfShowsNoDifferenceAndATunedThresholdShows
   EXPECT_NE(page.output.find("<tr class=\"warn\"><td>AML-VELOCITY-1H</td>"), std::string::npos)
       << page.output.substr(0, 2000);
   EXPECT_NE(page.output.find("</html>"), std::string::npos);
+}
+
+/// Each NDJSON line of an alerts file, without the set's content hash (the one part a rule
+/// added to the set changes in every alert).
+std::vector<std::string> alerts_without_ruleset_hash(const fs::path& path) {
+  std::vector<std::string> out;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto alert = nlohmann::json::parse(line);
+    alert.erase("ruleset_hash");
+    out.push_back(alert.dump());
+  }
+  return out;
+}
+
+TEST_F(E2e, AShadowRuleWritesItsOwnFileLeavesLiveAlertsAloneAndBacktestShowsItsPromotion) {
+  ASSERT_EQ(
+      run("generate --seed 3 --accounts 3000 --transactions 40000 --out " + at("tx.ndjson")).status,
+      0);
+  const std::string packs = std::string(NEXUS_SOURCE_DIR) + "/rules/packs";
+  // The packs plus a looser velocity rule on trial, in a file of its own.
+  auto trial_set = [&](const std::string& dir, const std::string& mode, int version) {
+    fs::create_directories(at(dir));
+    for (const auto& file : fs::directory_iterator(packs)) {
+      if (file.path().extension() == ".yaml")
+        fs::copy_file(file.path(), at(dir) + "/" + file.path().filename().string());
+    }
+    std::ofstream(at(dir) + "/trial.yaml")
+        << "- rule: AML-VELOCITY-1H-TRIAL\n  version: " << version << "\n  mode: " << mode
+        << "\n  source: test\n  subject: originator.account\n  suppress: 24h\n"
+           "  condition: agg.outbound_by_originator_1h.count >= 15\n";
+  };
+  trial_set("trial", "shadow", 1);
+  auto live = run("replay --input " + at("tx.ndjson") + " --out " + at("live.ndjson"));
+  ASSERT_EQ(live.status, 0) << live.output;
+  EXPECT_FALSE(fs::exists(at("live.shadow.ndjson"))) << "no shadow rule, no shadow file";
+  auto shadow = run("replay --input " + at("tx.ndjson") + " --rules " + at("trial") + " --out " +
+                    at("with.ndjson"));
+  ASSERT_EQ(shadow.status, 0) << shadow.output;
+  // Live alerts: the same, line for line, as without the rule on trial.
+  const auto without_lines = alerts_without_ruleset_hash(at("live.ndjson"));
+  ASSERT_FALSE(without_lines.empty());
+  EXPECT_EQ(alerts_without_ruleset_hash(at("with.ndjson")), without_lines);
+  EXPECT_EQ(slurp(at("with.ndjson")).find("AML-VELOCITY-1H-TRIAL"), std::string::npos);
+  // The trial's alerts, marked, in the file beside them (and named so in the summary).
+  const auto trial_lines = alerts_without_ruleset_hash(at("with.shadow.ndjson"));
+  ASSERT_FALSE(trial_lines.empty()) << shadow.output;
+  for (const auto& line : trial_lines) {
+    const auto alert = nlohmann::json::parse(line);
+    EXPECT_EQ(alert["rule_id"], "AML-VELOCITY-1H-TRIAL");
+    EXPECT_EQ(alert["shadow"], true);
+  }
+  EXPECT_NE(shadow.output.find("shadow alerts       " + std::to_string(trial_lines.size()) +
+                               " (shadow rules"),
+            std::string::npos)
+      << shadow.output;
+  EXPECT_NE(shadow.output.find("AML-VELOCITY-1H-TRIAL (shadow)"), std::string::npos);
+  EXPECT_NE(shadow.output.find("shadow alerts to    " + at("with.shadow.ndjson")),
+            std::string::npos);
+
+  // backtest: the trial side by side with the live rules, its alerts counted apart.
+  auto added = run("backtest --input " + at("tx.ndjson") + " --rules " + at("trial") +
+                   " --baseline " + packs + " --format json");
+  ASSERT_EQ(added.status, 0) << added.output;
+  const auto report = nlohmann::json::parse(added.output);
+  EXPECT_EQ(report["alerts"]["candidate"]["shadow"], trial_lines.size());
+  EXPECT_EQ(report["alerts"]["baseline"]["shadow"], 0);
+  EXPECT_EQ(report["alerts"]["candidate"]["live"], without_lines.size());
+  EXPECT_EQ(report["alerts"]["baseline"]["live"], without_lines.size());
+  for (const auto& rule : report["rules"]) {
+    const bool trial = rule["rule"] == "AML-VELOCITY-1H-TRIAL";
+    EXPECT_EQ(rule["mode_after"], trial ? "shadow" : "live") << rule.dump();
+    EXPECT_EQ(rule["mode_before"], trial ? "-" : "live") << rule.dump();
+    if (!trial) {
+      EXPECT_EQ(rule["before"], rule["after"]) << rule.dump();
+    }
+  }
+  // Promoted with a version bump: named so, the mode shown part by part.
+  trial_set("promoted", "live", 2);
+  auto promoted = run("backtest --input " + at("tx.ndjson") + " --rules " + at("promoted") +
+                      " --baseline " + at("trial"));
+  ASSERT_EQ(promoted.status, 0) << promoted.output;
+  const size_t row = promoted.output.find("\nAML-VELOCITY-1H-TRIAL ");
+  ASSERT_NE(row, std::string::npos) << promoted.output;
+  const std::string line =
+      promoted.output.substr(row + 1, promoted.output.find('\n', row + 1) - row - 1);
+  EXPECT_NE(line.find(" shadow->live promoted 1->2 "), std::string::npos) << line;
+  EXPECT_TRUE(std::regex_search(promoted.output, std::regex("\nrule +mode +version +before ")))
+      << promoted.output;
+  EXPECT_NE(promoted.output.find("AML-VELOCITY-1H-TRIAL 1->2\n  - mode: shadow\n  + mode: live\n"),
+            std::string::npos)
+      << promoted.output;
+  EXPECT_EQ(promoted.output.find("warning:"), std::string::npos) << promoted.output;
+  // Promoted under the same version: warned, since alerts tell rules apart by version.
+  trial_set("unbumped", "live", 1);
+  auto unbumped = run("backtest --input " + at("tx.ndjson") + " --rules " + at("unbumped") +
+                      " --baseline " + at("trial"));
+  ASSERT_EQ(unbumped.status, 0) << unbumped.output;
+  EXPECT_NE(unbumped.output.find("warning: AML-VELOCITY-1H-TRIAL: mode shadow -> live under the "
+                                 "same version 1: promoted rules need a new version"),
+            std::string::npos)
+      << unbumped.output;
 }
 
 }  // namespace

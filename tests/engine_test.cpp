@@ -304,6 +304,34 @@ TEST(Engine, ShippedPackInlineTestsPass) {
   }
 }
 
+TEST(Engine, AShadowRulesInlineTestsJudgeTheAlertItWouldRaiseLive) {
+  auto rules = rules::compile_rules({{"trial.yaml", R"(
+- rule: BIG-CASH
+  version: 1
+  mode: shadow
+  source: test
+  subject: beneficiary.account
+  condition: channel == "cash_deposit" and amount_usd >= 9000
+  tests:
+    - name: a big deposit alerts
+      expect: alert
+      events:
+        - {id: "b1", event_time: "2025-01-01T00:00:00Z", amount_minor: 950000, currency: USD,
+           channel: CHANNEL_CASH_DEPOSIT, beneficiary: {account: "ACC-1"}}
+    - name: a small one does not
+      expect: no_alert
+      events:
+        - {id: "b2", event_time: "2025-01-01T00:00:00Z", amount_minor: 50000, currency: USD,
+           channel: CHANNEL_CASH_DEPOSIT, beneficiary: {account: "ACC-1"}}
+)"}});
+  ASSERT_TRUE(rules) << rules.error().message;
+  const auto results = run_rule_tests(rules.value());
+  ASSERT_EQ(results.size(), 2u);
+  for (const auto& result : results) {
+    EXPECT_TRUE(result.passed) << result.test_name << ": " << result.detail;
+  }
+}
+
 TEST(Engine, InlineTestsCatchAMutatedThreshold) {
   // Raise the fan-in threshold from 20 to 21 donors: the rule's own "alert" test must fail.
   std::ifstream in(std::string(NEXUS_SOURCE_DIR) + "/rules/packs/core.yaml");
@@ -485,6 +513,116 @@ TEST(Engine, AFlagRaisedByOneRuleIsReadByAnotherUntilItsWindowEnds) {
   h.feed(payment("e3", "2025-01-01T02:00:00Z", "Y", "W"));
   h.feed(payment("e4", "2025-01-02T00:00:01Z", "Z", "X"));
   EXPECT_EQ(h.alerts.alerts.size(), 2u);
+}
+
+/// The rules, run over `events` with a shadow sink: live and shadow alerts apart.
+struct ShadowRun {
+  std::shared_ptr<const rules::RuleSet> rules;
+  std::vector<nexus::v1::Alert> live, shadow;
+  std::string metrics;
+};
+ShadowRun run_with_shadow_sink(const std::string& rules_text,
+                               const std::vector<std::string>& events) {
+  ShadowRun out;
+  out.rules = compile(rules_text);
+  MemoryStateStore store;
+  CollectingAlertSink alerts, shadow;
+  CollectingDeadLetterSink dead_letters;
+  Engine engine(out.rules, FxTable::defaults(), store, alerts, dead_letters, nullptr);
+  engine.set_shadow_sink(&shadow);
+  int64_t offset = 0;
+  for (const auto& event : events) {
+    EXPECT_TRUE(engine.process({event, InputFormat::kNdjson, "t", 0, offset++}));
+  }
+  EXPECT_TRUE(engine.checkpoint());
+  EXPECT_GE(shadow.flushes, 1) << "a checkpoint flushes the shadow sink too";
+  out.live = alerts.alerts;
+  out.shadow = shadow.alerts;
+  out.metrics = engine.metrics().prometheus();
+  return out;
+}
+
+TEST(Engine, AShadowRulesAlertGoesToTheShadowSinkWithTheIdAndEvidenceALiveOneWouldHave) {
+  const std::vector<std::string> deposits = {deposit("t1", "2025-01-01T10:00:00Z", 950000),
+                                             deposit("t2", "2025-01-03T10:00:00Z", 920000),
+                                             deposit("t3", "2025-01-05T10:00:00Z", 990000)};
+  std::string shadow_rules = kStructuring;
+  shadow_rules.replace(shadow_rules.find("  version: 2\n"), 13, "  version: 2\n  mode: shadow\n");
+  const ShadowRun live = run_with_shadow_sink(kStructuring, deposits);
+  const ShadowRun trial = run_with_shadow_sink(shadow_rules, deposits);
+  ASSERT_EQ(live.live.size(), 1u);
+  EXPECT_TRUE(live.shadow.empty());
+  EXPECT_TRUE(trial.live.empty()) << "a shadow alert never reaches the alert sink";
+  ASSERT_EQ(trial.shadow.size(), 1u);
+  nexus::v1::Alert shadow_alert = trial.shadow[0];
+  EXPECT_TRUE(shadow_alert.shadow());
+  EXPECT_FALSE(live.live[0].shadow());
+  EXPECT_EQ(shadow_alert.id(), alert_id("STRUCT", 2, "t3"));
+  EXPECT_EQ(shadow_alert.ruleset_hash(), trial.rules->content_hash);
+  // Everything else is the live alert's, byte for byte: id, evidence, transactions, ...
+  shadow_alert.clear_shadow();
+  shadow_alert.set_ruleset_hash(live.live[0].ruleset_hash());
+  EXPECT_EQ(shadow_alert.SerializeAsString(), live.live[0].SerializeAsString());
+  // The metrics label each rule with its mode and count shadow alerts apart.
+  EXPECT_NE(trial.metrics.find("nexus_rule_hits_total{rule=\"STRUCT\",mode=\"shadow\"} 1\n"),
+            std::string::npos)
+      << trial.metrics;
+  EXPECT_NE(trial.metrics.find("nexus_shadow_alerts_total 1\n"), std::string::npos);
+  EXPECT_NE(trial.metrics.find("nexus_alerts_total 0\n"), std::string::npos);
+  EXPECT_NE(live.metrics.find("nexus_rule_hits_total{rule=\"STRUCT\",mode=\"live\"} 1\n"),
+            std::string::npos)
+      << live.metrics;
+  EXPECT_NE(live.metrics.find("nexus_shadow_alerts_total 0\n"), std::string::npos);
+}
+
+TEST(Engine, AddingAShadowRuleChangesNoLiveAlertAndItsFlagsAreNotRaised) {
+  // RAISE-COPY is a looser RAISE on trial: in shadow it must raise no flag READ could read.
+  const std::string copy = R"(
+- rule: RAISE-COPY
+  version: 1
+  source: test
+  subject: originator.account
+  flags: [suspect]
+  suppress: 1h
+  condition: amount_usd >= 1000
+)";
+  const std::string base = kFlagRules;
+  const std::vector<std::string> events = {
+      payment("e1", "2025-01-01T00:00:00Z", "X", "X", R"(,"remittance_info":"raise")"),
+      payment("e2", "2025-01-01T00:20:00Z", "X", "W"),  // the copy is suppressed for X
+      payment("e3", "2025-01-01T01:00:00Z", "Y", "X"),  // READ: X was flagged by RAISE
+      payment("e4", "2025-01-01T03:00:00Z", "W", "Z"),
+      payment("e5", "2025-01-01T04:00:00Z", "Z", "Y")};  // Y is flagged only by a live copy
+  const ShadowRun without = run_with_shadow_sink(base, events);
+  const ShadowRun with = run_with_shadow_sink(base + copy + "  mode: shadow\n", events);
+  const ShadowRun copy_live = run_with_shadow_sink(base + copy, events);
+  auto reads = [](const ShadowRun& run) {
+    std::vector<std::string> out;
+    for (const auto& alert : run.live) {
+      if (alert.rule_id() == "READ") out.push_back(alert.transaction_ids(0));
+    }
+    return out;
+  };
+  // The test can fail: the same copy live flags Y on e3, and READ then fires on e5 too.
+  EXPECT_EQ(reads(copy_live), (std::vector<std::string>{"e3", "e5"}));
+  EXPECT_EQ(reads(without), std::vector<std::string>{"e3"});
+  EXPECT_EQ(reads(with), std::vector<std::string>{"e3"});
+  // In shadow, the live alerts are those of the set without it, byte for byte (the set's
+  // content hash aside, which names the files it was compiled from).
+  ASSERT_EQ(with.live.size(), without.live.size());
+  for (size_t i = 0; i < with.live.size(); ++i) {
+    EXPECT_EQ(with.live[i].ruleset_hash(), with.rules->content_hash);
+    nexus::v1::Alert alert = with.live[i];
+    alert.set_ruleset_hash(without.live[i].ruleset_hash());
+    EXPECT_EQ(alert.SerializeAsString(), without.live[i].SerializeAsString()) << i;
+  }
+  // The copy still judged every event and alerted where it would live (suppression apart).
+  std::vector<std::string> triggers;
+  for (const auto& alert : with.shadow) {
+    EXPECT_EQ(alert.rule_id(), "RAISE-COPY");
+    triggers.push_back(alert.transaction_ids(0));
+  }
+  EXPECT_EQ(triggers, (std::vector<std::string>{"e1", "e3", "e4", "e5"}));
 }
 
 TEST(Engine, FlagsSurviveACheckpointAndRestart) {

@@ -233,6 +233,79 @@ TEST(RuleCompiler, EnabledMustBeTrueOrFalse) {
       << error;
 }
 
+TEST(RuleCompiler, ModeIsLiveByDefaultShadowWhenSaidAndAnythingElseIsRefusedAtItsLine) {
+  auto compiled = compile_rules({{"pack.yaml", R"(
+- rule: LIVE-BY-DEFAULT
+  version: 1
+  source: test
+  condition: amount_usd > 1
+- rule: SAID-LIVE
+  version: 1
+  source: test
+  mode: live
+  condition: amount_usd > 1
+- rule: ON-TRIAL
+  version: 1
+  source: test
+  mode: shadow
+  condition: amount_usd > 1
+)"}});
+  ASSERT_TRUE(compiled) << compiled.error().message;
+  const auto& set = *compiled.value();
+  ASSERT_EQ(set.rules.size(), 3u);
+  EXPECT_EQ(set.rules[0].mode, RuleMode::kLive);
+  EXPECT_EQ(set.rules[1].mode, RuleMode::kLive);
+  EXPECT_EQ(set.rules[2].mode, RuleMode::kShadow);
+  EXPECT_TRUE(set.has_shadow_rules());
+  // Saying `mode: live` changes nothing a live rule had: same fingerprint as no mode at all.
+  EXPECT_EQ(set.rules[0].fingerprint, set.rules[1].fingerprint);
+  // The same definition in shadow is another definition (a mode change needs a version bump).
+  EXPECT_NE(set.rules[0].fingerprint, set.rules[2].fingerprint);
+
+  const std::string error = compile_error(R"(
+- rule: R1
+  version: 1
+  source: test
+  mode: shdow
+  condition: amount_usd > 1
+)");
+  EXPECT_NE(error.find("pack.yaml:5:9: mode must be live or shadow, got 'shdow'"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(compile_error("- rule: R1\n  version: 1\n  source: t\n  mode: [shadow]\n"
+                          "  condition: amount_usd > 1\n")
+                .find("pack.yaml:4:9: 'mode' must be a single value"),
+            std::string::npos);
+}
+
+TEST(RuleDiff, NamesAModeChangeAsPromotedOrDemotedAndRefusesItUnderTheSameVersion) {
+  auto pack = [](const std::string& mode, int version) {
+    return "- rule: R1\n  version: " + std::to_string(version) +
+           "\n  source: test\n  mode: " + mode + "\n  condition: amount_usd > 1\n";
+  };
+  auto shadow = compile_rules({{"pack.yaml", pack("shadow", 3)}});
+  auto promoted = compile_rules({{"pack.yaml", pack("live", 4)}});
+  auto unbumped = compile_rules({{"pack.yaml", pack("live", 3)}});
+  ASSERT_TRUE(shadow && promoted && unbumped);
+  const Rule& before = shadow.value()->rules.at(0);
+  const Rule& after = promoted.value()->rules.at(0);
+  const auto differences = rule_differences(*shadow.value(), before, *promoted.value(), after);
+  ASSERT_EQ(differences.size(), 1u);
+  EXPECT_EQ(differences[0].what, "mode");
+  EXPECT_EQ(differences[0].before, "shadow");
+  EXPECT_EQ(differences[0].after, "live");
+  EXPECT_EQ(mode_change(before, after), "promoted");
+  EXPECT_EQ(mode_change(after, before), "demoted");
+  EXPECT_EQ(mode_change(after, unbumped.value()->rules.at(0)), "");
+  // With a bump, nothing to refuse; without one, the rule is named with both modes.
+  EXPECT_TRUE(mode_changes_without_version_bump(*shadow.value(), *promoted.value()).empty());
+  const auto refused = mode_changes_without_version_bump(*shadow.value(), *unbumped.value());
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].rfind("R1: mode shadow -> live under the same version 3: promoted", 0), 0u)
+      << refused[0];
+  EXPECT_TRUE(mode_changes_without_version_bump(*promoted.value(), *unbumped.value()).empty());
+}
+
 TEST(ExpressionParser, PrecedenceAndIsAbove0r) {
   auto parsed = parse_expression("a or b and c");
   ASSERT_TRUE(parsed.ok());

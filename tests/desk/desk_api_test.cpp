@@ -23,6 +23,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -57,6 +58,13 @@ nexus::v1::Alert make_alert(const std::string& id, const std::string& subject,
   return alert;
 }
 
+/// An embedded broker with the topic "alerts" (one partition); null when either fails.
+std::unique_ptr<EmbeddedBroker> broker_with_alerts_topic() {
+  auto broker = EmbeddedBroker::start();
+  if (!broker || !broker.value()->create_topic("alerts", 1)) return nullptr;
+  return std::move(broker.value());
+}
+
 class DeskApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -87,6 +95,23 @@ class DeskApiTest : public ::testing::Test {
     api_.reset();
     store_.reset();
     fs::remove_all(dir_);
+  }
+
+  /// A DeskIngest on `bootstrap`'s alerts topic into a connection of its own to this desk's
+  /// database, telling `on_refused` what it refuses or skips; null (and a failure) when it
+  /// cannot start.
+  std::unique_ptr<DeskIngest> start_ingest(
+      DeskIngestConfig ingest_config,
+      std::function<void(const std::string&, const std::string&)> on_refused) {
+    SqliteDeskConfig config;
+    config.path = (dir_ / "desk.db").string();
+    auto connection = open_sqlite_desk_store(config);
+    EXPECT_TRUE(connection) << connection.error().message;
+    if (!connection) return nullptr;
+    ingest_config.on_refused = std::move(on_refused);
+    auto ingest = DeskIngest::start(std::move(ingest_config), std::move(connection.value()));
+    EXPECT_TRUE(ingest) << ingest.error().message;
+    return ingest ? std::move(ingest.value()) : nullptr;
   }
 
   struct Client {
@@ -715,24 +740,19 @@ TEST_F(DeskApiTest, EngineEventsLandInTheAuditChainOnceEach) {
   ASSERT_TRUE(producer.value()->produce("nexus-events", "x", std::string("\x08\x01junk", 6)));
   ASSERT_TRUE(producer.value()->flush());
 
-  SqliteDeskConfig config;
-  config.path = (dir_ / "desk.db").string();
-  auto connection = open_sqlite_desk_store(config);
-  ASSERT_TRUE(connection) << connection.error().message;
   DeskIngestConfig ingest_config;
   ingest_config.kafka = {{"bootstrap.servers", bootstrap}, {"group.id", "desk-events-test"}};
   ingest_config.events_topic = "nexus-events";
   std::vector<std::string> refused;
-  ingest_config.on_refused = [&refused](const std::string& at, const std::string&) {
+  auto ingest = start_ingest(ingest_config, [&refused](const std::string& at, const std::string&) {
     refused.push_back(at);
-  };
-  auto ingest = DeskIngest::start(std::move(ingest_config), std::move(connection.value()));
-  ASSERT_TRUE(ingest) << ingest.error().message;
+  });
+  ASSERT_TRUE(ingest);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (ingest.value()->counts().read < 5 && std::chrono::steady_clock::now() < deadline) {
+  while (ingest->counts().read < 5 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  ingest.value().reset();
+  ingest.reset();
   EXPECT_EQ(refused, std::vector<std::string>{"nexus-events/0@4"});
   desk::AuditFilter engine;
   engine.object = "engine:host:7";
@@ -756,10 +776,9 @@ TEST_F(DeskApiTest, EngineEventsLandInTheAuditChainOnceEach) {
 }
 
 TEST_F(DeskApiTest, TheAlertsTopicIsStoredOnceEachAndARestartResumesAfterWhatWasStored) {
-  auto broker = EmbeddedBroker::start();
+  const auto broker = broker_with_alerts_topic();
   ASSERT_TRUE(broker);
-  ASSERT_TRUE(broker.value()->create_topic("alerts", 1));
-  const std::string bootstrap = broker.value()->bootstrap_servers();
+  const std::string bootstrap = broker->bootstrap_servers();
   auto producer = KafkaProducer::create({{"bootstrap.servers", bootstrap}});
   ASSERT_TRUE(producer);
   auto publish = [&](const nexus::v1::Alert& alert) {
@@ -813,6 +832,49 @@ TEST_F(DeskApiTest, TheAlertsTopicIsStoredOnceEachAndARestartResumesAfterWhatWas
   EXPECT_EQ(second, (std::array<uint64_t, 4>{1, 1, 0, 0}));
   EXPECT_TRUE(refused.empty());
   EXPECT_TRUE(store_->get_alert("k-new").value().has_value());
+}
+
+TEST_F(DeskApiTest, AShadowAlertOnTheAlertsTopicIsSkippedAndNeverReachesTheQueue) {
+  const auto broker = broker_with_alerts_topic();
+  ASSERT_TRUE(broker);
+  const std::string bootstrap = broker->bootstrap_servers();
+  auto producer = KafkaProducer::create({{"bootstrap.servers", bootstrap}});
+  ASSERT_TRUE(producer);
+  // A misconfigured engine (topics.shadow_alerts pointed at the desk's topic): live, shadow,
+  // live.
+  nexus::v1::Alert shadow =
+      make_alert("s-1", "ACC-S", nexus::v1::SEVERITY_HIGH, 80, 1'735'689'601, "On trial");
+  shadow.set_shadow(true);
+  for (const auto& alert :
+       {make_alert("l-1", "ACC-L", nexus::v1::SEVERITY_HIGH, 80, 1'735'689'600, "Live one"), shadow,
+        make_alert("l-2", "ACC-L", nexus::v1::SEVERITY_LOW, 20, 1'735'689'602, "Live two")}) {
+    ASSERT_TRUE(producer.value()->produce("alerts", alert.subject(), alert.SerializeAsString()));
+  }
+  ASSERT_TRUE(producer.value()->flush());
+  DeskIngestConfig ingest_config;
+  ingest_config.kafka = {{"bootstrap.servers", bootstrap}, {"group.id", "desk-shadow-test"}};
+  std::vector<std::pair<std::string, std::string>> refused;
+  auto ingest = start_ingest(
+      ingest_config,
+      [&refused](const std::string& at, const std::string& why) { refused.emplace_back(at, why); });
+  ASSERT_TRUE(ingest);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while ((ingest->counts().read < 3 || ingest->counts().stored < 2) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const auto& counts = ingest->counts();
+  EXPECT_EQ(counts.read.load(), 3u);
+  EXPECT_EQ(counts.stored.load(), 2u);
+  EXPECT_EQ(counts.shadow.load(), 1u);
+  EXPECT_EQ(counts.refused.load(), 0u);
+  ingest.reset();
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].first, "alerts/0@1");
+  EXPECT_NE(refused[0].second.find("shadow alert s-1"), std::string::npos) << refused[0].second;
+  EXPECT_TRUE(store_->get_alert("l-1").value().has_value());
+  EXPECT_TRUE(store_->get_alert("l-2").value().has_value());
+  EXPECT_FALSE(store_->get_alert("s-1").value().has_value());
 }
 
 /// One request over a socket, as curl sends it (Connection: close).
