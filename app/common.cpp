@@ -2,6 +2,7 @@
 
 #include "connectors/csv_mapping_loader.hpp"
 #include "engine/evaluator.hpp"
+#include "engine/timezone/zone_table.hpp"
 #include "engine/transaction_decoder.hpp"
 #include "rules/compiler.hpp"
 #include "rules/duration.hpp"
@@ -32,6 +33,12 @@ std::shared_ptr<const rules::RuleSet> load_rules_or_exit(const std::filesystem::
   auto compiled = rules::compile_rule_dir(dir);
   if (!compiled) {
     std::cerr << "nexus: rules refused:\n" << compiled.error().message << "\n";
+    std::exit(2);
+  }
+  // Rules read `hour` and `weekday` on the clock of the event's place: without the tz
+  // database they would silently read UTC.
+  if (const auto& zones = timezone::ZoneTable::system(); !zones) {
+    std::cerr << "nexus: " << zones.error().message << "\n";
     std::exit(2);
   }
   return compiled.value();

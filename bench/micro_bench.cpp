@@ -4,6 +4,8 @@
 #include "engine/alert_builder.hpp"
 #include "engine/engine.hpp"
 #include "engine/memory_state_store.hpp"
+#include "engine/timezone/event_zone.hpp"
+#include "engine/timezone/zone_clock.hpp"
 #include "engine/transaction_decoder.hpp"
 #include "engine/validator.hpp"
 #include "engine/window_store.hpp"
@@ -114,6 +116,68 @@ void BM_Validate(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_Validate);
+
+/// What `hour` costs per event: the zone of the event's place (timezone::event_zone:
+/// the merchant's or payer's country through the table) and its local time through one
+/// ZoneClock that caches each zone's offset span, over generator traffic (20 countries),
+/// at the instants `instants` gives (event index -> ms since the epoch).
+void local_time_loop(benchmark::State& state, const std::vector<int64_t>& instants) {
+  const auto& transactions = corpus().transactions;
+  const auto& zones = nexus::timezone::ZoneTable::system().value();
+  nexus::timezone::ZoneClock clock(zones);
+  size_t next = 0;
+  for (auto _ : state) {
+    const auto zone = nexus::timezone::event_zone(zones, transactions[next]).zone;
+    const auto local = clock.at(zone, instants[next]);
+    next = next + 1 == transactions.size() ? 0 : next + 1;
+    benchmark::DoNotOptimize(local);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+/// The events' own times: event-time order over 30 days, as the engine sees them.
+void BM_EventLocalTime(benchmark::State& state) {
+  std::vector<int64_t> instants;
+  for (const auto& tx : corpus().transactions) {
+    instants.push_back(tx.event_time().seconds() * 1000 + tx.event_time().nanos() / 1'000'000);
+  }
+  local_time_loop(state, instants);
+}
+BENCHMARK(BM_EventLocalTime);
+
+/// The worst case for the span cache: random instants over 2025-2027, so most lookups
+/// in a zone with daylight saving leave the cached span and search the zone's
+/// transitions (Abseil's TimeZone::At plus two transition look-ups).
+void BM_EventLocalTimeRandomInstants(benchmark::State& state) {
+  std::vector<int64_t> instants;
+  uint64_t x = 42;
+  for (size_t i = 0; i < corpus().transactions.size(); ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    instants.push_back(1'735'689'600'000LL + static_cast<int64_t>((x >> 20) % 94'608'000'000ULL));
+  }
+  local_time_loop(state, instants);
+}
+BENCHMARK(BM_EventLocalTimeRandomInstants);
+
+/// ZoneClock::at alone: the zones and instants of the events' own times, taken out of
+/// the messages beforehand (no walk over 200,000 protobuf messages).
+void BM_ZoneClockAt(benchmark::State& state) {
+  const auto& zones = nexus::timezone::ZoneTable::system().value();
+  std::vector<std::pair<nexus::timezone::ZoneId, int64_t>> events;
+  for (const auto& tx : corpus().transactions) {
+    events.emplace_back(nexus::timezone::event_zone(zones, tx).zone,
+                        tx.event_time().seconds() * 1000 + tx.event_time().nanos() / 1'000'000);
+  }
+  nexus::timezone::ZoneClock clock(zones);
+  size_t next = 0;
+  for (auto _ : state) {
+    const auto local = clock.at(events[next].first, events[next].second);
+    next = next + 1 == events.size() ? 0 : next + 1;
+    benchmark::DoNotOptimize(local);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ZoneClockAt);
 
 /// WindowStore::add on outbound_by_originator_1h (count, sum, distinct) keyed by the
 /// originator, in event-time order over range(0) distinct keys (the generator's

@@ -1,5 +1,6 @@
 #include "engine/evaluator.hpp"
 
+#include "engine/timezone/event_zone.hpp"
 #include "rules/field_catalog.hpp"
 
 #include <google/protobuf/descriptor.h>
@@ -139,7 +140,22 @@ std::string render(const Value& value) {
 }
 
 Evaluator::Evaluator(const rules::RuleSet& rules, WindowStore& windows, FlagStore& flags)
-    : rules_(rules), windows_(windows), flags_(flags) {}
+    : rules_(rules), windows_(windows), flags_(flags) {
+  // Without a tz database every clock field reads UTC; the app refuses to start then
+  // (app/common.cpp), so only a library user who ignores that gets here.
+  const auto& zones = timezone::ZoneTable::system();
+  if (zones) {
+    zones_ = &zones.value();
+    clock_ = std::make_unique<timezone::ZoneClock>(*zones_);
+  }
+}
+
+Evaluator::~Evaluator() = default;
+
+timezone::LocalTime Evaluator::local_time(const EnrichedEvent& event) {
+  if (!clock_) return timezone::ZoneClock::at_offset(event.time_ms, 0);
+  return clock_->at(timezone::event_zone(*zones_, *event.tx).zone, event.time_ms);
+}
 
 const FlagMark* Evaluator::active_flag(const Expr& expr, const EnrichedEvent& event) {
   const auto& definition = rules_.flags[static_cast<size_t>(expr.flag_index)];
@@ -184,10 +200,17 @@ Value Evaluator::field(const rules::FieldRef& ref, const EnrichedEvent& event) {
     case VirtualField::kAmount:
       return number(event.amount);
     case VirtualField::kHour:
-      return number(static_cast<double>((event.time_ms / 3'600'000) % 24));
+      return number(local_time(event).hour);
     case VirtualField::kWeekday:
-      // 1970-01-01 was a Thursday (3 with Monday = 0).
-      return number(static_cast<double>((event.time_ms / 86'400'000 + 3) % 7));
+      return number(local_time(event).weekday);
+    case VirtualField::kHourUtc:
+      return number(timezone::ZoneClock::at_offset(event.time_ms, 0).hour);
+    case VirtualField::kWeekdayUtc:
+      return number(timezone::ZoneClock::at_offset(event.time_ms, 0).weekday);
+    case VirtualField::kLocalZone: {
+      const timezone::LocalTime local = local_time(event);
+      return text(zones_ ? std::string_view(zones_->name(local.zone)) : std::string_view("UTC"));
+    }
     case VirtualField::kEventTimeMs:
       return number(static_cast<double>(event.time_ms));
     case VirtualField::kSanctionsHit:

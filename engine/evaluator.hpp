@@ -6,6 +6,7 @@
 #include "engine/flag_store.hpp"
 #include "engine/graph/network.hpp"
 #include "engine/screener.hpp"
+#include "engine/timezone/zone_clock.hpp"
 #include "engine/window_store.hpp"
 #include "nexus/v1/alert.pb.h"
 #include "nexus/v1/transaction.pb.h"
@@ -13,6 +14,7 @@
 #include "rules/rule_set.hpp"
 
 #include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -47,6 +49,9 @@ struct Value {
 class Evaluator {
  public:
   Evaluator(const rules::RuleSet& rules, WindowStore& windows, FlagStore& flags);
+  ~Evaluator();
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
 
   /// True when `condition` holds for `event`. Check io_error() afterwards.
   bool holds(const rules::Expr& condition, const EnrichedEvent& event);
@@ -75,6 +80,8 @@ class Evaluator {
   void reset_scratch() { scratch_.clear(); }
 
  private:
+  /// The clock of the event's place (timezone::event_zone): what `hour` and `weekday` read.
+  timezone::LocalTime local_time(const EnrichedEvent& event);
   Value eval(const rules::Expr& expr, const EnrichedEvent& event);
   Value aggregate(const rules::Expr& expr, const EnrichedEvent& event, MeasureResult* detail);
   void explain_node(const rules::Expr& expr, const EnrichedEvent& event,
@@ -90,6 +97,8 @@ class Evaluator {
   const rules::RuleSet& rules_;
   WindowStore& windows_;
   FlagStore& flags_;
+  const timezone::ZoneTable* zones_ = nullptr;  // ZoneTable::system(); null without tzdata
+  std::unique_ptr<timezone::ZoneClock> clock_;
   rules::KeywordScanner scanner_;
   std::unordered_map<const google::protobuf::EnumDescriptor*, std::vector<std::string>> enum_names_;
   std::deque<std::string> scratch_;

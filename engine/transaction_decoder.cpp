@@ -57,6 +57,7 @@ enum class Key {
   kMerchantName,
   kDeviceId,
   kLocationId,
+  kTimeZone,
 };
 
 Key transaction_key(std::string_view key) {
@@ -78,6 +79,7 @@ Key transaction_key(std::string_view key) {
       {"merchant_name", "merchantName", Key::kMerchantName},
       {"device_id", "deviceId", Key::kDeviceId},
       {"location_id", "locationId", Key::kLocationId},
+      {"time_zone", "timeZone", Key::kTimeZone},
   };
   for (const auto& entry : kKeys) {
     if (key == entry.snake || key == entry.camel) return entry.key;
@@ -202,6 +204,9 @@ bool fast_parse(simdjson::dom::parser& parser, const char* json, size_t length, 
         break;
       case Key::kLocationId:
         if (!read_string(field, tx->mutable_location_id())) return false;
+        break;
+      case Key::kTimeZone:
+        if (!read_string(field, tx->mutable_time_zone())) return false;
         break;
       case Key::kUnknown:
         return false;

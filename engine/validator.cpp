@@ -1,5 +1,10 @@
 #include "engine/validator.hpp"
 
+#include "engine/timezone/zone_table.hpp"
+#include "rules/field_catalog.hpp"
+
+#include <algorithm>
+
 namespace nexus::engine {
 
 namespace {
@@ -28,6 +33,27 @@ bool check_party(const Party& party, const char* role, const FieldLimits& limits
          too_long(party.date_of_birth(), 32, "date_of_birth", status, role) ||
          too_long(party.national_id(), limits.other, "national_id", status, role) ||
          too_long(party.agent_bic(), 32, "agent_bic", status, role);
+}
+
+// A zone name the tz database does not know would make `hour` silently wrong: refused,
+// with the closest name when one is near (the suggestion runs only for refused events).
+ValidationStatus check_time_zone(const std::string& name) {
+  const auto& zones = timezone::ZoneTable::system();
+  if (!zones) return {false, "unknown_time_zone", zones.error().message};
+  if (zones.value().find(name)) return {};
+  std::string best;
+  size_t best_distance = std::max<size_t>(3, name.size() / 3) + 1;
+  for (size_t id = 0; id < zones.value().size(); ++id) {
+    const std::string& candidate = zones.value().name(static_cast<timezone::ZoneId>(id));
+    const size_t distance = rules::edit_distance(name, candidate);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = candidate;
+    }
+  }
+  return {false, "unknown_time_zone",
+          "time_zone '" + name + "' is not a zone of the tz database " + zones.value().version() +
+              (best.empty() ? std::string() : " (did you mean '" + best + "'?)")};
 }
 
 }  // namespace
@@ -74,9 +100,11 @@ ValidationStatus validate(const nexus::v1::Transaction& tx, const FxTable& fx,
       too_long(tx.merchant_category_code(), 8, "merchant_category_code", &status) ||
       too_long(tx.merchant_name(), limits.other, "merchant_name", &status) ||
       too_long(tx.device_id(), limits.other, "device_id", &status) ||
-      too_long(tx.location_id(), limits.other, "location_id", &status)) {
+      too_long(tx.location_id(), limits.other, "location_id", &status) ||
+      too_long(tx.time_zone(), 64, "time_zone", &status)) {
     return status;
   }
+  if (!tx.time_zone().empty()) return check_time_zone(tx.time_zone());
   return status;
 }
 

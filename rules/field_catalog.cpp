@@ -39,7 +39,8 @@ void add_message_fields(const Descriptor* message, const std::string& prefix,
     auto next = chain;
     next.push_back(field);
     if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-      // Timestamps are read through the derived event_time_ms, hour and weekday.
+      // Timestamps are read through the derived event_time_ms, hour, weekday (local)
+      // and hour_utc, weekday_utc.
       if (field->message_type()->full_name() == "google.protobuf.Timestamp") continue;
       add_message_fields(field->message_type(), path, next, out);
       continue;
@@ -69,6 +70,9 @@ FieldCatalog::FieldCatalog() {
   fields_.push_back(virtual_field("amount", VirtualField::kAmount, ValueType::kNumber));
   fields_.push_back(virtual_field("hour", VirtualField::kHour, ValueType::kNumber));
   fields_.push_back(virtual_field("weekday", VirtualField::kWeekday, ValueType::kNumber));
+  fields_.push_back(virtual_field("hour_utc", VirtualField::kHourUtc, ValueType::kNumber));
+  fields_.push_back(virtual_field("weekday_utc", VirtualField::kWeekdayUtc, ValueType::kNumber));
+  fields_.push_back(virtual_field("local_zone", VirtualField::kLocalZone, ValueType::kString));
   fields_.push_back(virtual_field("event_time_ms", VirtualField::kEventTimeMs, ValueType::kNumber));
   fields_.push_back(virtual_field("sanctions.hit", VirtualField::kSanctionsHit, ValueType::kBool));
   fields_.push_back(

@@ -31,8 +31,8 @@ enum class VirtualField {
   kNone,
   kAmountUsd,           // amount in the reference currency (major units)
   kAmount,              // amount in its own currency (major units)
-  kHour,                // hour of day of event_time, UTC, 0..23
-  kWeekday,             // day of week of event_time, UTC, 0 = Monday .. 6 = Sunday
+  kHour,                // hour of day of event_time on the clock of the event's place, 0..23
+  kWeekday,             // day of week there, 0 = Monday .. 6 = Sunday (engine/timezone/README.md)
   kEventTimeMs,         // event time, milliseconds since the epoch
   kSanctionsHit,        // bool: either party screened positive
   kSanctionsScore,      // number: best screening score of either party (0 when none)
@@ -56,6 +56,9 @@ enum class VirtualField {
   kExposure,     // number 0..1: best exposure of either party in FieldRef::argument's category
   kPatternFact,  // number: a fact of a detection on this payment, FieldRef::argument
                  // "cycle.amount_min" (0 when the pattern did not fire)
+  kHourUtc,      // hour of day of event_time in UTC, 0..23
+  kWeekdayUtc,   // day of week of event_time in UTC, 0 = Monday
+  kLocalZone,    // string: the IANA zone kHour and kWeekday read ("UTC" when unknown)
 };
 
 /// Which network parts a virtual field needs: 1 clusters, 2 patterns, 4 exposure, 0 none.

@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang-format
   librdkafka-dev librocksdb-dev libprotobuf-dev protobuf-compiler
   libboost-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libsimdjson-dev
-  libssl-dev libicu-dev libpugixml-dev libhyperscan-dev
+  libssl-dev libicu-dev libpugixml-dev libhyperscan-dev libabsl-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev kafkacat
   libsqlite3-dev libpq-dev postgresql libsodium-dev openssl libxml2-dev
   libxml2-utils curl jq libarchive-dev

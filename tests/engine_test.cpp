@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace nexus::engine {
@@ -853,7 +854,8 @@ TEST(Decoder, FastPathAgreesWithProtobufJsonParser) {
       R"("currency":"EUR","channel":"CHANNEL_MSB","originator":{"account":"A","name":"Ahmed",)"
       R"("type":"PARTY_TYPE_PERSON","country":"DE","dateOfBirth":"1980-01-02"},)"
       R"("beneficiary":{"account":"B","country":"SY","agentBic":"XYZ"},)"
-      R"("remittanceInfo":"gift","merchantCategoryCode":"4829","deviceId":"d","locationId":"l"})";
+      R"("remittanceInfo":"gift","merchantCategoryCode":"4829","deviceId":"d","locationId":"l",)"
+      R"("timeZone":"Europe/Berlin"})";
   TransactionDecoder decoder;
   nexus::v1::Transaction fast;
   ASSERT_TRUE(decoder.decode(json, InputFormat::kNdjson, &fast).ok);
@@ -982,6 +984,76 @@ TEST(Validator, AcceptsAWellFormedPayment) {
   tx.mutable_originator()->set_account("A");
   tx.mutable_beneficiary()->set_account("B");
   EXPECT_TRUE(validate(tx, FxTable::defaults()).ok);
+}
+
+TEST(Validator, RefusesATimeZoneTheDatabaseDoesNotKnowWithTheClosestName) {
+  nexus::v1::Transaction tx;
+  tx.set_id("a");
+  tx.mutable_event_time()->set_seconds(1'735'689'600);
+  tx.set_amount_minor(100);
+  tx.set_currency("USD");
+  tx.mutable_originator()->set_account("A");
+  tx.mutable_beneficiary()->set_account("B");
+  tx.set_time_zone("America/Bogota");
+  EXPECT_TRUE(validate(tx, FxTable::defaults()).ok);
+  tx.set_time_zone("America/Bogata");
+  const ValidationStatus typo = validate(tx, FxTable::defaults());
+  EXPECT_FALSE(typo.ok);
+  EXPECT_EQ(typo.reason, "unknown_time_zone");
+  EXPECT_NE(typo.detail.find("did you mean 'America/Bogota'?"), std::string::npos) << typo.detail;
+  for (const char* hostile : {"localtime", "/etc/passwd", "../../etc/passwd", ":UTC"}) {
+    tx.set_time_zone(hostile);
+    EXPECT_EQ(validate(tx, FxTable::defaults()).reason, "unknown_time_zone") << hostile;
+  }
+  tx.set_time_zone(std::string(65, 'A'));
+  EXPECT_EQ(validate(tx, FxTable::defaults()).reason, "oversize_field");
+}
+
+// A rule that fires on every event and shows the clock fields as evidence.
+const char* kClockFields = R"(
+- rule: CLOCK
+  version: 1
+  source: test
+  condition: hour >= 0 and weekday >= 0 and hour_utc >= 0 and weekday_utc >= 0 and local_zone != ""
+)";
+
+std::string card_at(const std::string& id, const std::string& time, const std::string& country,
+                    const std::string& zone = "") {
+  return R"({"id":")" + id + R"(","event_time":")" + time +
+         R"(","amount_minor":100,"currency":"USD","channel":"CHANNEL_CARD",)"
+         R"("originator":{"account":"P","country":"US"},"beneficiary":{"account":"M","country":")" +
+         country + R"("})" + (zone.empty() ? "" : R"(,"time_zone":")" + zone + R"(")") + "}";
+}
+
+std::map<std::string, std::string> evidence_of(const nexus::v1::Alert& alert) {
+  std::map<std::string, std::string> out;
+  for (const auto& evidence : alert.evidence()) out[evidence.name()] = evidence.observed();
+  return out;
+}
+
+TEST(Engine, ClockFieldsReadTheLocalTimeOfThePlaceOfPayment) {
+  Harness h(kClockFields);
+  // 04:30 UTC on Tuesday 2025-03-04 is 23:30 on Monday in Bogota (the merchant's country).
+  h.feed(card_at("bogota", "2025-03-04T04:30:00Z", "CO"));
+  // The same instant for an explicit zone: 13:30 in Tokyo.
+  h.feed(card_at("tokyo", "2025-03-04T04:30:00Z", "CO", "Asia/Tokyo"));
+  // Unknown country on both sides: UTC.
+  h.feed(R"({"id":"nowhere","event_time":"2025-03-04T04:30:00Z","amount_minor":100,)"
+         R"("currency":"USD","channel":"CHANNEL_WIRE","originator":{"account":"P"},)"
+         R"("beneficiary":{"account":"M"}})");
+  ASSERT_EQ(h.alerts.alerts.size(), 3u);
+  const auto bogota = evidence_of(h.alerts.alerts[0]);
+  EXPECT_EQ(bogota.at("hour"), "23");
+  EXPECT_EQ(bogota.at("weekday"), "0");
+  EXPECT_EQ(bogota.at("hour_utc"), "4");
+  EXPECT_EQ(bogota.at("weekday_utc"), "1");
+  EXPECT_EQ(bogota.at("local_zone"), "America/Bogota");
+  const auto tokyo = evidence_of(h.alerts.alerts[1]);
+  EXPECT_EQ(tokyo.at("hour"), "13");
+  EXPECT_EQ(tokyo.at("local_zone"), "Asia/Tokyo");
+  const auto nowhere = evidence_of(h.alerts.alerts[2]);
+  EXPECT_EQ(nowhere.at("hour"), "4");
+  EXPECT_EQ(nowhere.at("local_zone"), "UTC");
 }
 
 }  // namespace

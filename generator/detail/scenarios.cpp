@@ -409,10 +409,28 @@ class Planter {
     return pick_from(population_.merchants_by_category[static_cast<size_t>(category)]);
   }
 
-  // A moment of 23:00-03:59 UTC in the night that starts on the UTC day of `t`.
-  static int64_t night_of(int64_t t, Rng* rng) {
-    const int64_t midnight = t - ((t % kDayMs) + kDayMs) % kDayMs;
-    return midnight + 23 * kHourMs + rng->between(0, 5 * kHourMs - kMinuteMs);
+  // A moment of 23:00-03:59 local standard time (kCountries' utc_offset_h of `country`)
+  // in the night that starts on the local day of `t`, or the night after or before when
+  // that one is outside [lo, hi] (clamped into the span when only part of a night is in
+  // it). HT-NIGHT-LODGING reads the hotel's local clock; daylight saving moves these
+  // moments to 00:00-04:59, still inside its 22:00-05:00.
+  int64_t night_of(int64_t t, uint8_t country, int64_t lo, int64_t hi) {
+    const int64_t offset = kCountries[country].utc_offset_h * kHourMs;
+    const int64_t local = t + offset;
+    const int64_t begin = local - ((local % kDayMs) + kDayMs) % kDayMs - offset + 23 * kHourMs;
+    const int64_t draw = rng_.between(0, 5 * kHourMs - kMinuteMs);
+    for (const int64_t shift : {int64_t{0}, kDayMs, -kDayMs}) {
+      const int64_t first = std::max(lo, begin + shift);
+      const int64_t last = std::min(hi, begin + shift + 5 * kHourMs - kMinuteMs);
+      if (first <= last) return std::clamp(begin + shift + draw, first, last);
+    }
+    return std::clamp(begin + draw, lo, hi);
+  }
+
+  // A hotel or motel for a night of `subject`: a local one where the country has one.
+  uint32_t pick_lodging(uint32_t subject) {
+    return merchant(rng_.chance_permille(500) ? kCategoryHotel : kCategoryMotel,
+                    world_->profile(subject).country);
   }
 
   int64_t usd(int64_t lo, int64_t hi) { return rng_.between(lo, hi); }
@@ -463,17 +481,14 @@ class Planter {
       const int64_t nights = rng_.between(kNightLodgingMinNights, 4);
       const int64_t night_span = std::min<int64_t>(span, kNightLodgingMaxSpanDays * kDayMs);
       int64_t last = start;
-      const uint8_t country = world_->profile(subject).country;
       for (int64_t k = 0; k < nights; ++k) {
         const int64_t day = nights > 1 ? night_span * k / (nights - 1) : 0;
-        // Nights on distinct UTC days inside [start, start + span].
-        int64_t t = night_of(start + day, &rng_);
-        if (t < start) t += kDayMs;
-        t = clamp_time(t);
+        // Nights on distinct local days from `start` on, at the hotel's clock.
+        const uint32_t hotel = pick_lodging(subject);
+        const int64_t t =
+            night_of(start + day, world_->profile(hotel).country, start, clamp_time(start + span));
         last = std::max(last, t);
-        card(t, subject,
-             merchant(rng_.chance_permille(500) ? kCategoryHotel : kCategoryMotel, country),
-             usd(kNightLodgingMinUsdCents, kNightLodgingMaxUsdCents));
+        card(t, subject, hotel, usd(kNightLodgingMinUsdCents, kNightLodgingMaxUsdCents));
       }
       return last;
     }
@@ -502,25 +517,23 @@ class Planter {
   void night_lodging(uint32_t instance) {
     const uint32_t subject = new_person_in(kSubjectHomes);
     set_subject(subject);
-    // Nights on distinct UTC days; with a one-day span they share the night.
+    // Nights on distinct local days at the hotel's clock; with a one-day span they
+    // share the night.
     const int64_t nights = rng_.between(kNightLodgingMinNights, kNightLodgingMaxNights);
     const int64_t span_days = std::min<int64_t>(kNightLodgingMaxSpanDays, config_.days - 1);
     const int64_t start = place(instance, fit(span_days * kDayMs + kDayMs));
-    std::vector<int64_t> times;
+    const int64_t end = config_.start_time_ms + span_ms() - 1;
+    std::vector<std::pair<int64_t, uint32_t>> stays;  // (time, hotel)
     for (int64_t k = 0; k < nights; ++k) {
       const int64_t day = nights > 1 ? span_days * k / (nights - 1) : 0;
-      int64_t t = night_of(start + day * kDayMs, &rng_);
-      const int64_t end = config_.start_time_ms + span_ms() - 1;
-      if (t < config_.start_time_ms) t += kDayMs;
-      if (t > end) t = end - rng_.between(0, kHourMs);  // one-day spans: any night hour
-      times.push_back(t);
+      const uint32_t hotel = pick_lodging(subject);
+      stays.emplace_back(night_of(start + day * kDayMs, world_->profile(hotel).country,
+                                  config_.start_time_ms, end),
+                         hotel);
     }
-    std::sort(times.begin(), times.end());
-    const uint8_t country = world_->profile(subject).country;
-    for (int64_t t : times) {
-      card(t, subject,
-           merchant(rng_.chance_permille(500) ? kCategoryHotel : kCategoryMotel, country),
-           usd(kNightLodgingMinUsdCents, kNightLodgingMaxUsdCents));
+    std::sort(stays.begin(), stays.end());
+    for (const auto& [t, hotel] : stays) {
+      card(t, subject, hotel, usd(kNightLodgingMinUsdCents, kNightLodgingMaxUsdCents));
     }
   }
 

@@ -78,8 +78,9 @@ inline constexpr int64_t kAdultAdsMaxUsdCents = 8'000;
 inline constexpr int64_t kAdultAdsMinSpanMs = 3 * kDayMs;  // first to last payment
 inline constexpr int64_t kAdultAdsMaxSpanMs = 20 * kDayMs;
 
-// night_lodging -> HT-NIGHT-LODGING (>= 3 lodging payments at 22-05 UTC in 7 days).
-// Planted at 23:00-03:59 UTC.
+// night_lodging -> HT-NIGHT-LODGING (>= 3 lodging payments at 22-05 local time of the
+// hotel in 7 days). Planted at 23:00-03:59 local standard time of the hotel's country
+// (00:00-04:59 under daylight saving).
 inline constexpr int64_t kNightLodgingMinNights = 3;
 inline constexpr int64_t kNightLodgingMaxNights = 5;
 inline constexpr int64_t kNightLodgingMinUsdCents = 6'000;

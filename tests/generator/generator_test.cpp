@@ -8,6 +8,8 @@
 #include "engine/engine.hpp"
 #include "engine/memory_state_store.hpp"
 #include "engine/screener.hpp"
+#include "engine/timezone/event_zone.hpp"
+#include "engine/timezone/zone_clock.hpp"
 #include "rules/compiler.hpp"
 
 #include <gtest/gtest.h>
@@ -289,9 +291,14 @@ void check_bands(const GeneratorConfig& config) {
       EXPECT_EQ(label.rule_id, "HT-NIGHT-LODGING");
       EXPECT_GE(txs.size(), 3u);
       EXPECT_LT(last - first, 7 * kDayMs);
+      // At night on the hotel's clock, as the rule reads it (engine/timezone).
+      const auto& zones = nexus::timezone::ZoneTable::system().value();
+      nexus::timezone::ZoneClock clock(zones);
       for (const auto* tx : txs) {
-        const int64_t hour = (time_ms(*tx) / kHourMs) % 24;
-        EXPECT_TRUE(hour >= 23 || hour < 4) << hour << " UTC";
+        const auto zone = nexus::timezone::event_zone(zones, *tx);
+        EXPECT_EQ(zone.source, nexus::timezone::ZoneSource::kPlace);
+        const int hour = clock.at(zone.zone, time_ms(*tx)).hour;
+        EXPECT_TRUE(hour >= 23 || hour < 5) << hour << " local in " << zones.name(zone.zone);
         EXPECT_EQ(tx->merchant_category_code(), "7011");
       }
     } else if (label.scenario == "shared_phone" || label.scenario == "shared_device") {
