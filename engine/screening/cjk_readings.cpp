@@ -81,8 +81,9 @@ bool voices_next(int final) {
 // Institute of the Korean Language's 2009 survey of passport spellings (Lee 2009: 이 Lee,
 // 박 Park, 최 Choi, 정 Jung/Jeong/Chung), and, for North Korean bearers, the spellings of
 // the UN Consolidated List's DPRK entries (RI, RIM, RYU, RA, RO, PAK, CHOE, JON).
-// In order of frequency (Statistics Korea, 2015 census: 김 21.5%, 이 14.7%, 박 8.4%, ...),
-// then the North Korean initial-ㄹ forms.
+// Roughly in order of frequency (Statistics Korea, 2015 census: 김, 이, 박, 최, 정 lead),
+// the North Korean initial-ㄹ forms (리, 림, 량, 로, 라) beside their southern ones. The
+// order decides which reading of a Hanja is its surname reading (korean_surname_rank).
 using SurnameList = std::vector<std::pair<char32_t, std::vector<std::string_view>>>;
 const SurnameList& surname_list() {
   static const SurnameList table = {
@@ -507,6 +508,11 @@ std::vector<std::string> CjkReadings::readings(std::string_view utf8_name,
     constexpr std::array<KoreanRomanization, 4> kSystems = {
         KoreanRomanization::kDprk, KoreanRomanization::kMcCuneReischauer,
         KoreanRomanization::kRevised, KoreanRomanization::kCustomary};
+    // A surname written apart ("김 정은"): its customary spellings first.
+    if (!name && hangul.size() == 1) {
+      for (std::string_view s : korean_surname_spellings(hangul[0]))
+        add_unique(alternatives, std::string(s));
+    }
     if (!name) {
       for (auto s : kSystems) add_unique(alternatives, romanize_hangul(hangul, s));
       return alternatives;

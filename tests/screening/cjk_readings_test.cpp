@@ -118,6 +118,9 @@ TEST(CjkReadingsOfNames, HangulNameReadsInEverySystem) {
   for (const char* s : {"kim jong un", "kim chong un", "gim jeong eun"}) {
     EXPECT_TRUE(contains(r, s)) << s << " in " << joined(r);
   }
+  // A surname written apart keeps its customary spellings.
+  const auto apart = tables().readings("이 민호", normalizer, false);
+  EXPECT_TRUE(contains(apart, "lee min ho")) << joined(apart);
   const auto park = tables().readings("박정희", normalizer, false);
   for (const char* s : {"park chong hui", "pak chong hui", "park jeong hui"}) {
     EXPECT_TRUE(contains(park, s)) << s << " in " << joined(park);
