@@ -188,6 +188,7 @@ TEST(CjkScreening, LatinQueriesFindHangulAndHanListedNames) {
   EXPECT_TRUE(finds(*with, "KIM CHOL SAM", "K2"));
   EXPECT_TRUE(finds(*with, "Chou En-lai", "C1"));
   EXPECT_TRUE(finds(*with, "Zhou Enlai", "C1"));
+  EXPECT_TRUE(finds(*with, "Zhōu Ēnlái", "C1"));  // pinyin with its tone marks
   EXPECT_FALSE(finds(*with, "Kim Jong Il", "K1"));
   auto without = screener_over(entries, false);
   EXPECT_FALSE(finds(*without, "Kim Jong Un", "K1"));
