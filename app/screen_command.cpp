@@ -225,6 +225,11 @@ bool screen_names(const ScreenOptions& o) {
                     : "")
             << " against " << screener->index().entries().size() << " entries ("
             << screener->index().names().size() << " names)\n";
+  // Without Debian's libhangul-data, Han names are not read as Korean (金正恩: Kim Jong Un).
+  if (!screener->index().cjk_status().empty() && screening::may_hold_cjk(o.name)) {
+    std::cerr << "note: " << screener->index().cjk_status()
+              << "; Han names are not read as Korean\n";
+  }
   for (const auto& m : matches) {
     char score[16];
     std::snprintf(score, sizeof score, "%.3f", m.hit.score);

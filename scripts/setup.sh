@@ -12,7 +12,7 @@ packages=(
   libssl-dev libicu-dev libpugixml-dev libhyperscan-dev libabsl-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev kafkacat
   libsqlite3-dev libpq-dev postgresql libsodium-dev openssl libxml2-dev
-  libxml2-utils curl jq libarchive-dev
+  libxml2-utils curl jq libarchive-dev libhangul-data
 )
 # apt-get install of the given packages (none: nothing), as root only.
 install_packages() {

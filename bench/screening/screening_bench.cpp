@@ -9,6 +9,7 @@
 // for both methods, then Google Benchmark timings on one thread: names/s uncached,
 // cached, brute force, and the index at 1k..1M names (real lists + synthetic names).
 #include "connectors/lists/list_file.hpp"
+#include "engine/screening/cjk_readings.hpp"
 #include "engine/screening/jaro_winkler.hpp"
 #include "engine/screening/name_screener.hpp"
 
@@ -93,16 +94,19 @@ World& world() {
 }
 
 std::unique_ptr<NameScreener> make_screener(std::vector<ListEntry> entries, std::size_t cache,
-                                            double* build_s = nullptr) {
+                                            double* build_s = nullptr, bool cjk_readings = true) {
   auto normalizer = screening::NameNormalizer::create().value();
   const auto t0 = std::chrono::steady_clock::now();
+  screening::IndexLimits limits;
+  limits.cjk_readings = cjk_readings;
   std::shared_ptr<const screening::ScreeningIndex> index =
-      screening::ScreeningIndex::build(std::move(entries), normalizer);
+      screening::ScreeningIndex::build(std::move(entries), normalizer, limits);
   if (build_s != nullptr) {
     *build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   screening::ScreeningConfig config;
   config.cache_capacity = cache;
+  config.cjk_readings = cjk_readings;
   return std::move(NameScreener::create(index, config).value());
 }
 
@@ -377,6 +381,49 @@ BENCHMARK(BM_BruteForceIndexSize)
     ->RangeMultiplier(10)
     ->Range(1000, 100000)
     ->Unit(benchmark::kMicrosecond);
+
+// Issue 13: what the CJK readings cost. range(0): 0 the Latin-script queries of the mix,
+// 1 its Han and Hangul ones; range(1): readings off (0) or on (1, the default).
+void BM_ScreenUncachedCjkReadings(benchmark::State& state) {
+  World& w = world();
+  const bool cjk_queries = state.range(0) == 1;
+  const bool readings = state.range(1) == 1;
+  static std::map<bool, std::unique_ptr<NameScreener>> by_readings;
+  auto& screener = by_readings[readings];
+  if (!screener) screener = make_screener(w.entries, 0, nullptr, readings);
+  std::vector<std::string> queries;
+  for (const auto& q : w.queries) {
+    const bool ascii = std::all_of(q.begin(), q.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (cjk_queries ? screening::may_hold_cjk(q) : ascii) queries.push_back(q);
+  }
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const auto& q = queries[i++ % queries.size()];
+    benchmark::DoNotOptimize(
+        screener->screen_query(ScreeningQuery{q, "", "", EntryType::kUnknown, ""}).size());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+  state.counters["queries_in_mix"] = static_cast<double>(queries.size());
+}
+BENCHMARK(BM_ScreenUncachedCjkReadings)
+    ->ArgsProduct({{0, 1}, {0, 1}})
+    ->ArgNames({"cjk_queries", "readings"})
+    ->Unit(benchmark::kMicrosecond);
+
+// Index build over UN + SDN with the readings off (0) and on (1): the Hanja table load.
+void BM_IndexBuildCjkReadings(benchmark::State& state) {
+  World& w = world();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(make_screener(w.entries, 0, nullptr, state.range(0) == 1));
+  }
+}
+BENCHMARK(BM_IndexBuildCjkReadings)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("readings")
+    ->Iterations(5)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -31,6 +31,9 @@ struct NameNormalizer::Impl {
   /// "NFKC; <Script>-Latin" per script (UScriptCode), built on first use; null
   /// when ICU has none for the script.
   std::unordered_map<int, std::unique_ptr<icu::Transliterator>> script_transliterators;
+  /// Simplified-Traditional, built on the first traditional_han call (null if ICU has none).
+  std::unique_ptr<icu::Transliterator> to_traditional;
+  bool to_traditional_tried = false;
 };
 
 namespace {
@@ -379,6 +382,22 @@ std::string NameNormalizer::fold_to_ascii(std::string_view utf8_text) {
   std::string out;
   u.toUTF8String(out);
   return out;
+}
+
+char32_t NameNormalizer::traditional_han(char32_t cp) {
+  if (!impl_->to_traditional_tried) {
+    impl_->to_traditional_tried = true;
+    UErrorCode status = U_ZERO_ERROR;
+    UParseError parse_error;
+    impl_->to_traditional.reset(
+        icu::Transliterator::createInstance(icu::UnicodeString::fromUTF8("Simplified-Traditional"),
+                                            UTRANS_FORWARD, parse_error, status));
+    if (U_FAILURE(status)) impl_->to_traditional.reset();
+  }
+  if (!impl_->to_traditional) return cp;
+  icu::UnicodeString u(static_cast<UChar32>(cp));
+  impl_->to_traditional->transliterate(u);
+  return u.countChar32() == 1 ? static_cast<char32_t>(u.char32At(0)) : cp;
 }
 
 std::string NameNormalizer::fold_context_free(std::string_view utf8_text) {

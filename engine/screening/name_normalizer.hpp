@@ -45,6 +45,11 @@ class NameNormalizer {
   /// used for identifiers and country names. Never throws.
   std::string fold_to_ascii(std::string_view utf8_text);
 
+  /// The traditional form of a simplified Han character (ICU Simplified-Traditional, built
+  /// on first use: ~30 ms), for the Hanja table of cjk_readings.hpp; cp itself when ICU
+  /// maps it to anything but one character. Never throws.
+  char32_t traditional_han(char32_t cp);
+
  private:
   /// fold_to_ascii one code point at a time, from a table filled on first use.
   std::string fold_context_free(std::string_view utf8_text);

@@ -283,6 +283,7 @@ std::vector<ScreeningMatch> NameScreener::score_all(const ScreeningQuery& query,
       (query_country.empty() ? 0.0 : config_.country_match_bonus) +
       (query_id.empty() ? 0.0 : config_.identifier_match_bonus);
 
+  const bool cjk_query = may_hold_cjk(query.name);
   // Scores the candidates of one form of the query; keeps the best name per entry.
   auto screen_form = [&](const NormalizedName& form, bool translated) {
     // Arabic-script queries reach their Latin names through consonant keys, which
@@ -294,6 +295,7 @@ std::vector<ScreeningMatch> NameScreener::score_all(const ScreeningQuery& query,
     pair_memo_.start_query();
     for (const Candidate& c : candidates_) {
       const IndexedName& listed = index_->names()[c.name];
+      if (listed.reading && cjk_query) continue;  // two lossy readings say less than the originals
       const ListEntry& entry = index_->entries()[listed.entry];
       const ListedName& listed_name = entry.names[listed.name_index];
       NameScore name = scorer_.score(form, listed.normalized, min_score - max_bonus, &pair_memo_);
@@ -346,6 +348,14 @@ std::vector<ScreeningMatch> NameScreener::score_all(const ScreeningQuery& query,
     }
   };
   screen_form(q, false);
+  // Han and Hangul names are also screened by their customary romanisations (金正恩,
+  // 김정은: Kim Jong Un), read as Korean too for a Korean party.
+  if (config_.cjk_readings && cjk_query) {
+    const bool korean = query_country == "KP" || query_country == "KR";
+    for (const std::string& reading : index_->cjk().readings(query.name, normalizer_, korean)) {
+      screen_form(normalizer_.normalize(reading), false);
+    }
+  }
   // An organisation's Arabic name usually translates its Latin one ("الجماعة الإسلامية
   // المقاتلة الليبية" / LIBYAN ISLAMIC FIGHTING GROUP): unless the party is a person,
   // its translations by the organisation glossary are screened too.

@@ -107,6 +107,10 @@ struct ScreeningConfig {
   std::size_t max_candidates = 24;
   /// Arabic/Hebrew-script queries score this many times max_candidates. Default: 3.
   std::size_t abjad_candidate_factor = 3;
+  /// Han and Hangul queries are also screened by their customary romanisations
+  /// (cjk_readings.hpp: RR, McCune-Reischauer, DPRK, surname spellings, pinyin,
+  /// Wade-Giles, Korean readings of Hanja). Latin queries never pay for it. Default: true.
+  bool cjk_readings = true;
   /// A candidate needs this share of the index evidence (IDF-weighted shared keys)
   /// that an exact match would collect; lower finds more typos, costs more. Default: 0.40.
   double min_candidate_evidence = 0.50;

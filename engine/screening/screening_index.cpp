@@ -190,6 +190,14 @@ std::unique_ptr<ScreeningIndex> ScreeningIndex::build(std::vector<ListEntry> ent
   std::unique_ptr<ScreeningIndex> index(new ScreeningIndex());
   index->limits_ = limits;
   index->entries_ = std::move(entries);
+  if (limits.cjk_readings) {
+    auto cjk = CjkReadings::load(limits.hanja_path);
+    if (cjk) {
+      index->cjk_ = std::move(cjk).value();
+    } else {
+      index->cjk_status_ = cjk.error().message;
+    }
+  }
   BuildPostings postings;
   // Token texts interned in order of first appearance (deterministic), from 1.
   std::unordered_map<std::string, std::uint32_t> token_ids;
@@ -207,15 +215,25 @@ std::unique_ptr<ScreeningIndex> ScreeningIndex::build(std::vector<ListEntry> ent
     const auto& entry = index->entries_[e];
     entry_tokens.clear();
     for (std::uint32_t n = 0; n < entry.names.size(); ++n) {
-      NormalizedName normalized = normalizer.normalize(entry.names[n].text);
-      if (normalized.empty()) continue;
-      intern(normalized.tokens);
-      intern(normalized.compound_tokens);
-      for (const auto* list : {&normalized.tokens, &normalized.compound_tokens}) {
-        for (const auto& t : *list) entry_tokens.push_back(t.id);
+      auto add_name = [&](NormalizedName normalized, bool reading) {
+        if (normalized.empty()) return;
+        intern(normalized.tokens);
+        intern(normalized.compound_tokens);
+        for (const auto* list : {&normalized.tokens, &normalized.compound_tokens}) {
+          for (const auto& t : *list) entry_tokens.push_back(t.id);
+        }
+        index->names_.push_back(IndexedName{e, n, std::move(normalized), reading});
+        index->add_keys(static_cast<std::uint32_t>(index->names_.size() - 1), postings);
+      };
+      const std::string& text = entry.names[n].text;
+      add_name(normalizer.normalize(text), false);
+      // A Han or Hangul name is also listed under its customary romanisations.
+      if (limits.cjk_readings && may_hold_cjk(text)) {
+        for (const std::string& reading :
+             index->cjk_.readings(text, normalizer, is_korean_entry(entry))) {
+          add_name(normalizer.normalize(reading), true);
+        }
       }
-      index->names_.push_back(IndexedName{e, n, std::move(normalized)});
-      index->add_keys(static_cast<std::uint32_t>(index->names_.size() - 1), postings);
     }
     const std::size_t kind = entry.type == EntryType::kPerson ? 0 : 1;
     ++kind_entries[kind];

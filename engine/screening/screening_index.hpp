@@ -9,6 +9,7 @@
 // swaps a shared_ptr (co-owners: the screeners still finishing on the old one).
 #pragma once
 
+#include "engine/screening/cjk_readings.hpp"
 #include "engine/screening/list_entry.hpp"
 #include "engine/screening/name_normalizer.hpp"
 #include "engine/screening/normalized_name.hpp"
@@ -29,6 +30,9 @@ struct IndexedName {
   std::uint32_t entry = 0;       // position in ScreeningIndex::entries()
   std::uint32_t name_index = 0;  // position in ListEntry::names
   NormalizedName normalized;
+  /// A customary romanisation of a Han or Hangul listed name (cjk_readings.hpp), matched
+  /// by non-CJK queries only: a CJK query meets the name as written.
+  bool reading = false;
 };
 
 /// Index keys are hashes of a kind byte plus text; exposed for tests.
@@ -70,6 +74,11 @@ struct IndexLimits {
   /// Keys with more postings than this are skipped when the query has rarer keys
   /// (stop-word cut-off: "mohammed" alone does not select thousands). Default: 4000.
   std::size_t max_posting_length = 4000;
+  /// Index the customary romanisations of Han and Hangul listed names as extra names of
+  /// their entry (cjk_readings.hpp), read through the Hanja table at hanja_path (missing:
+  /// no Korean reading of Han names, see cjk_status()). Default: true, kDefaultHanjaPath.
+  bool cjk_readings = true;
+  std::string hanja_path = std::string(kDefaultHanjaPath);
 };
 
 class ScreeningIndex {
@@ -82,6 +91,10 @@ class ScreeningIndex {
   const std::vector<ListEntry>& entries() const { return entries_; }
   const std::vector<IndexedName>& names() const { return names_; }
   std::size_t key_count() const { return key_count_; }
+  /// The CJK reading tables the index was built with (queries read Han/Hangul names
+  /// with them), and why the Hanja table is missing ("" when loaded).
+  const CjkReadings& cjk() const { return cjk_; }
+  const std::string& cjk_status() const { return cjk_status_; }
 
   /// How much a listed token says about who is meant, in bits: log2 of the entries of
   /// one kind (persons, or everything else) over those of that kind with the token in
@@ -119,6 +132,8 @@ class ScreeningIndex {
   std::vector<std::uint32_t> ids_;
   std::size_t key_count_ = 0;
   IndexLimits limits_;
+  CjkReadings cjk_;
+  std::string cjk_status_;
   std::array<std::vector<float>, 2> token_bits_;  // by token id; [0] persons, [1] the rest
 };
 

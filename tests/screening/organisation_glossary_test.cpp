@@ -2,6 +2,7 @@
 
 #include "engine/screening/name_screener.hpp"
 
+#include "tests/screening/screening_test_support.hpp"
 #include <gtest/gtest.h>
 
 #include <string>
@@ -63,12 +64,7 @@ TEST(OrganisationGlossary, TranslatesWholeNamesIntoUpToThreeForms) {
 }
 
 ListEntry entity(std::string ref, std::string name) {
-  ListEntry e;
-  e.list = "UN";
-  e.reference = std::move(ref);
-  e.type = EntryType::kEntity;
-  e.names.push_back(ListedName{std::move(name), NameKind::kPrimary, AliasStrength::kStrong});
-  return e;
+  return testing::one_name_entry("UN", std::move(ref), EntryType::kEntity, std::move(name));
 }
 
 TEST(OrganisationGlossary, ScreenerFindsTranslatedEntityUnlessQueryIsAPerson) {
