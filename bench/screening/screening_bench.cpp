@@ -407,6 +407,20 @@ int one_pass() {
   const std::size_t warm = warm_up_pass(*screener, w.queries);
   const std::size_t hits = measured_pass(*screener, w.queries);
   std::printf("one pass: %zu names, %zu hits (warm-up %zu)\n", w.queries.size(), hits, warm);
+  // NEXUS_BENCH_DUMP=FILE: every match down to 0.5 with its explanation, to compare the
+  // full results of two builds (a speed change must not change them) with diff.
+  if (const char* dump = std::getenv("NEXUS_BENCH_DUMP")) {
+    std::ofstream out(dump);
+    for (const auto& q : w.queries) {
+      out << "query " << q << "\n";
+      for (const auto& m :
+           screener->score_all(ScreeningQuery{q, "", "", EntryType::kUnknown, ""}, 0.5, 50)) {
+        char score[32];
+        std::snprintf(score, sizeof score, "%.17g", m.hit.score);
+        out << score << " " << m.explain() << " | " << m.basis() << "\n";
+      }
+    }
+  }
   return hits == warm ? 0 : 1;
 }
 

@@ -84,7 +84,7 @@ void for_glued_particle_runs(const std::vector<NameToken>& tokens, std::string& 
         if (e - s >= 2) visit(std::string_view(joined));
         break;
       }
-      if (t.role != TokenRole::kParticle || !glues_to_next_word(t.text)) break;
+      if (!t.glues_to_next) break;
     }
   }
 }
