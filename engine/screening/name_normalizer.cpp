@@ -378,6 +378,10 @@ std::string NameNormalizer::fold_to_ascii(std::string_view utf8_text) {
     for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
   }
+  return fold_with_icu(utf8_text);
+}
+
+std::string NameNormalizer::fold_with_icu(std::string_view utf8_text) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(
       icu::StringPiece(utf8_text.data(), static_cast<int32_t>(utf8_text.size())));
   // Arabic ta marbuta is written -a/-ah in Latin (Hamza, Sajida), never -t: render
@@ -479,12 +483,12 @@ bool NameNormalizer::fold_single_script(std::string_view utf8_text, std::string&
 }
 
 NormalizedName NameNormalizer::normalize_with_icu(std::string_view utf8_name) {
-  if (is_ascii(utf8_name)) return tokenize_folded(utf8_name, false);
+  // ASCII too, unlike normalize(): the reference for its ASCII fast path.
   bool abjad = false;
   for (std::size_t i = 0; i < utf8_name.size() && !abjad;) {
     abjad = is_abjad(next_code_point(utf8_name, i));
   }
-  return tokenize_folded(fold_to_ascii(utf8_name), abjad);
+  return tokenize_folded(fold_with_icu(utf8_name), abjad);
 }
 
 NormalizedName NameNormalizer::normalize(std::string_view utf8_name) {
