@@ -180,40 +180,91 @@ double NameScorer::token_similarity_bound(const NameToken& a, const NameToken& b
   return jw >= floor ? jw : 0.0;
 }
 
+double NameScorer::abjad_token_similarity_bound(const NameToken& a, const NameToken& b) const {
+  // token_similarity(a, b, true) up to its letter alignment (keep the two together).
+  if (a.text == b.text) return 1.0;
+  if (a.abjad.empty()) return 1.0;  // Latin letters in an Arabic-script name: not bounded here
+  if ((a.role == TokenRole::kParticle) != (b.role == TokenRole::kParticle)) return 0.0;
+  if (a.abjad == "al" && b.role == TokenRole::kParticle && b.text.size() <= 3 &&
+      (b.text[0] == 'a' || b.text[0] == 'e' || b.text[0] == 'u')) {
+    return config_.abjad_skeleton_similarity;
+  }
+  if (a.role == TokenRole::kLegalForm && b.role == TokenRole::kLegalForm) {
+    return config_.abjad_legal_form_similarity;
+  }
+  const double floor = a.abjad.size() <= 2 ? 1.0 : config_.abjad_min_alignment;
+  return abjad_may_reach(a.abjad.size(), a.abjad_spellable, b.consonant_letters, floor) ? 1.0 : 0.0;
+}
+
 double NameScorer::alignment_ceiling(const std::vector<NameToken>& query,
-                                     const std::vector<NameToken>& listed, bool query_compound,
-                                     const PairMemo* memo) const {
+                                     const std::vector<NameToken>& listed, bool consonant_only,
+                                     bool query_compound, const PairMemo* memo) const {
   const std::size_t nq = std::min(query.size(), kMaxTokens);
   const std::size_t nl = std::min(listed.size(), kMaxTokens);
   if (nq == 0 || nl == 0) return 0.0;
-  for (std::size_t i = 0; i < nq; ++i) {
-    if (query[i].glues_to_next) return 1.0;
-  }
-  for (std::size_t j = 0; j < nl; ++j) {
-    if (listed[j].glues_to_next) return 1.0;
+  if (!consonant_only) {
+    for (std::size_t i = 0; i < nq; ++i) {
+      if (query[i].glues_to_next) return 1.0;
+    }
+    for (std::size_t j = 0; j < nl; ++j) {
+      if (listed[j].glues_to_next) return 1.0;
+    }
   }
   // Each token's similarity in the greedy one-to-one pairing is at most its best
   // bound against any token of the other side; its phonetic agreement at most 1,
   // and only when it is paired at all.
+  std::array<double, kMaxTokens> q_best{};
   std::array<double, kMaxTokens> l_best{};
-  double q_matched = 0, q_paired = 0, q_total = 0;
   for (std::size_t i = 0; i < nq; ++i) {
-    double best = 0;
     for (std::size_t j = 0; j < nl; ++j) {
-      const std::uint64_t key =
-          memo != nullptr ? memo_key(MemoKind::kPair, listed[j].id, 0, i, query_compound, false)
-                          : 0;
+      const std::uint64_t key = memo != nullptr ? memo_key(MemoKind::kPair, listed[j].id, 0, i,
+                                                           query_compound, consonant_only)
+                                                : 0;
       float remembered = 0;
-      const double b = key != 0 && memo->find(key, remembered)
-                           ? static_cast<double>(remembered)
-                           : token_similarity_bound(query[i], listed[j]);
-      best = std::max(best, b);
+      const double b = key != 0 && memo->find(key, remembered) ? static_cast<double>(remembered)
+                       : consonant_only ? abjad_token_similarity_bound(query[i], listed[j])
+                                        : token_similarity_bound(query[i], listed[j]);
+      q_best[i] = std::max(q_best[i], b);
       l_best[j] = std::max(l_best[j], b);
     }
+  }
+  if (consonant_only) {
+    // merge_split_tokens may pair two adjacent tokens of one side with one of the
+    // other, by the same cheap tests it runs before aligning them.
+    for (std::size_t i = 0; i + 1 < nq; ++i) {
+      const NameToken& a = query[i];
+      const NameToken& b = query[i + 1];
+      if (a.abjad.empty() || b.abjad.empty()) continue;
+      const std::size_t letters = a.abjad.size() + b.abjad.size();
+      for (std::size_t j = 0; j < nl; ++j) {
+        if (listed[j].text.size() + 2 < letters ||
+            !abjad_may_reach(letters, a.abjad_spellable | b.abjad_spellable,
+                             listed[j].consonant_letters, config_.abjad_min_alignment)) {
+          continue;
+        }
+        q_best[i] = q_best[i + 1] = l_best[j] = 1.0;
+      }
+    }
+    for (std::size_t j = 0; j + 1 < nl; ++j) {
+      for (std::size_t i = 0; i < nq; ++i) {
+        const NameToken& q = query[i];
+        if (q.abjad.empty() ||
+            listed[j].text.size() + listed[j + 1].text.size() + 2 < q.abjad.size() ||
+            !abjad_may_reach(q.abjad.size(), q.abjad_spellable,
+                             listed[j].consonant_letters | listed[j + 1].consonant_letters,
+                             config_.abjad_min_alignment)) {
+          continue;
+        }
+        q_best[i] = l_best[j] = l_best[j + 1] = 1.0;
+      }
+    }
+  }
+  double q_matched = 0, q_paired = 0, q_total = 0;
+  for (std::size_t i = 0; i < nq; ++i) {
     const double w = token_weight(query[i]);
     q_total += w;
-    q_matched += w * best;
-    if (best > 0) q_paired += w;
+    q_matched += w * q_best[i];
+    if (q_best[i] > 0) q_paired += w;
   }
   double l_matched = 0, l_paired = 0, l_total = 0;
   for (std::size_t j = 0; j < nl; ++j) {
@@ -224,8 +275,9 @@ double NameScorer::alignment_ceiling(const std::vector<NameToken>& query,
   }
   const double q_cov = q_total > 0 ? q_matched / q_total : 0;
   const double l_cov = l_total > 0 ? l_matched / l_total : 0;
-  const double token =
-      config_.query_coverage_share * q_cov + (1.0 - config_.query_coverage_share) * l_cov;
+  const double share =
+      consonant_only ? config_.abjad_query_coverage_share : config_.query_coverage_share;
+  const double token = share * q_cov + (1.0 - share) * l_cov;
   const double phonetic = q_total + l_total > 0 ? (q_paired + l_paired) / (q_total + l_total) : 0;
   return config_.token_weight * token + config_.phonetic_weight * phonetic;
 }
@@ -561,17 +613,17 @@ NameScore NameScorer::score(const NormalizedName& query, const NormalizedName& l
           : !query.compact.empty() && !listed.compact.empty() &&
                 query.compact[0] == listed.compact[0] &&
                 jaro_winkler_upper_bound(query.compact.size(), listed.compact.size()) >= 0.96;
-  // Most candidates of a Latin query cannot reach min_total whatever their alignment:
+  // Most candidates cannot reach min_total whatever their alignment:
   // bound it from cheap per-pair bounds first (both forms when compounds are joined).
   // The margin covers the float rounding of the pair similarities in align().
-  if (!consonant_only && !compact_possible && min_total > 0) {
-    double bound = alignment_ceiling(query.tokens, listed.tokens, false, memo);
+  if (!compact_possible && min_total > 0) {
+    double bound = alignment_ceiling(query.tokens, listed.tokens, consonant_only, false, memo);
     if (!query.compound_tokens.empty() || !listed.compound_tokens.empty()) {
       bound = std::max(
           bound,
           alignment_ceiling(query.compound_tokens.empty() ? query.tokens : query.compound_tokens,
                             listed.compound_tokens.empty() ? listed.tokens : listed.compound_tokens,
-                            !query.compound_tokens.empty(), memo));
+                            consonant_only, !query.compound_tokens.empty(), memo));
     }
     const double ceiling = bound + config_.jaro_winkler_weight;
     if (ceiling + 1e-6 < min_total) {

@@ -139,14 +139,17 @@ class NameScorer {
   /// Latin tokens (not consonant_only): an upper bound on token_similarity(a, b, false)
   /// from lengths, shared letters and the Winkler prefix, without Jaro-Winkler. O(1).
   double token_similarity_bound(const NameToken& a, const NameToken& b) const;
-  /// An upper bound on token + phonetic agreement of align(query, listed, false, ...),
+  /// Arabic-script query tokens against Latin ones: an upper bound on
+  /// token_similarity(a, b, true) from roles and spellable letters, without aligning.
+  double abjad_token_similarity_bound(const NameToken& a, const NameToken& b) const;
+  /// An upper bound on token + phonetic agreement of align(query, listed, ...),
   /// weighted as score() weighs them (the ceiling before the whole-name terms), or a
   /// value >= 1 when it cannot be bounded this way (a particle glued to a word may pair
   /// several tokens at once). Lets score() drop most candidates before aligning them.
   /// memo (may be null): a pair whose similarity it holds counts at that value.
   double alignment_ceiling(const std::vector<NameToken>& query,
-                           const std::vector<NameToken>& listed, bool query_compound,
-                           const PairMemo* memo) const;
+                           const std::vector<NameToken>& listed, bool consonant_only,
+                           bool query_compound, const PairMemo* memo) const;
   /// Names longer than this many tokens are scored on their first kMaxTokens
   /// (list names have at most ~10; this bounds the pairing work).
   static constexpr std::size_t kMaxTokens = 16;
