@@ -37,6 +37,18 @@ bool abjad_may_reach(std::size_t codes, std::uint32_t spellable, std::uint32_t c
   return 1.0 - foreign / std::max<double>(2.0, static_cast<double>(codes)) >= floor;
 }
 
+// The highest Jaro-Winkler of two tokens: at most as many matches as the letters they
+// share (NameToken::signature; the shorter length when a letter is too frequent to
+// record there), with their actual Winkler prefix. O(1).
+double token_jaro_winkler_bound(const NameToken& a, const NameToken& b) {
+  const std::size_t matches =
+      a.signature_saturated || b.signature_saturated
+          ? std::min(a.text.size(), b.text.size())
+          : static_cast<std::size_t>(std::popcount(a.signature & b.signature));
+  return jaro_winkler_bound(a.text.size(), b.text.size(), matches,
+                            jaro_winkler_prefix(a.text, b.text));
+}
+
 // Tokens (or their skeletons) sorted and joined by one space.
 std::string sorted_join(const std::vector<NameToken>& tokens, bool skeletons) {
   std::vector<std::string_view> parts;
@@ -84,25 +96,9 @@ double NameScorer::token_similarity(const NameToken& a, const NameToken& b,
                                     bool consonant_only) const {
   if (a.text == b.text) return 1.0;
   if (consonant_only && !a.abjad.empty()) {
-    // Particles pair with particles ("bn" with "bin", "al" with "el"), not with a
-    // name that merely starts like one ("al" / "ali").
-    if ((a.role == TokenRole::kParticle) != (b.role == TokenRole::kParticle)) return 0.0;
-    // The article, however the Latin writes or assimilates it (el, ul, ur, ad, ash).
-    if (a.abjad == "al" && b.role == TokenRole::kParticle && b.text.size() <= 3 &&
-        (b.text[0] == 'a' || b.text[0] == 'e' || b.text[0] == 'u')) {
-      return config_.abjad_skeleton_similarity;
-    }
-    // Organisation words are translated more often than transliterated (shabaka /
-    // network, sharika / company): two of them stand for each other, at a discount.
-    if (a.role == TokenRole::kLegalForm && b.role == TokenRole::kLegalForm) {
-      return config_.abjad_legal_form_similarity;
-    }
-    // Arabic script: align its letters with the Latin spelling (abjad_alignment.hpp).
-    // Two letters or fewer agree by chance too often to allow any slack.
-    const double floor = a.abjad.size() <= 2 ? 1.0 : config_.abjad_min_alignment;
-    if (!abjad_may_reach(a.abjad.size(), a.abjad_spellable, b.consonant_letters, floor)) {
-      return 0.0;
-    }
+    double floor = 0;
+    const double decided = abjad_verdict(a, b, floor);
+    if (decided >= 0) return decided;
     const double aligned = abjad_similarity(a.abjad, b.text, floor);
     if (aligned >= 0) {
       return aligned >= floor ? aligned * config_.abjad_skeleton_similarity : 0.0;
@@ -116,12 +112,7 @@ double NameScorer::token_similarity(const NameToken& a, const NameToken& b,
     const double floor = a.text.size() <= 4 || b.text.size() <= 4
                              ? config_.short_token_min_similarity
                              : config_.min_token_similarity;
-    const std::size_t matches =
-        a.signature_saturated || b.signature_saturated
-            ? std::min(a.text.size(), b.text.size())
-            : static_cast<std::size_t>(std::popcount(a.signature & b.signature));
-    if (jaro_winkler_bound(a.text.size(), b.text.size(), matches,
-                           jaro_winkler_prefix(a.text, b.text)) < floor) {
+    if (token_jaro_winkler_bound(a, b) < floor) {
       return 0.0;
     }
   }
@@ -166,12 +157,7 @@ double NameScorer::token_similarity(const NameToken& a, const NameToken& b,
 double NameScorer::token_similarity_bound(const NameToken& a, const NameToken& b) const {
   // As token_similarity bounds it before running Jaro-Winkler (keep the two together);
   // equal texts give 1 here too (every letter matches, prefix 4 or the whole token).
-  const std::size_t matches =
-      a.signature_saturated || b.signature_saturated
-          ? std::min(a.text.size(), b.text.size())
-          : static_cast<std::size_t>(std::popcount(a.signature & b.signature));
-  const double jw = jaro_winkler_bound(a.text.size(), b.text.size(), matches,
-                                       jaro_winkler_prefix(a.text, b.text));
+  const double jw = token_jaro_winkler_bound(a, b);
   const double floor = a.text.size() <= 4 || b.text.size() <= 4 ? config_.short_token_min_similarity
                                                                 : config_.min_token_similarity;
   if (jw >= floor && jw >= config_.skeleton_match_similarity) return jw;
@@ -180,20 +166,35 @@ double NameScorer::token_similarity_bound(const NameToken& a, const NameToken& b
   return jw >= floor ? jw : 0.0;
 }
 
-double NameScorer::abjad_token_similarity_bound(const NameToken& a, const NameToken& b) const {
-  // token_similarity(a, b, true) up to its letter alignment (keep the two together).
-  if (a.text == b.text) return 1.0;
-  if (a.abjad.empty()) return 1.0;  // Latin letters in an Arabic-script name: not bounded here
+double NameScorer::abjad_verdict(const NameToken& a, const NameToken& b, double& floor) const {
+  // Particles pair with particles ("bn" with "bin", "al" with "el"), not with a
+  // name that merely starts like one ("al" / "ali").
   if ((a.role == TokenRole::kParticle) != (b.role == TokenRole::kParticle)) return 0.0;
+  // The article, however the Latin writes or assimilates it (el, ul, ur, ad, ash).
   if (a.abjad == "al" && b.role == TokenRole::kParticle && b.text.size() <= 3 &&
       (b.text[0] == 'a' || b.text[0] == 'e' || b.text[0] == 'u')) {
     return config_.abjad_skeleton_similarity;
   }
+  // Organisation words are translated more often than transliterated (shabaka /
+  // network, sharika / company): two of them stand for each other, at a discount.
   if (a.role == TokenRole::kLegalForm && b.role == TokenRole::kLegalForm) {
     return config_.abjad_legal_form_similarity;
   }
-  const double floor = a.abjad.size() <= 2 ? 1.0 : config_.abjad_min_alignment;
-  return abjad_may_reach(a.abjad.size(), a.abjad_spellable, b.consonant_letters, floor) ? 1.0 : 0.0;
+  // Arabic script: align its letters with the Latin spelling (abjad_alignment.hpp).
+  // Two letters or fewer agree by chance too often to allow any slack.
+  floor = a.abjad.size() <= 2 ? 1.0 : config_.abjad_min_alignment;
+  if (!abjad_may_reach(a.abjad.size(), a.abjad_spellable, b.consonant_letters, floor)) {
+    return 0.0;
+  }
+  return -1.0;
+}
+
+double NameScorer::abjad_token_similarity_bound(const NameToken& a, const NameToken& b) const {
+  if (a.text == b.text) return 1.0;
+  if (a.abjad.empty()) return 1.0;  // Latin letters in an Arabic-script name: not bounded here
+  double floor = 0;
+  const double decided = abjad_verdict(a, b, floor);
+  return decided >= 0 ? decided : 1.0;
 }
 
 double NameScorer::alignment_ceiling(const std::vector<NameToken>& query,

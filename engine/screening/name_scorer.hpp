@@ -139,6 +139,10 @@ class NameScorer {
   /// Latin tokens (not consonant_only): an upper bound on token_similarity(a, b, false)
   /// from lengths, shared letters and the Winkler prefix, without Jaro-Winkler. O(1).
   double token_similarity_bound(const NameToken& a, const NameToken& b) const;
+  /// What token_similarity(a, b, true) decides for an Arabic-script token a before
+  /// aligning its letters: the similarity, or -1 when the alignment decides (floor
+  /// then holds the alignment's floor).
+  double abjad_verdict(const NameToken& a, const NameToken& b, double& floor) const;
   /// Arabic-script query tokens against Latin ones: an upper bound on
   /// token_similarity(a, b, true) from roles and spellable letters, without aligning.
   double abjad_token_similarity_bound(const NameToken& a, const NameToken& b) const;
