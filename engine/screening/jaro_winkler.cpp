@@ -95,10 +95,7 @@ double jaro(std::string_view a, std::string_view b) {
 
 double jaro_winkler(std::string_view a, std::string_view b) {
   const double j = jaro(a, b);
-  std::size_t prefix = 0;
-  while (prefix < 4 && prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) {
-    ++prefix;
-  }
+  const std::size_t prefix = jaro_winkler_prefix(a, b);
   return j + static_cast<double>(prefix) * 0.1 * (1.0 - j);
 }
 

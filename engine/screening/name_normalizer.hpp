@@ -37,8 +37,8 @@ class NameNormalizer {
   NormalizedName normalize(std::string_view utf8_name);
 
   /// The same through the ICU transliterator only, with none of the per-letter
-  /// tables normalize() uses for Arabic-script and context-free scripts: the
-  /// reference the tables are tested against. Never throws.
+  /// tables normalize() uses for Arabic-script and context-free scripts and without
+  /// its ASCII fast path: the reference they are tested against. Never throws.
   NormalizedName normalize_with_icu(std::string_view utf8_name);
 
   /// Only the ASCII folding step (transliteration, lower case, no tokens):
@@ -51,6 +51,8 @@ class NameNormalizer {
   char32_t traditional_han(char32_t cp);
 
  private:
+  /// fold_to_ascii through the whole ICU chain, whatever the text.
+  std::string fold_with_icu(std::string_view utf8_text);
   /// fold_to_ascii one code point at a time, from a table filled on first use.
   std::string fold_context_free(std::string_view utf8_text);
   /// fold_to_ascii for text in one script: that script's ICU transliterator, then

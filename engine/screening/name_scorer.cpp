@@ -37,6 +37,18 @@ bool abjad_may_reach(std::size_t codes, std::uint32_t spellable, std::uint32_t c
   return 1.0 - foreign / std::max<double>(2.0, static_cast<double>(codes)) >= floor;
 }
 
+// The highest Jaro-Winkler of two tokens: at most as many matches as the letters they
+// share (NameToken::signature; the shorter length when a letter is too frequent to
+// record there), with their actual Winkler prefix. O(1).
+double token_jaro_winkler_bound(const NameToken& a, const NameToken& b) {
+  const std::size_t matches =
+      a.signature_saturated || b.signature_saturated
+          ? std::min(a.text.size(), b.text.size())
+          : static_cast<std::size_t>(std::popcount(a.signature & b.signature));
+  return jaro_winkler_bound(a.text.size(), b.text.size(), matches,
+                            jaro_winkler_prefix(a.text, b.text));
+}
+
 // Tokens (or their skeletons) sorted and joined by one space.
 std::string sorted_join(const std::vector<NameToken>& tokens, bool skeletons) {
   std::vector<std::string_view> parts;
@@ -84,41 +96,24 @@ double NameScorer::token_similarity(const NameToken& a, const NameToken& b,
                                     bool consonant_only) const {
   if (a.text == b.text) return 1.0;
   if (consonant_only && !a.abjad.empty()) {
-    // Particles pair with particles ("bn" with "bin", "al" with "el"), not with a
-    // name that merely starts like one ("al" / "ali").
-    if ((a.role == TokenRole::kParticle) != (b.role == TokenRole::kParticle)) return 0.0;
-    // The article, however the Latin writes or assimilates it (el, ul, ur, ad, ash).
-    if (a.abjad == "al" && b.role == TokenRole::kParticle && b.text.size() <= 3 &&
-        (b.text[0] == 'a' || b.text[0] == 'e' || b.text[0] == 'u')) {
-      return config_.abjad_skeleton_similarity;
-    }
-    // Organisation words are translated more often than transliterated (shabaka /
-    // network, sharika / company): two of them stand for each other, at a discount.
-    if (a.role == TokenRole::kLegalForm && b.role == TokenRole::kLegalForm) {
-      return config_.abjad_legal_form_similarity;
-    }
-    // Arabic script: align its letters with the Latin spelling (abjad_alignment.hpp).
-    // Two letters or fewer agree by chance too often to allow any slack.
-    const double floor = a.abjad.size() <= 2 ? 1.0 : config_.abjad_min_alignment;
-    if (!abjad_may_reach(a.abjad.size(), a.abjad_spellable, b.consonant_letters, floor)) {
-      return 0.0;
-    }
+    double floor = 0;
+    const double decided = abjad_verdict(a, b, floor);
+    if (decided >= 0) return decided;
     const double aligned = abjad_similarity(a.abjad, b.text, floor);
     if (aligned >= 0) {
       return aligned >= floor ? aligned * config_.abjad_skeleton_similarity : 0.0;
     }
   }
   if (a.skeleton != b.skeleton && !consonant_only) {
-    // Cheap bounds first: lengths, then shared letters (see NameToken::signature).
-    if (jaro_winkler_upper_bound(a.text.size(), b.text.size()) < config_.min_token_similarity) {
+    // Then the result is the Jaro-Winkler if it reaches the floor below, else 0: a
+    // bound below the floor decides it without running Jaro-Winkler. The bound counts
+    // the matches the shared letters allow (NameToken::signature; the shorter length
+    // when a letter is too frequent to record) and the actual Winkler prefix.
+    const double floor = a.text.size() <= 4 || b.text.size() <= 4
+                             ? config_.short_token_min_similarity
+                             : config_.min_token_similarity;
+    if (token_jaro_winkler_bound(a, b) < floor) {
       return 0.0;
-    }
-    if (!a.signature_saturated && !b.signature_saturated) {
-      const auto m = static_cast<double>(std::popcount(a.signature & b.signature));
-      const double j = (m / static_cast<double>(a.text.size()) +
-                        m / static_cast<double>(b.text.size()) + (m > 0 ? 1.0 : 0.0)) /
-                       3.0;
-      if (j + 0.4 * (1.0 - j) < config_.min_token_similarity) return 0.0;
     }
   }
   double sim = jaro_winkler(a.text, b.text);
@@ -157,6 +152,135 @@ double NameScorer::token_similarity(const NameToken& a, const NameToken& b,
           ? config_.short_token_min_similarity
           : config_.min_token_similarity;
   return sim >= floor ? sim : 0.0;
+}
+
+double NameScorer::token_similarity_bound(const NameToken& a, const NameToken& b) const {
+  // As token_similarity bounds it before running Jaro-Winkler (keep the two together);
+  // equal texts give 1 here too (every letter matches, prefix 4 or the whole token).
+  const double jw = token_jaro_winkler_bound(a, b);
+  const double floor = a.text.size() <= 4 || b.text.size() <= 4 ? config_.short_token_min_similarity
+                                                                : config_.min_token_similarity;
+  if (jw >= floor && jw >= config_.skeleton_match_similarity) return jw;
+  // Equal skeletons lift a spelling to skeleton_match_similarity and lower the floor.
+  if (a.skeleton == b.skeleton) return std::max(jw, config_.skeleton_match_similarity);
+  return jw >= floor ? jw : 0.0;
+}
+
+double NameScorer::abjad_verdict(const NameToken& a, const NameToken& b, double& floor) const {
+  // Particles pair with particles ("bn" with "bin", "al" with "el"), not with a
+  // name that merely starts like one ("al" / "ali").
+  if ((a.role == TokenRole::kParticle) != (b.role == TokenRole::kParticle)) return 0.0;
+  // The article, however the Latin writes or assimilates it (el, ul, ur, ad, ash).
+  if (a.abjad == "al" && b.role == TokenRole::kParticle && b.text.size() <= 3 &&
+      (b.text[0] == 'a' || b.text[0] == 'e' || b.text[0] == 'u')) {
+    return config_.abjad_skeleton_similarity;
+  }
+  // Organisation words are translated more often than transliterated (shabaka /
+  // network, sharika / company): two of them stand for each other, at a discount.
+  if (a.role == TokenRole::kLegalForm && b.role == TokenRole::kLegalForm) {
+    return config_.abjad_legal_form_similarity;
+  }
+  // Arabic script: align its letters with the Latin spelling (abjad_alignment.hpp).
+  // Two letters or fewer agree by chance too often to allow any slack.
+  floor = a.abjad.size() <= 2 ? 1.0 : config_.abjad_min_alignment;
+  if (!abjad_may_reach(a.abjad.size(), a.abjad_spellable, b.consonant_letters, floor)) {
+    return 0.0;
+  }
+  return -1.0;
+}
+
+double NameScorer::abjad_token_similarity_bound(const NameToken& a, const NameToken& b) const {
+  if (a.text == b.text) return 1.0;
+  if (a.abjad.empty()) return 1.0;  // Latin letters in an Arabic-script name: not bounded here
+  double floor = 0;
+  const double decided = abjad_verdict(a, b, floor);
+  return decided >= 0 ? decided : 1.0;
+}
+
+double NameScorer::alignment_ceiling(const std::vector<NameToken>& query,
+                                     const std::vector<NameToken>& listed, bool consonant_only,
+                                     bool query_compound, const PairMemo* memo) const {
+  const std::size_t nq = std::min(query.size(), kMaxTokens);
+  const std::size_t nl = std::min(listed.size(), kMaxTokens);
+  if (nq == 0 || nl == 0) return 0.0;
+  if (!consonant_only) {
+    for (std::size_t i = 0; i < nq; ++i) {
+      if (query[i].glues_to_next) return 1.0;
+    }
+    for (std::size_t j = 0; j < nl; ++j) {
+      if (listed[j].glues_to_next) return 1.0;
+    }
+  }
+  // Each token's similarity in the greedy one-to-one pairing is at most its best
+  // bound against any token of the other side; its phonetic agreement at most 1,
+  // and only when it is paired at all.
+  std::array<double, kMaxTokens> q_best{};
+  std::array<double, kMaxTokens> l_best{};
+  for (std::size_t i = 0; i < nq; ++i) {
+    for (std::size_t j = 0; j < nl; ++j) {
+      const std::uint64_t key = memo != nullptr ? memo_key(MemoKind::kPair, listed[j].id, 0, i,
+                                                           query_compound, consonant_only)
+                                                : 0;
+      float remembered = 0;
+      const double b = key != 0 && memo->find(key, remembered) ? static_cast<double>(remembered)
+                       : consonant_only ? abjad_token_similarity_bound(query[i], listed[j])
+                                        : token_similarity_bound(query[i], listed[j]);
+      q_best[i] = std::max(q_best[i], b);
+      l_best[j] = std::max(l_best[j], b);
+    }
+  }
+  if (consonant_only) {
+    // merge_split_tokens may pair two adjacent tokens of one side with one of the
+    // other, by the same cheap tests it runs before aligning them.
+    for (std::size_t i = 0; i + 1 < nq; ++i) {
+      const NameToken& a = query[i];
+      const NameToken& b = query[i + 1];
+      if (a.abjad.empty() || b.abjad.empty()) continue;
+      const std::size_t letters = a.abjad.size() + b.abjad.size();
+      for (std::size_t j = 0; j < nl; ++j) {
+        if (listed[j].text.size() + 2 < letters ||
+            !abjad_may_reach(letters, a.abjad_spellable | b.abjad_spellable,
+                             listed[j].consonant_letters, config_.abjad_min_alignment)) {
+          continue;
+        }
+        q_best[i] = q_best[i + 1] = l_best[j] = 1.0;
+      }
+    }
+    for (std::size_t j = 0; j + 1 < nl; ++j) {
+      for (std::size_t i = 0; i < nq; ++i) {
+        const NameToken& q = query[i];
+        if (q.abjad.empty() ||
+            listed[j].text.size() + listed[j + 1].text.size() + 2 < q.abjad.size() ||
+            !abjad_may_reach(q.abjad.size(), q.abjad_spellable,
+                             listed[j].consonant_letters | listed[j + 1].consonant_letters,
+                             config_.abjad_min_alignment)) {
+          continue;
+        }
+        q_best[i] = l_best[j] = l_best[j + 1] = 1.0;
+      }
+    }
+  }
+  double q_matched = 0, q_paired = 0, q_total = 0;
+  for (std::size_t i = 0; i < nq; ++i) {
+    const double w = token_weight(query[i]);
+    q_total += w;
+    q_matched += w * q_best[i];
+    if (q_best[i] > 0) q_paired += w;
+  }
+  double l_matched = 0, l_paired = 0, l_total = 0;
+  for (std::size_t j = 0; j < nl; ++j) {
+    const double w = token_weight(listed[j]);
+    l_total += w;
+    l_matched += w * l_best[j];
+    if (l_best[j] > 0) l_paired += w;
+  }
+  const double q_cov = q_total > 0 ? q_matched / q_total : 0;
+  const double l_cov = l_total > 0 ? l_matched / l_total : 0;
+  const double share =
+      consonant_only ? config_.abjad_query_coverage_share : config_.query_coverage_share;
+  const double token = share * q_cov + (1.0 - share) * l_cov;
+  const double phonetic = q_total + l_total > 0 ? (q_paired + l_paired) / (q_total + l_total) : 0;
+  return config_.token_weight * token + config_.phonetic_weight * phonetic;
 }
 
 struct NameScorer::Pairing {
@@ -339,10 +463,9 @@ void NameScorer::merge_glued_particles(const std::vector<NameToken>& query,
                       const std::vector<NameToken>& others, std::size_t n_others,
                       bool runs_are_listed) {
     for (std::size_t s = 0; s + 1 < n_runs; ++s) {
-      if (runs[s].role != TokenRole::kParticle || !glues_to_next_word(runs[s].text)) continue;
+      if (!runs[s].glues_to_next) continue;
       std::size_t e = s + 1;
-      while (e < n_runs && e - s < kMaxRun && runs[e].role == TokenRole::kParticle &&
-             glues_to_next_word(runs[e].text)) {
+      while (e < n_runs && e - s < kMaxRun && runs[e].glues_to_next) {
         ++e;
       }
       // The word glued to may be a title used as a name ("Ibn al-Shaykh").
@@ -484,6 +607,32 @@ NameScore NameScorer::score(const NormalizedName& query, const NormalizedName& l
   // Only an abjad query against a vowelled (Latin-script) listed name needs the
   // consonant view; a Latin query has the entry's Latin names to match.
   const bool consonant_only = query.abjad_source && !listed.abjad_source;
+  const bool compact_possible =
+      consonant_only
+          ? query.skeleton_compact.size() >= 8 &&
+                query.skeleton_compact.size() == listed.skeleton_compact.size()
+          : !query.compact.empty() && !listed.compact.empty() &&
+                query.compact[0] == listed.compact[0] &&
+                jaro_winkler_upper_bound(query.compact.size(), listed.compact.size()) >= 0.96;
+  // Most candidates cannot reach min_total whatever their alignment:
+  // bound it from cheap per-pair bounds first (both forms when compounds are joined).
+  // The margin covers the float rounding of the pair similarities in align().
+  if (!compact_possible && min_total > 0) {
+    double bound = alignment_ceiling(query.tokens, listed.tokens, consonant_only, false, memo);
+    if (!query.compound_tokens.empty() || !listed.compound_tokens.empty()) {
+      bound = std::max(
+          bound,
+          alignment_ceiling(query.compound_tokens.empty() ? query.tokens : query.compound_tokens,
+                            listed.compound_tokens.empty() ? listed.tokens : listed.compound_tokens,
+                            consonant_only, !query.compound_tokens.empty(), memo));
+    }
+    const double ceiling = bound + config_.jaro_winkler_weight;
+    if (ceiling + 1e-6 < min_total) {
+      out.total = ceiling;
+      out.partial = true;
+      return out;
+    }
+  }
 
   Alignment best = align(query.tokens, listed.tokens, consonant_only, false, memo);
   if (!query.compound_tokens.empty() || !listed.compound_tokens.empty()) {
@@ -503,13 +652,6 @@ NameScore NameScorer::score(const NormalizedName& query, const NormalizedName& l
   // min_total, and the separator-free override needs the same first letter.
   const double ceiling = config_.token_weight * out.token + config_.jaro_winkler_weight +
                          config_.phonetic_weight * out.phonetic;
-  const bool compact_possible =
-      consonant_only
-          ? query.skeleton_compact.size() >= 8 &&
-                query.skeleton_compact.size() == listed.skeleton_compact.size()
-          : !query.compact.empty() && !listed.compact.empty() &&
-                query.compact[0] == listed.compact[0] &&
-                jaro_winkler_upper_bound(query.compact.size(), listed.compact.size()) >= 0.96;
   if (ceiling < min_total && !compact_possible) {
     out.total = ceiling;
     out.partial = true;

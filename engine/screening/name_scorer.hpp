@@ -6,6 +6,7 @@
 #include "engine/screening/normalized_name.hpp"
 #include "engine/screening/screening_config.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -24,6 +25,23 @@ struct TokenPair {
 class TokenPairs {
  public:
   static constexpr std::size_t kCapacity = 32;
+  // Only the pairs held are copied: a score is built, copied and moved a few times per
+  // candidate, and the whole array (384 bytes) each time was a tenth of the scorer's cost.
+  TokenPairs() = default;
+  TokenPairs(const TokenPairs& other) : size_(other.size_) {
+    std::copy_n(other.items_.begin(), size_, items_.begin());
+  }
+  TokenPairs& operator=(const TokenPairs& other) {
+    if (this == &other) return *this;
+    size_ = other.size_;
+    std::copy_n(other.items_.begin(), size_, items_.begin());
+    return *this;
+  }
+  TokenPairs(TokenPairs&& other) noexcept : TokenPairs(static_cast<const TokenPairs&>(other)) {}
+  TokenPairs& operator=(TokenPairs&& other) noexcept {
+    return *this = static_cast<const TokenPairs&>(other);
+  }
+  ~TokenPairs() = default;
   void push_back(const TokenPair& p) {
     if (size_ < kCapacity) items_[size_++] = p;
   }
@@ -41,7 +59,7 @@ class TokenPairs {
   const TokenPair* end() const { return items_.data() + size_; }
 
  private:
-  std::array<TokenPair, kCapacity> items_{};
+  std::array<TokenPair, kCapacity> items_;  // the first size_ are set; the rest never read
   std::uint8_t size_ = 0;
 };
 
@@ -118,6 +136,24 @@ class NameScorer {
   Alignment align(const std::vector<NameToken>& query, const std::vector<NameToken>& listed,
                   bool consonant_only, bool query_compound, PairMemo* memo) const;
   double token_similarity(const NameToken& a, const NameToken& b, bool consonant_only) const;
+  /// Latin tokens (not consonant_only): an upper bound on token_similarity(a, b, false)
+  /// from lengths, shared letters and the Winkler prefix, without Jaro-Winkler. O(1).
+  double token_similarity_bound(const NameToken& a, const NameToken& b) const;
+  /// What token_similarity(a, b, true) decides for an Arabic-script token a before
+  /// aligning its letters: the similarity, or -1 when the alignment decides (floor
+  /// then holds the alignment's floor).
+  double abjad_verdict(const NameToken& a, const NameToken& b, double& floor) const;
+  /// Arabic-script query tokens against Latin ones: an upper bound on
+  /// token_similarity(a, b, true) from roles and spellable letters, without aligning.
+  double abjad_token_similarity_bound(const NameToken& a, const NameToken& b) const;
+  /// An upper bound on token + phonetic agreement of align(query, listed, ...),
+  /// weighted as score() weighs them (the ceiling before the whole-name terms), or a
+  /// value >= 1 when it cannot be bounded this way (a particle glued to a word may pair
+  /// several tokens at once). Lets score() drop most candidates before aligning them.
+  /// memo (may be null): a pair whose similarity it holds counts at that value.
+  double alignment_ceiling(const std::vector<NameToken>& query,
+                           const std::vector<NameToken>& listed, bool consonant_only,
+                           bool query_compound, const PairMemo* memo) const;
   /// Names longer than this many tokens are scored on their first kMaxTokens
   /// (list names have at most ~10; this bounds the pairing work).
   static constexpr std::size_t kMaxTokens = 16;

@@ -23,6 +23,9 @@ struct NameToken {
   /// Empty for every other token.
   std::string abjad;
   TokenRole role = TokenRole::kName;
+  /// A particle written glued to the next word ("bin" in "Binladen"; see
+  /// glues_to_next_word), decided once here instead of per candidate pair.
+  bool glues_to_next = false;
   /// Letter-count signature (two bits per letter a-z: seen once, seen twice; one
   /// bit per digit) and whether any character occurs more often than it records.
   /// popcount(a & b) bounds the Jaro matches of two tokens from above, so most

@@ -28,6 +28,20 @@ std::uint64_t fnv1a(std::uint64_t h, std::string_view s) {
   return h;
 }
 
+// Whether the sorted, non-empty posting holds id: a binary search whose steps are
+// conditional moves, not branches (the branch of std::binary_search is taken at
+// random, so it mispredicts about every other step).
+bool in_posting(std::span<const std::uint32_t> posting, std::uint32_t id) {
+  const std::uint32_t* base = posting.data();
+  std::size_t len = posting.size();
+  while (len > 1) {
+    const std::size_t half = len / 2;
+    base = base[half] <= id ? base + half : base;
+    len -= half;
+  }
+  return *base == id;
+}
+
 // Calls visit(token) for the tokens that carry the name (plain and compound-joined
 // forms); particles and titles only when nothing else is there.
 template <class Visit>
@@ -84,7 +98,7 @@ void for_glued_particle_runs(const std::vector<NameToken>& tokens, std::string& 
         if (e - s >= 2) visit(std::string_view(joined));
         break;
       }
-      if (t.role != TokenRole::kParticle || !glues_to_next_word(t.text)) break;
+      if (!t.glues_to_next) break;
     }
   }
 }
@@ -366,9 +380,7 @@ void ScreeningIndex::candidates(const NormalizedName& query, std::size_t max_can
       }
     } else {
       for (std::uint32_t id : scratch.touched) {
-        if (std::binary_search(h.posting.begin(), h.posting.end(), id)) {
-          scratch.evidence[id] += h.weight;
-        }
+        if (in_posting(h.posting, id)) scratch.evidence[id] += h.weight;
       }
     }
   }

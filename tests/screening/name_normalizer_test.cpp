@@ -175,6 +175,33 @@ TEST(JaroWinkler, BitParallelJaroEqualsTheTextbookScan) {
   }
 }
 
+TEST(JaroWinkler, BoundFromSharedLettersAndPrefixIsNeverBelowTheScore) {
+  // The scorer skips Jaro-Winkler when this bound is below its floor: it must never
+  // be below the real score, in floating point too, or a match would be lost.
+  const unsigned seed = 77;
+  std::mt19937 rng(seed);
+  int tight = 0;
+  for (int k = 0; k < 20000; ++k) {
+    const int alphabet = 2 + static_cast<int>(rng() % 8);
+    std::string a(1 + rng() % 20, 'a'), b(1 + rng() % 20, 'a');
+    for (auto& c : a) c = static_cast<char>('a' + rng() % static_cast<unsigned>(alphabet));
+    for (auto& c : b) c = static_cast<char>('a' + rng() % static_cast<unsigned>(alphabet));
+    if (k % 5 == 0) b = a.substr(0, 1 + rng() % a.size()) + b;  // share a prefix
+    std::size_t common = 0;  // letters both hold, with multiplicity: at least the matches
+    for (char c = 'a'; c <= 'z'; ++c) {
+      common += static_cast<std::size_t>(
+          std::min(std::count(a.begin(), a.end(), c), std::count(b.begin(), b.end(), c)));
+    }
+    const double bound = jaro_winkler_bound(a.size(), b.size(), common, jaro_winkler_prefix(a, b));
+    const double score = jaro_winkler(a, b);
+    ASSERT_GE(bound, score) << a << " / " << b << " (seed " << seed << ")";
+    tight += bound == score ? 1 : 0;
+  }
+  EXPECT_GT(tight, 100);  // equal whenever all shared letters match in order
+  EXPECT_EQ(jaro_winkler_bound(6, 6, 6, 4), jaro_winkler("halima", "halima"));
+  EXPECT_EQ(jaro_winkler_bound(4, 5, 0, 0), 0.0);
+}
+
 TEST(JaroWinkler, MatchesPublishedValues) {
   // Winkler (1990) examples.
   EXPECT_NEAR(jaro_winkler("martha", "marhta"), 0.961, 0.001);

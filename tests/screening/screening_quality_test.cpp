@@ -297,6 +297,128 @@ TEST(ScreeningQuality, LetterTablesAgreeWithIcuOnTheNameSets) {
   EXPECT_EQ(same.found, same.total);
 }
 
+// Every field of two normalised names, or what differs first ("" when equal).
+std::string normalized_difference(const NormalizedName& a, const NormalizedName& b) {
+  if (a.joined != b.joined) return "joined '" + a.joined + "' vs '" + b.joined + "'";
+  if (a.sorted != b.sorted || a.compact != b.compact || a.skeleton_sorted != b.skeleton_sorted ||
+      a.skeleton_compact != b.skeleton_compact || a.abjad_source != b.abjad_source) {
+    return "whole-name forms";
+  }
+  for (const auto* lists : {&a.tokens, &a.compound_tokens}) {
+    const auto& other = lists == &a.tokens ? b.tokens : b.compound_tokens;
+    if (lists->size() != other.size()) return "token count";
+    for (std::size_t i = 0; i < other.size(); ++i) {
+      const NameToken& x = (*lists)[i];
+      const NameToken& y = other[i];
+      if (x.text != y.text || x.skeleton != y.skeleton || x.consonants != y.consonants ||
+          x.abjad != y.abjad || x.role != y.role || x.glues_to_next != y.glues_to_next ||
+          x.signature != y.signature || x.signature_saturated != y.signature_saturated ||
+          x.consonant_letters != y.consonant_letters || x.abjad_spellable != y.abjad_spellable) {
+        return "token '" + x.text + "'";
+      }
+    }
+  }
+  return "";
+}
+
+TEST(ScreeningQuality, AsciiFastPathNormalisesAsTheIcuChain) {
+  // Pure ASCII names (two thirds of the benchmark mix) skip ICU and are tokenised
+  // without library calls per byte: every field must be what the ICU chain gives.
+  auto normalizer = NameNormalizer::create().value();
+  Tally same;
+  for (const char* file :
+       {"names/yente_negatives_global_1k.csv", "names/yente_negatives_us_1k.csv",
+        "names/yente_positives_un_treated.csv", "names/yente_positives_un_untreated.csv"}) {
+    for (const auto& row : read_csv(shared_data(file))) {
+      const std::string& name = row[0];
+      if (!std::all_of(name.begin(), name.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+        continue;
+      }
+      const std::string diff =
+          normalized_difference(normalizer.normalize(name), normalizer.normalize_with_icu(name));
+      same.add(diff.empty(), name + ": " + diff);
+    }
+  }
+  same.print("ASCII names normalised as ICU does");
+  EXPECT_GT(same.total, 2000);
+  EXPECT_EQ(same.found, same.total);
+}
+
+TEST(ScreeningQuality, ScorerShortcutsGiveTheFullComputation) {
+  // score() with a bar drops most candidates from cheap bounds before aligning them
+  // and remembers pair similarities across a query's candidates. Against the full
+  // computation (no bar, no memo) on every candidate of the name sets: a finished
+  // score must be identical in every component and pair, and a dropped one must
+  // really be below the bar (its total an upper bound of the full one).
+  NameScreener& screener = un_sdn_screener();
+  const ScreeningIndex& index = screener.index();
+  const ScreeningConfig& config = screener.config();
+  const NameScorer scorer(config);
+  CandidateScratch scratch;
+  std::vector<Candidate> candidates;
+  PairMemo memo;
+  int finished = 0, dropped = 0, wrong = 0;
+  std::vector<std::string> first_wrong;
+  // Mostly Latin, some other scripts, and the UN's own Arabic-script names (their
+  // candidates are bounded differently: by the letters the Arabic codes can spell).
+  std::vector<std::string> queries;
+  for (const char* file :
+       {"names/yente_negatives_global_1k.csv", "names/yente_positives_un_treated.csv"}) {
+    for (const auto& row : read_csv(shared_data(file))) queries.push_back(row[0]);
+  }
+  for (const ListEntry& e : lists().un) {
+    for (const ListedName& n : e.names) {
+      if (n.kind == NameKind::kOriginalScript) queries.push_back(n.text);
+    }
+  }
+  int abjad_queries = 0;
+  for (const std::string& query : queries) {
+    const NormalizedName q = screener.normalizer().normalize(query);
+    abjad_queries += q.abjad_source ? 1 : 0;
+    // More and weaker candidates than screening scores, so that many are dropped.
+    index.candidates(q, 100, 0.3, scratch, candidates);
+    memo.start_query();
+    for (const Candidate& c : candidates) {
+      const NormalizedName& listed = index.names()[c.name].normalized;
+      const NameScore fast = scorer.score(q, listed, config.threshold, &memo);
+      const NameScore full = scorer.score(q, listed);
+      bool same = true;
+      if (fast.partial) {
+        ++dropped;
+        same = full.total < config.threshold && fast.total >= full.total;
+      } else {
+        ++finished;
+        same = fast.total == full.total && fast.token == full.token &&
+               fast.jaro_winkler == full.jaro_winkler && fast.phonetic == full.phonetic &&
+               fast.compact == full.compact && fast.compound_form == full.compound_form &&
+               fast.pairs.size() == full.pairs.size() &&
+               std::equal(fast.pairs.begin(), fast.pairs.end(), full.pairs.begin(),
+                          [](const TokenPair& x, const TokenPair& y) {
+                            return x.query_token == y.query_token &&
+                                   x.listed_token == y.listed_token && x.similarity == y.similarity;
+                          });
+      }
+      if (!same) {
+        ++wrong;
+        if (first_wrong.size() < 10) {
+          first_wrong.push_back(query + " / " + listed.joined + ": " + std::to_string(fast.total) +
+                                " vs " + std::to_string(full.total));
+        }
+      }
+    }
+  }
+  std::printf(
+      "[quality] scorer shortcuts: %zu queries (%d Arabic script): %d finished, %d "
+      "dropped, %d differ\n",
+      queries.size(), abjad_queries, finished, dropped, wrong);
+  for (const auto& w : first_wrong) std::printf("[quality]     differs: %s\n", w.c_str());
+  EXPECT_EQ(wrong, 0);
+  EXPECT_GT(dropped, finished);  // the shortcut is exercised, not only the full path
+  EXPECT_GT(finished, 500);
+  EXPECT_GT(abjad_queries, 300);
+}
+
 // Variants generated from real list entries: what screening must survive.
 class GeneratedVariants : public ::testing::Test {
  protected:
