@@ -10,10 +10,6 @@
 
 namespace nexus::app {
 
-namespace {
-
-// The latest checkpointed watermark over the input partitions ("m/<topic>/<partition>"), 0
-// when none: the "now" of a state that is not running.
 Result<int64_t> stored_watermark(engine::StateStore& store) {
   NEXUS_TRY(marks, store.scan("m/"));
   int64_t latest = 0;
@@ -28,8 +24,6 @@ Result<int64_t> stored_watermark(engine::StateStore& store) {
   }
   return latest;
 }
-
-}  // namespace
 
 Result<lists::RescreenReport> rescreen_and_publish(
     engine::StateStore& store, engine::AlertSink& alerts,

@@ -19,6 +19,11 @@
 
 namespace nexus::app {
 
+/// The latest checkpointed watermark over the input partitions ("m/<topic>/<partition>"), 0
+/// when none: the "now" of a state that is not running. "state_corrupt" for one that is
+/// not a number.
+Result<int64_t> stored_watermark(engine::StateStore& store);
+
 /// Screens the parties in `store` for `before` -> `after`, publishes the retro-hits on
 /// `alerts` and flushes it, then writes the raised marks and `after`'s versions as the ones
 /// screened with (unless `dry_run`). Errors: state I/O, a corrupt record, the sink.

@@ -98,13 +98,9 @@ void run_rescreen(const RescreenOptions& o) {
       refuse("--as-of '" + o.as_of + "': expected an RFC 3339 time");
     }
   } else {
-    auto marks = store.scan("m/");
-    if (!marks) refuse(marks.error().message);
-    for (const auto& [key, value] : marks.value()) {
-      int64_t mark = 0;
-      std::from_chars(value.data(), value.data() + value.size(), mark);
-      as_of = std::max(as_of, mark);
-    }
+    auto stored = stored_watermark(store);
+    if (!stored) refuse(stored.error().message);
+    as_of = stored.value();
   }
   const lists::ListDelta delta = lists::list_delta(*before.value(), *after.value());
   lists::RescreenConfig config;

@@ -252,11 +252,7 @@ Result<RescreenReport> rescreen(engine::StateStore& store,
             ++report.names;
             if (sieve) {
               sieve_query.name = name;
-              sieve_query.type = query.type() == nexus::v1::PARTY_TYPE_PERSON
-                                     ? screening::EntryType::kPerson
-                                 : query.type() == nexus::v1::PARTY_TYPE_ORGANIZATION
-                                     ? screening::EntryType::kEntity
-                                     : screening::EntryType::kUnknown;
+              sieve_query.type = screening::entry_type_of(query.type());
               if (sieve->score_all(sieve_query, config.prefilter_min_score, 1).empty()) continue;
               ++report.sieved;
             }

@@ -381,22 +381,24 @@ const std::vector<ScreeningMatch>& NameScreener::screen_query(const ScreeningQue
   return cache_.put(key, std::move(matches));
 }
 
+EntryType entry_type_of(nexus::v1::PartyType type) {
+  switch (type) {
+    case nexus::v1::PARTY_TYPE_PERSON:
+      return EntryType::kPerson;
+    case nexus::v1::PARTY_TYPE_ORGANIZATION:
+      return EntryType::kEntity;
+    default:
+      return EntryType::kUnknown;
+  }
+}
+
 std::vector<engine::ScreeningHit> NameScreener::screen(const nexus::v1::Party& party) {
   ScreeningQuery q;
   q.name = party.name();
   q.date_of_birth = party.date_of_birth();
   q.country = party.country();
   q.identifier = party.national_id();
-  switch (party.type()) {
-    case nexus::v1::PARTY_TYPE_PERSON:
-      q.type = EntryType::kPerson;
-      break;
-    case nexus::v1::PARTY_TYPE_ORGANIZATION:
-      q.type = EntryType::kEntity;
-      break;
-    default:
-      break;
-  }
+  q.type = entry_type_of(party.type());
   // In the stream a one-word listed name ("Asad", "Ahmed") inside a longer party name
   // ("Asad Sheikh") is not enough for a critical alert: it must be corroborated by date of
   // birth or an identifier (a shared country or birth year is too common to count).

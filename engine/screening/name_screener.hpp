@@ -25,6 +25,9 @@
 
 namespace nexus::screening {
 
+/// The list entry type a payment's party type screens against (unknown for the others).
+EntryType entry_type_of(nexus::v1::PartyType type);
+
 class NameScreener final : public engine::Screener {
  public:
   /// Errors: "icu" when the transliterator cannot be built.
